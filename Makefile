@@ -1,0 +1,45 @@
+# rtcm-xblocks: `make run` starts the XBlock SDK workbench, `make test` runs every test.
+# Each target creates or updates the project virtualenv from the project's own files first.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+WORKBENCH_SETTINGS := workbench_site.settings
+PORT ?= 8000
+
+.PHONY: run test test-python browser course bench clean extract_translations compile_translations
+
+$(STAMP): setup.py requirements/dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements/dev.txt
+	$(BIN)/pip install -q --no-deps -e .
+	touch $(STAMP)
+
+var:
+	mkdir -p var
+
+run: $(STAMP) var
+	$(BIN)/python -m django migrate --run-syncdb --settings=$(WORKBENCH_SETTINGS) -v 0
+	@echo "Workbench: http://127.0.0.1:$(PORT)/  (add ?student=staff to any page to see it as staff)"
+	$(BIN)/python -m django runserver 127.0.0.1:$(PORT) --settings=$(WORKBENCH_SETTINGS)
+
+# Debian's chromium and chromedriver for the browser tests; no test tool downloads its own browser.
+browser:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+		SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium chromium-driver; \
+	fi
+
+test: $(STAMP) browser var
+	$(BIN)/python -m pytest
+
+course: $(STAMP)
+	$(BIN)/python -m course_content.build
+
+bench: $(STAMP) var
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) var dist build *.egg-info

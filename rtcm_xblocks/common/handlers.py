@@ -1,0 +1,98 @@
+"""JSON handlers with one error shape: HTTP 400/403/405 with ``{"error": code, "message": text}``.
+
+Every handler of our blocks goes through `json_handler`: the body is parsed and checked to be a
+JSON object before the block sees it, domain errors become 400s, and no exception of ours reaches
+the runtime as a 500.
+"""
+import functools
+import json
+
+from webob import Response
+from xblock.core import XBlock
+
+from rtcm_xblocks.common.i18n import translator
+
+__all__ = ["HandlerError", "json_handler", "json_response", "user_is_staff", "require_staff", "current_user"]
+
+
+class HandlerError(Exception):
+    """A request the block refuses; `message` is already translated for the learner."""
+
+    def __init__(self, code, message, status=400):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = status
+
+
+def json_response(payload, status=200):
+    """A JSON response in UTF-8."""
+    return Response(
+        body=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
+        status=status,
+        content_type="application/json",
+        charset="utf-8",
+    )
+
+
+def _error_response(error):
+    return json_response({"error": error.code, "message": error.message}, status=error.status)
+
+
+def json_handler(func=None, *, staff_only=False):
+    """Declare an XBlock handler that takes a JSON object and returns JSON.
+
+    The wrapped method is called as ``func(self, data, suffix)`` with `data` a dict; it returns a
+    JSON-serialisable value or raises HandlerError. An empty body counts as ``{}``.
+    """
+    if func is None:
+        return functools.partial(json_handler, staff_only=staff_only)
+
+    @functools.wraps(func)
+    def wrapper(self, request, suffix=""):
+        _ = translator(self).gettext
+        try:
+            if request.method != "POST":
+                raise HandlerError("method_not_allowed", _("This handler only accepts POST requests."), 405)
+            if staff_only:
+                require_staff(self)
+            data = _parse_body(request.body, _)
+            return json_response(func(self, data, suffix))
+        except HandlerError as error:
+            return _error_response(error)
+
+    return XBlock.handler(wrapper)
+
+
+def _parse_body(body, _):
+    if not body or not body.strip():
+        return {}
+    try:
+        data = json.loads(body.decode("utf-8") if isinstance(body, bytes) else body)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise HandlerError("invalid_json", _("The request body is not valid JSON.")) from error
+    if not isinstance(data, dict):
+        raise HandlerError("invalid_body", _("The request body must be a JSON object."))
+    return data
+
+
+def current_user(block):
+    """The runtime's current XBlockUser, or None where the runtime has no user service."""
+    service = block.runtime.service(block, "user") if block.runtime else None
+    return service.get_current_user() if service else None
+
+
+def user_is_staff(block):
+    """True when the LMS user service says the current user is course staff or an instructor."""
+    user = current_user(block)
+    if user is None:
+        return False
+    attrs = user.opt_attrs or {}
+    return bool(attrs.get("edx-platform.user_is_staff")) or attrs.get("edx-platform.user_role") in ("staff", "instructor")
+
+
+def require_staff(block):
+    """Raise a 403 HandlerError unless the current user is staff."""
+    if not user_is_staff(block):
+        _ = translator(block).gettext
+        raise HandlerError("forbidden", _("Only course staff can see this."), status=403)
