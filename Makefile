@@ -36,10 +36,18 @@ test: $(STAMP) browser var
 	$(BIN)/python -m pytest
 
 course: $(STAMP)
-	$(BIN)/python -m course_content.build
+	$(BIN)/python scripts/build_course.py
 
-bench: $(STAMP) var
-	$(BIN)/python -m bench
+# Benchmarks against the peer blocks, which live in their own virtualenv (see bench/requirements.txt).
+BENCH_VENV := .venv-bench
+$(BENCH_VENV)/.installed: setup.py requirements/dev.txt bench/requirements.txt
+	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install -q -r bench/requirements.txt
+	$(BENCH_VENV)/bin/pip install -q --no-deps -e .
+	touch $@
+
+bench: $(BENCH_VENV)/.installed var
+	$(BENCH_VENV)/bin/python -m bench
 
 clean:
-	rm -rf $(VENV) var dist build *.egg-info
+	rm -rf $(VENV) $(BENCH_VENV) var dist build *.egg-info

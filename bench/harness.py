@@ -1,0 +1,67 @@
+"""Timing and SQL-query counting around the XBlock SDK workbench, shared by every benchmark."""
+import gc
+import json
+import os
+import statistics
+import time
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workbench_site.test_settings")
+
+
+def setup_django():
+    """Configure Django on an in-memory database with every table the workbench and our app need."""
+    django.setup()
+    from django.core.management import call_command  # pylint: disable=import-outside-toplevel
+    call_command("migrate", run_syncdb=True, verbosity=0)
+
+
+def measure(func, repeat=30, warmup=3):
+    """Run `func` (given the iteration number) `repeat` times; return median ms and mean SQL queries per call."""
+    from django.db import connection  # pylint: disable=import-outside-toplevel
+    from django.test.utils import CaptureQueriesContext  # pylint: disable=import-outside-toplevel
+
+    for i in range(warmup):
+        func(-1 - i)
+    times, queries = [], []
+    gc.collect()
+    for i in range(repeat):
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            func(i)
+            times.append((time.perf_counter() - start) * 1000)
+        queries.append(len(captured.captured_queries))
+    return {"ms": statistics.median(times), "queries": statistics.mean(queries)}
+
+
+def load_xml(xml, slug):
+    """Parse OLX with the workbench runtime (as the workbench does for its scenarios); return the usage id."""
+    from workbench.runtime import WorkbenchRuntime  # pylint: disable=import-outside-toplevel
+
+    runtime = WorkbenchRuntime()
+    runtime.id_generator.set_scenario(slug)
+    return runtime.parse_xml_string(xml)
+
+
+def block_for(usage_id, student):
+    """The block as a fresh workbench runtime builds it for one request."""
+    from workbench.runtime import WorkbenchRuntime  # pylint: disable=import-outside-toplevel
+
+    return WorkbenchRuntime(student).get_block(usage_id)
+
+
+def call_handler(usage_id, handler, body, student):
+    """Call a handler through the workbench's own view and URL, as the browser does; return (status, JSON)."""
+    from django.test import Client  # pylint: disable=import-outside-toplevel
+
+    response = Client().post(f"/handler/{usage_id}/{handler}/?student={student}",
+                             data=json.dumps(body), content_type="application/json")
+    return response.status_code, json.loads(response.content or b"null")
+
+
+def table(headers, rows):
+    """A Markdown table."""
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
