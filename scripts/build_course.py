@@ -1,0 +1,93 @@
+"""Build the starter course tarball that Studio's Import page takes: dist/rtcm-course-<version>.tar.gz."""
+import argparse
+import gzip
+import io
+import os
+import re
+import sys
+import tarfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE = ROOT / "course_content"
+DIST = ROOT / "dist"
+
+# Files that are never part of an export (editor backups, caches, OS litter).
+_SKIPPED = re.compile(r"(^|/)(__pycache__|\.[^/]*|[^/]*~|[^/]*\.pyc)$")
+
+
+def package_version():
+    """The rtcm_xblocks version, read from the package source so no import of XBlock is needed."""
+    text = (ROOT / "rtcm_xblocks" / "__init__.py").read_text(encoding="utf-8")
+    return re.search(r'^__version__ = "([^"]+)"', text, re.M).group(1)
+
+
+def course_files(source):
+    """The relative paths of the files of the course folder, sorted, without editor and OS litter."""
+    source = Path(source)
+    found = []
+    for path in source.rglob("*"):
+        relative = path.relative_to(source).as_posix()
+        if path.is_file() and not _SKIPPED.search(relative):
+            found.append(relative)
+    return sorted(found)
+
+
+def build_course(source=SOURCE, dist=DIST, version=None):
+    """Write <dist>/rtcm-course-<version>.tar.gz with one top folder holding course.xml; return its path.
+
+    The archive is reproducible: entries are sorted, owned by root, with a fixed mtime, so the same
+    sources give the same bytes.
+    """
+    source = Path(source)
+    if not (source / "course.xml").is_file():
+        raise FileNotFoundError(f"{source} holds no course.xml")
+    version = version or package_version()
+    top = f"rtcm-course-{version}"
+    dist = Path(dist)
+    dist.mkdir(parents=True, exist_ok=True)
+    target = dist / f"{top}.tar.gz"
+
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as archive:
+        folders = {top}
+        for relative in course_files(source):
+            parts = relative.split("/")[:-1]
+            for depth in range(1, len(parts) + 1):
+                folders.add("/".join([top, *parts[:depth]]))
+        entries = [(name, None) for name in folders]
+        entries += [(f"{top}/{relative}", source / relative) for relative in course_files(source)]
+        for name, path in sorted(entries):
+            info = tarfile.TarInfo(name)
+            info.mtime = 0
+            info.uid = info.gid = 0
+            info.uname = info.gname = "root"
+            if path is None:
+                info.type = tarfile.DIRTYPE
+                info.mode = 0o755
+                archive.addfile(info)
+            else:
+                data = path.read_bytes()
+                info.size = len(data)
+                info.mode = 0o644
+                archive.addfile(info, io.BytesIO(data))
+    with open(target, "wb") as handle:
+        with gzip.GzipFile(filename="", mode="wb", fileobj=handle, mtime=0) as compressed:
+            compressed.write(buffer.getvalue())
+    return target
+
+
+def main(argv=None):
+    """Command line: build the tarball and print its path."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--source", default=str(SOURCE), help="the course folder (holds course.xml)")
+    parser.add_argument("--dist", default=str(DIST), help="where the tarball is written")
+    parser.add_argument("--version", default=None, help="version in the file name (default: the package's)")
+    args = parser.parse_args(argv)
+    target = build_course(args.source, args.dist, args.version)
+    print(os.path.relpath(target, Path.cwd()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
