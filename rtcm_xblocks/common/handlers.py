@@ -18,11 +18,12 @@ __all__ = ["HandlerError", "json_handler", "json_response", "user_is_staff", "re
 class HandlerError(Exception):
     """A request the block refuses; `message` is already translated for the learner."""
 
-    def __init__(self, code, message, status=400):
+    def __init__(self, code, message, status=400, errors=None):
         super().__init__(message)
         self.code = code
         self.message = message
         self.status = status
+        self.errors = errors  # optional [{"field", "message"}] for editors that mark fields
 
 
 def json_response(payload, status=200):
@@ -36,7 +37,10 @@ def json_response(payload, status=200):
 
 
 def _error_response(error):
-    return json_response({"error": error.code, "message": error.message}, status=error.status)
+    payload = {"error": error.code, "message": error.message}
+    if error.errors is not None:
+        payload["errors"] = error.errors
+    return json_response(payload, status=error.status)
 
 
 def json_handler(func=None, *, staff_only=False):
