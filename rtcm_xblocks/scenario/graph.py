@@ -1,0 +1,736 @@
+"""The scenario model: steps, choices and endings; walking an attempt, scoring it, validating the graph.
+
+Pure Python: nothing here knows XBlock, Django or HTTP. Messages are English templates marked with
+`N_()`; the block translates them with `ScenarioError.text(gettext)` / `Problem.text(gettext)`.
+
+A scenario is a directed graph. Its nodes are the steps and the endings (one id space: a choice's
+`to` names either); its edges are the choices, weighted by their points. Loops are allowed, but a
+choice on a loop may not carry positive points, so the best attainable total is well defined.
+"""
+import heapq
+from collections import deque
+from dataclasses import dataclass, field, replace
+from html.parser import HTMLParser
+from itertools import count
+
+from rtcm_xblocks.common.i18n import N_
+
+__all__ = [
+    "GRADING_MODES", "OUTCOMES", "SCORING_MODES",
+    "Attempt", "Choice", "Ending", "Image", "Problem", "Scenario", "ScenarioError", "Step",
+    "best_ending_points", "best_path_total", "choose", "expert_path", "is_consistent", "overall",
+    "score", "start_attempt", "validate",
+]
+
+SCORING_MODES = ("path", "ending", "none")
+GRADING_MODES = ("best", "last", "first")
+OUTCOMES = ("good", "neutral", "bad")
+
+# Beyond this many positive choices on loops (an invalid scenario), the extra ones count as 0 points,
+# which keeps best_path_total polynomial; see its docstring.
+EXACT_LOOP_CHOICES = 12
+
+NEG_INF = float("-inf")
+
+
+def _identity(message):
+    return message
+
+
+class ScenarioError(Exception):
+    """A move the scenario does not allow; `code` is stable, `message` an English template."""
+
+    def __init__(self, code, message, params=None):
+        self.code = code
+        self.message = message
+        self.params = dict(params or {})
+        super().__init__(self.text())
+
+    def text(self, gettext=_identity):
+        """The message translated with `gettext` and filled with its parameters."""
+        return gettext(self.message).format(**self.params)
+
+
+@dataclass(frozen=True)
+class Image:
+    """An illustration of a step; `alt` is its text alternative."""
+
+    src: str
+    alt: str = ""
+
+    def to_dict(self):
+        """This image as a JSON-safe dict."""
+        return {"src": self.src, "alt": self.alt}
+
+    @classmethod
+    def from_dict(cls, data):
+        """The image described by `to_dict()`'s output."""
+        return cls(src=str(data["src"]), alt=str(data.get("alt", "")))
+
+
+@dataclass(frozen=True)
+class Choice:
+    """An action offered at a step: it leads `to` a step or ending and earns `points`."""
+
+    id: str
+    label: str
+    to: str
+    points: int = 0
+    expert: bool = False
+    feedback: str = ""
+
+    def to_dict(self):
+        """This choice as a JSON-safe dict."""
+        return {"id": self.id, "label": self.label, "to": self.to, "points": self.points,
+                "expert": self.expert, "feedback": self.feedback}
+
+    @classmethod
+    def from_dict(cls, data):
+        """The choice described by `to_dict()`'s output."""
+        return cls(id=str(data["id"]), label=str(data.get("label", "")), to=str(data["to"]),
+                   points=int(data.get("points", 0)), expert=bool(data.get("expert", False)),
+                   feedback=str(data.get("feedback", "")))
+
+
+@dataclass(frozen=True)
+class Step:
+    """A decision point of the story: a title, HTML body, optional image and the choices offered."""
+
+    id: str
+    title: str
+    body: str = ""
+    image: Image | None = None
+    choices: tuple = ()
+
+    def choice(self, choice_id):
+        """The first choice with id `choice_id`, or None."""
+        return next((choice for choice in self.choices if choice.id == choice_id), None)
+
+    def to_dict(self):
+        """This step as a JSON-safe dict."""
+        return {"id": self.id, "title": self.title, "body": self.body,
+                "image": self.image.to_dict() if self.image else None,
+                "choices": [choice.to_dict() for choice in self.choices]}
+
+    @classmethod
+    def from_dict(cls, data):
+        """The step described by `to_dict()`'s output."""
+        image = data.get("image")
+        return cls(id=str(data["id"]), title=str(data.get("title", "")), body=str(data.get("body", "")),
+                   image=Image.from_dict(image) if image else None,
+                   choices=tuple(Choice.from_dict(choice) for choice in data.get("choices", ())))
+
+
+@dataclass(frozen=True)
+class Ending:
+    """Where the story ends: a debrief with an outcome (good, neutral, bad) and points."""
+
+    id: str
+    title: str
+    body: str = ""
+    outcome: str = "neutral"
+    points: int = 0
+
+    def to_dict(self):
+        """This ending as a JSON-safe dict."""
+        return {"id": self.id, "title": self.title, "body": self.body, "outcome": self.outcome,
+                "points": self.points}
+
+    @classmethod
+    def from_dict(cls, data):
+        """The ending described by `to_dict()`'s output."""
+        return cls(id=str(data["id"]), title=str(data.get("title", "")), body=str(data.get("body", "")),
+                   outcome=str(data.get("outcome", "neutral")), points=int(data.get("points", 0)))
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A whole scenario: the intro, its steps and endings, and the start step (default: the first)."""
+
+    intro: str = ""
+    steps: tuple = ()
+    endings: tuple = ()
+    start: str | None = None
+
+    @property
+    def start_id(self):
+        """The id of the start step: `start`, else the first step's id, else None."""
+        if self.start:
+            return self.start
+        return self.steps[0].id if self.steps else None
+
+    def step(self, step_id):
+        """The first step with id `step_id`, or None."""
+        return next((step for step in self.steps if step.id == step_id), None)
+
+    def ending(self, ending_id):
+        """The first ending with id `ending_id`, or None."""
+        return next((ending for ending in self.endings if ending.id == ending_id), None)
+
+    def to_dict(self):
+        """This scenario as a JSON-safe dict (for the block's content field)."""
+        return {"intro": self.intro, "start": self.start,
+                "steps": [step.to_dict() for step in self.steps],
+                "endings": [ending.to_dict() for ending in self.endings]}
+
+    @classmethod
+    def from_dict(cls, data):
+        """The scenario described by `to_dict()`'s output; an empty scenario for None or {}."""
+        data = data or {}
+        start = data.get("start")
+        return cls(intro=str(data.get("intro", "")),
+                   steps=tuple(Step.from_dict(step) for step in data.get("steps", ())),
+                   endings=tuple(Ending.from_dict(ending) for ending in data.get("endings", ())),
+                   start=str(start) if start else None)
+
+
+# --- the graph ---------------------------------------------------------------------------------
+
+
+class _Graph:
+    """The scenario as nodes and weighted edges; a `to` resolves to a step first, then an ending."""
+
+    def __init__(self, scenario):
+        self.steps = {}
+        for step in scenario.steps:
+            self.steps.setdefault(step.id, step)
+        self.endings = {}
+        for ending in scenario.endings:
+            if ending.id not in self.steps:
+                self.endings.setdefault(ending.id, ending)
+        self.nodes = list(self.steps) + list(self.endings)
+        # edges[u] = [(v, points, choice)], in document order, only for targets that exist
+        self.edges = {node: [] for node in self.nodes}
+        for step_id, step in self.steps.items():
+            for choice in step.choices:
+                if choice.to in self.edges:
+                    self.edges[step_id].append((choice.to, choice.points, choice))
+        start = scenario.start_id
+        self.start = start if start in self.steps else None
+        self.component = _components(self.nodes, {u: [v for v, _, _ in out] for u, out in self.edges.items()})
+
+    def in_loop(self, source, target):
+        """Whether the edge source -> target lies on a cycle."""
+        return self.component[source] == self.component[target]
+
+    def weight(self, source, target, points):
+        """The points of an edge, with positive points on a loop counted as 0 (a finite best exists)."""
+        return min(points, 0) if self.in_loop(source, target) else points
+
+    def reachable_from(self, source):
+        """The set of nodes reachable from `source` (itself included)."""
+        seen = {source}
+        queue = deque([source])
+        while queue:
+            node = queue.popleft()
+            for target, _, _ in self.edges[node]:
+                if target not in seen:
+                    seen.add(target)
+                    queue.append(target)
+        return seen
+
+    def reaching_an_ending(self):
+        """The set of nodes from which some ending can be reached."""
+        reverse = {node: [] for node in self.nodes}
+        for source, out in self.edges.items():
+            for target, _, _ in out:
+                reverse[target].append(source)
+        seen = set(self.endings)
+        queue = deque(self.endings)
+        while queue:
+            node = queue.popleft()
+            for source in reverse[node]:
+                if source not in seen:
+                    seen.add(source)
+                    queue.append(source)
+        return seen
+
+    def positive_loop_edges(self):
+        """The (source, target, points, choice) of every choice with positive points on a loop."""
+        return [(source, target, points, choice)
+                for source, out in self.edges.items()
+                for target, points, choice in out
+                if points > 0 and self.in_loop(source, target)]
+
+
+def _components(nodes, adjacency):
+    """Tarjan's strongly connected components (iterative): node -> component number.
+
+    Components are numbered in reverse topological order: every edge between two components goes
+    from a higher number to a lower one.
+    """
+    index, low, on_stack, stack, component = {}, {}, set(), [], {}
+    counter = count()
+    number = 0
+    for root in nodes:
+        if root in index:
+            continue
+        index[root] = low[root] = next(counter)
+        stack.append(root)
+        on_stack.add(root)
+        work = [(root, iter(adjacency[root]))]
+        while work:
+            node, targets = work[-1]
+            advanced = False
+            for target in targets:
+                if target not in index:
+                    index[target] = low[target] = next(counter)
+                    stack.append(target)
+                    on_stack.add(target)
+                    work.append((target, iter(adjacency[target])))
+                    advanced = True
+                    break
+                if target in on_stack:
+                    low[node] = min(low[node], index[target])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component[member] = number
+                    if member == node:
+                        break
+                number += 1
+    return component
+
+
+def _best_walks(nodes, adjacency, sources):
+    """The best total of a walk from any source to every node: node -> total (-inf if unreachable).
+
+    `adjacency[u]` lists `(v, weight)`; `sources` maps a node to the total a walk starting there
+    already has. Requires that no cycle has positive total weight and that every edge inside a
+    strongly connected component weighs <= 0 (true once positive loop edges are removed). Then the
+    components are processed in topological order: inside one, the best walk between two members
+    is a shortest path on the negated (non-negative) weights, found with a multi-source Dijkstra;
+    edges leaving it carry the totals on to later components.
+    """
+    component = _components(nodes, {u: [v for v, _ in out] for u, out in adjacency.items()})
+    members = {}
+    for node in nodes:
+        members.setdefault(component[node], []).append(node)
+    best = {node: NEG_INF for node in nodes}
+    entry = {node: NEG_INF for node in nodes}
+    for node, total in sources.items():
+        entry[node] = max(entry[node], total)
+    for number in sorted(members, reverse=True):
+        group = members[number]
+        cost = {node: -entry[node] for node in group if entry[node] > NEG_INF}
+        heap = [(distance, position, node) for position, (node, distance) in enumerate(cost.items())]
+        heapq.heapify(heap)
+        tie = count(len(heap))
+        done = set()
+        while heap:
+            distance, _, node = heapq.heappop(heap)
+            if node in done:
+                continue
+            done.add(node)
+            best[node] = -distance
+            for target, weight in adjacency[node]:
+                if component[target] != number or target in done:
+                    continue
+                candidate = distance - weight
+                if candidate < cost.get(target, float("inf")):
+                    cost[target] = candidate
+                    heapq.heappush(heap, (candidate, next(tie), target))
+        for node in group:
+            if best[node] == NEG_INF:
+                continue
+            for target, weight in adjacency[node]:
+                if component[target] != number:
+                    entry[target] = max(entry[target], best[node] + weight)
+    return best
+
+
+def best_path_total(scenario):
+    """The largest sum of choice points over walks from the start to any ending (0 if none ends).
+
+    Exact. On a valid scenario no loop carries positive points, so this is the best over all walks.
+    On an invalid one (a positive choice on a loop) it is the best over walks that take each such
+    choice at most once; if more than EXACT_LOOP_CHOICES such choices exist, those after the first
+    EXACT_LOOP_CHOICES (in document order) count as 0 points. It always terminates: the first
+    part is Tarjan + Dijkstra per component, the second a Held-Karp style DP over those choices.
+    """
+    graph = _Graph(scenario)
+    if graph.start is None or not graph.endings:
+        return 0
+    looped = graph.positive_loop_edges()
+    exact, zeroed = looped[:EXACT_LOOP_CHOICES], looped[EXACT_LOOP_CHOICES:]
+    removed = {id(choice) for _, _, _, choice in exact}
+    flattened = {id(choice) for _, _, _, choice in zeroed}
+    adjacency = {
+        source: [(target, 0 if id(choice) in flattened else points)
+                 for target, points, choice in out if id(choice) not in removed]
+        for source, out in graph.edges.items()
+    }
+
+    def to_ending(totals):
+        return max(totals[ending] for ending in graph.endings)
+
+    from_start = _best_walks(graph.nodes, adjacency, {graph.start: 0})
+    best = to_ending(from_start)
+    if exact:
+        after = [_best_walks(graph.nodes, adjacency, {target: 0}) for _, target, _, _ in exact]
+        finish = [to_ending(totals) for totals in after]
+        # totals[mask][i]: best walk that took exactly the looped choices in `mask`, `i` last
+        totals = {}
+        for i, (source, _, points, _) in enumerate(exact):
+            if from_start[source] > NEG_INF:
+                totals[(1 << i, i)] = from_start[source] + points
+        for mask in range(1, 1 << len(exact)):
+            for i in range(len(exact)):
+                value = totals.get((mask, i))
+                if value is None:
+                    continue
+                best = max(best, value + finish[i])
+                for j, (source, _, points, _) in enumerate(exact):
+                    if mask & (1 << j) or after[i][source] == NEG_INF:
+                        continue
+                    key = (mask | (1 << j), j)
+                    totals[key] = max(totals.get(key, NEG_INF), value + after[i][source] + points)
+    return best if best > NEG_INF else 0
+
+
+def best_ending_points(scenario):
+    """The highest points of an ending reachable from the start (0 if no ending is reachable)."""
+    graph = _Graph(scenario)
+    if graph.start is None:
+        return 0
+    reachable = graph.reachable_from(graph.start)
+    points = [ending.points for ending_id, ending in graph.endings.items() if ending_id in reachable]
+    return max(points) if points else 0
+
+
+def expert_path(scenario):
+    """The path an expert takes from the start to an ending: a list of (step id, choice id).
+
+    At each step the first choice flagged `expert` is taken when it leads to an ending or to a step
+    not yet on the path from which an ending can be reached; otherwise a choice on a best-scoring
+    continuation, preferring the one with the fewest steps left. Both moves make progress, so the
+    walk always ends; it is empty when no ending can be reached from the start.
+    """
+    graph = _Graph(scenario)
+    if graph.start is None:
+        return []
+    to_ending = _best_to_ending(graph)
+    steps_left = _steps_left(graph, to_ending)
+    path, visited, node = [], set(), graph.start
+    limit = (len(graph.nodes) + 1) ** 2
+    while node in graph.steps and to_ending[node] > NEG_INF and len(path) <= limit:
+        visited.add(node)
+        move = next((choice for target, _, choice in graph.edges[node]
+                     if choice.expert and (target in graph.endings
+                                           or (target not in visited and to_ending[target] > NEG_INF))),
+                    None)
+        if move is None:
+            move = next(choice for target, points, choice in graph.edges[node]
+                        if to_ending[target] > NEG_INF
+                        and graph.weight(node, target, points) + to_ending[target] == to_ending[node]
+                        and steps_left.get(target) == steps_left[node] - 1)
+        path.append((node, move.id))
+        node = move.to
+    return path
+
+
+def _best_to_ending(graph):
+    """Node -> best total from it to any ending, with positive loop choices counted as 0."""
+    reverse = {node: [] for node in graph.nodes}
+    for source, out in graph.edges.items():
+        for target, points, _ in out:
+            reverse[target].append((source, graph.weight(source, target, points)))
+    return _best_walks(graph.nodes, reverse, {ending: 0 for ending in graph.endings})
+
+
+def _steps_left(graph, to_ending):
+    """Node -> fewest choices to an ending along best-scoring continuations."""
+    reverse = {node: [] for node in graph.nodes}
+    for source, out in graph.edges.items():
+        for target, points, _ in out:
+            weight = graph.weight(source, target, points)
+            if to_ending[target] > NEG_INF and weight + to_ending[target] == to_ending[source]:
+                reverse[target].append(source)
+    left = {ending: 0 for ending in graph.endings}
+    queue = deque(graph.endings)
+    while queue:
+        node = queue.popleft()
+        for source in reverse[node]:
+            if source not in left:
+                left[source] = left[node] + 1
+                queue.append(source)
+    return left
+
+
+# --- validation ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A validation problem: stable `code`, English `message` template, the node concerned."""
+
+    code: str
+    message: str
+    params: dict = field(default_factory=dict)
+    node: str | None = None
+    severity: str = "error"
+
+    def text(self, gettext=_identity):
+        """The message translated with `gettext` and filled with its parameters."""
+        return gettext(self.message).format(**self.params)
+
+
+class _ImagesWithoutAlt(HTMLParser):
+    """Counts <img> tags that have no alt attribute (alt="" marks a decorative image and is fine)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.missing = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img" and "alt" not in dict(attrs):
+            self.missing += 1
+
+    handle_startendtag = handle_starttag
+
+
+def _html_lacks_alt(html):
+    """Whether author HTML contains an <img> without an alt attribute."""
+    if not html or "<img" not in html.lower():
+        return False
+    parser = _ImagesWithoutAlt()
+    parser.feed(html)
+    parser.close()
+    return parser.missing > 0
+
+
+def validate(scenario, scoring="path"):
+    """Every problem that keeps `scenario` from being played and scored, in a stable order."""
+    if scoring not in SCORING_MODES:
+        raise ValueError(f"unknown scoring mode {scoring!r}")
+    problems = []
+    add = problems.append
+    if not scenario.steps:
+        add(Problem("no_steps", N_("The scenario has no steps.")))
+    if not scenario.endings:
+        add(Problem("no_ending", N_("The scenario has no ending.")))
+    problems.extend(_duplicate_problems(scenario))
+    graph = _Graph(scenario)
+    if scenario.start and scenario.start not in graph.steps:
+        add(Problem("unknown_start", N_('The start step "{start}" is not a step of this scenario.'),
+                    {"start": scenario.start}))
+    reaching = graph.reaching_an_ending()
+    for step in scenario.steps:
+        if graph.steps[step.id] is not step:
+            continue
+        for choice in step.choices:
+            if choice.to not in graph.edges:
+                add(Problem("unknown_target",
+                            N_('Choice "{choice}" of step "{step}" leads to "{target}", '
+                               'which is neither a step nor an ending.'),
+                            {"step": step.id, "choice": choice.id, "target": choice.to}, node=step.id))
+        if not step.choices:
+            add(Problem("no_choices", N_('Step "{step}" has no choices, so learners cannot leave it.'),
+                        {"step": step.id}, node=step.id))
+        elif step.id not in reaching:
+            add(Problem("dead_end", N_('No ending can be reached from step "{step}".'),
+                        {"step": step.id}, node=step.id))
+    if graph.start is not None:
+        reachable = graph.reachable_from(graph.start)
+        for node in graph.nodes:
+            if node in reachable:
+                continue
+            if node in graph.steps:
+                add(Problem("unreachable", N_('Step "{step}" cannot be reached from the start step "{start}".'),
+                            {"step": node, "start": graph.start}, node=node))
+            else:
+                add(Problem("unreachable",
+                            N_('Ending "{ending}" cannot be reached from the start step "{start}".'),
+                            {"ending": node, "start": graph.start}, node=node))
+    for source, target, points, choice in graph.positive_loop_edges():
+        add(Problem("positive_points_in_loop",
+                    N_('Choice "{choice}" of step "{step}" gives {points} points but lies on a loop '
+                       '(from "{target}" the story can come back to "{step}"); a choice on a loop '
+                       'may not give positive points.'),
+                    {"step": source, "choice": choice.id, "points": points, "target": target}, node=source))
+    problems.extend(_alt_problems(scenario))
+    if scoring != "none" and graph.start is not None and graph.start in reaching:
+        if scoring == "path" and best_path_total(scenario) <= 0:
+            add(Problem("unattainable_score",
+                        N_('No path from the start to an ending earns points, so the "path" score '
+                           'cannot be attained: give points to the choices of the best path.')))
+        if scoring == "ending" and best_ending_points(scenario) <= 0:
+            add(Problem("unattainable_score",
+                        N_('No reachable ending gives points, so the "ending" score cannot be '
+                           'attained: give points to the best ending.')))
+    return problems
+
+
+def _duplicate_problems(scenario):
+    """duplicate_id problems: ids shared by steps and endings, and choice ids repeated in a step."""
+    problems, seen, reported = [], set(), set()
+    for node in list(scenario.steps) + list(scenario.endings):
+        if node.id in seen and node.id not in reported:
+            reported.add(node.id)
+            problems.append(Problem("duplicate_id",
+                                    N_('The id "{id}" is given to more than one step or ending.'),
+                                    {"id": node.id}, node=node.id))
+        seen.add(node.id)
+    for step in scenario.steps:
+        choice_ids, repeated = set(), set()
+        for choice in step.choices:
+            if choice.id in choice_ids and choice.id not in repeated:
+                repeated.add(choice.id)
+                problems.append(Problem("duplicate_id",
+                                        N_('Step "{step}" has more than one choice with the id "{choice}".'),
+                                        {"step": step.id, "choice": choice.id}, node=step.id))
+            choice_ids.add(choice.id)
+    return problems
+
+
+def _alt_problems(scenario):
+    """missing_alt problems: a step image with blank alt text, an <img> in author HTML with no alt."""
+    problems = []
+    if _html_lacks_alt(scenario.intro):
+        problems.append(Problem("missing_alt", N_("An image in the introduction has no alt text.")))
+    for step in scenario.steps:
+        if step.image is not None and not step.image.alt.strip():
+            problems.append(Problem("missing_alt", N_('The image of step "{step}" has no alt text.'),
+                                    {"step": step.id}, node=step.id))
+        if _html_lacks_alt(step.body):
+            problems.append(Problem("missing_alt", N_('An image in the body of step "{step}" has no alt text.'),
+                                    {"step": step.id}, node=step.id))
+        for choice in step.choices:
+            if _html_lacks_alt(choice.feedback):
+                problems.append(Problem("missing_alt",
+                                        N_('An image in the feedback of choice "{choice}" of step "{step}" '
+                                           'has no alt text.'),
+                                        {"step": step.id, "choice": choice.id}, node=step.id))
+    for ending in scenario.endings:
+        if _html_lacks_alt(ending.body):
+            problems.append(Problem("missing_alt",
+                                    N_('An image in the body of ending "{ending}" has no alt text.'),
+                                    {"ending": ending.id}, node=ending.id))
+    return problems
+
+
+# --- attempts -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One play-through: the (step, choice) pairs taken, where the learner is, and its outcome.
+
+    `current` is the current step id, or the ending id once `finished`.
+    """
+
+    number: int
+    path: tuple = ()
+    current: str | None = None
+    finished: bool = False
+    score: float | None = None
+    reflection: str = ""
+
+    def to_dict(self):
+        """This attempt as a JSON-safe dict (for the block's user_state field)."""
+        return {"number": self.number, "path": [list(pair) for pair in self.path], "current": self.current,
+                "finished": self.finished, "score": self.score, "reflection": self.reflection}
+
+    @classmethod
+    def from_dict(cls, data):
+        """The attempt described by `to_dict()`'s output."""
+        score_value = data.get("score")
+        return cls(number=int(data["number"]),
+                   path=tuple((str(step), str(choice)) for step, choice in data.get("path", ())),
+                   current=data.get("current"), finished=bool(data.get("finished", False)),
+                   score=None if score_value is None else float(score_value),
+                   reflection=str(data.get("reflection", "")))
+
+
+def start_attempt(scenario, number):
+    """A fresh attempt numbered `number` at the start step (current is None if there is none)."""
+    start = scenario.start_id
+    return Attempt(number=number, current=start if scenario.step(start) is not None else None)
+
+
+def choose(scenario, attempt, step_id, choice_id, scoring="path"):
+    """The attempt after taking choice `choice_id` at step `step_id`; scored when it reaches an ending.
+
+    Raises ScenarioError: `attempt_finished`, `not_current_step`, `unknown_choice`, or
+    `unknown_target` when the choice leads nowhere (an invalid scenario).
+    """
+    if attempt.finished:
+        raise ScenarioError("attempt_finished", N_("This attempt has already finished."))
+    step = scenario.step(step_id) if isinstance(step_id, str) else None
+    if step is None or step_id != attempt.current:
+        raise ScenarioError("not_current_step", N_('"{step}" is not the current step of this attempt.'),
+                            {"step": step_id})
+    choice = step.choice(choice_id) if isinstance(choice_id, str) else None
+    if choice is None:
+        raise ScenarioError("unknown_choice", N_('Step "{step}" has no choice "{choice}".'),
+                            {"step": step_id, "choice": choice_id})
+    path = attempt.path + ((step_id, choice_id),)
+    if scenario.step(choice.to) is not None:
+        return replace(attempt, path=path, current=choice.to)
+    if scenario.ending(choice.to) is not None:
+        finished = replace(attempt, path=path, current=choice.to, finished=True)
+        return replace(finished, score=score(scenario, finished, scoring))
+    raise ScenarioError("unknown_target",
+                        N_('Choice "{choice}" of step "{step}" leads nowhere; the scenario needs fixing.'),
+                        {"step": step_id, "choice": choice_id})
+
+
+def is_consistent(scenario, attempt):
+    """Whether the attempt still fits the scenario: its current node and every step and choice taken exist."""
+    if attempt.current is None:
+        return not attempt.finished and not attempt.path and scenario.step(scenario.start_id) is None
+    if attempt.finished:
+        if scenario.ending(attempt.current) is None or scenario.step(attempt.current) is not None:
+            return False
+    elif scenario.step(attempt.current) is None:
+        return False
+    for step_id, choice_id in attempt.path:
+        step = scenario.step(step_id)
+        if step is None or step.choice(choice_id) is None:
+            return False
+    return True
+
+
+def score(scenario, attempt, scoring):
+    """The attempt's score as a fraction 0-1 under `scoring`; None when unfinished or not scored.
+
+    `path`: points of the choices taken / best_path_total; `ending`: the ending's points /
+    best_ending_points. Clamped to 0..1; 0.0 when the denominator is not positive.
+    """
+    if scoring not in SCORING_MODES:
+        raise ValueError(f"unknown scoring mode {scoring!r}")
+    if scoring == "none" or not attempt.finished:
+        return None
+    if scoring == "path":
+        taken = 0
+        for step_id, choice_id in attempt.path:
+            step = scenario.step(step_id)
+            choice = step.choice(choice_id) if step else None
+            taken += choice.points if choice else 0
+        best = best_path_total(scenario)
+    else:
+        ending = scenario.ending(attempt.current)
+        taken = ending.points if ending else 0
+        best = best_ending_points(scenario)
+    if best <= 0:
+        return 0.0
+    return min(1.0, max(0.0, taken / best))
+
+
+def overall(scores, grading):
+    """The grade over attempts' scores (in attempt order, None ignored): best, last or first."""
+    if grading not in GRADING_MODES:
+        raise ValueError(f"unknown grading mode {grading!r}")
+    known = [value for value in scores if value is not None]
+    if not known:
+        return None
+    if grading == "best":
+        return max(known)
+    return known[-1] if grading == "last" else known[0]
