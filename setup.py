@@ -31,6 +31,7 @@ setup(
             "templates/**/*",
             "conf/locale/**/*",
             "needs/frameworks/*.xml",
+            "needs/samples/*.xml",
         ],
     },
     python_requires=">=3.11",

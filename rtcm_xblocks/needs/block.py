@@ -1,0 +1,433 @@
+"""The training-needs self-assessment XBlock: fields, OLX, views and JSON handlers.
+
+The block translates between the runtime and the pure core (`framework`, `scoring`, `cohort`)
+and the Django persistence of `storage`; it holds no domain logic of its own.
+"""
+import csv
+import io
+from datetime import datetime, timezone
+
+from lxml import etree
+from web_fragments.fragment import Fragment
+from webob import Response
+from xblock.completable import XBlockCompletionMode
+from xblock.core import XBlock
+from xblock.fields import Boolean, Dict, Float, Integer, Scope, String
+from xblock.utils.resources import ResourceLoader
+
+from rtcm_xblocks.common.handlers import HandlerError, json_handler, json_response, require_staff, user_is_staff
+from rtcm_xblocks.common.i18n import N_, translator
+from rtcm_xblocks.needs import cohort, framework as fw, scoring, storage
+from rtcm_xblocks.needs.studio import NeedsStudioMixin
+
+__all__ = ["NeedsAssessmentBlock"]
+
+loader = ResourceLoader("rtcm_xblocks")
+
+PHASES = ("pre", "post")
+MAX_GROUP_SIZE = 1000
+_PILLAR = "pillar"
+
+
+@XBlock.needs("i18n")
+@XBlock.wants("user")
+class NeedsAssessmentBlock(NeedsStudioMixin, XBlock):
+    """Learners rate competencies and get a learning plan; staff see the cohort's training needs."""
+
+    display_name = String(
+        display_name=N_("Display name"),
+        help=N_("The title learners see above the assessment."),
+        scope=Scope.settings,
+        default=N_("Training-needs self-assessment"),
+    )
+    phase = String(
+        display_name=N_("Phase"),
+        help=N_('"pre" before the course; "post" after it, compared with the linked pre-course assessment.'),
+        scope=Scope.settings,
+        values=[{"display_name": N_("Before the course"), "value": "pre"}, {"display_name": N_("After the course"), "value": "post"}],
+        default="pre",
+    )
+    pre = String(
+        display_name=N_("Pre-course assessment"),
+        help=N_("With phase post: the url_name of the pre-course assessment block of this course to compare with."),
+        scope=Scope.settings,
+        default="",
+    )
+    framework = String(
+        display_name=N_("Framework"),
+        help=N_('The shipped competency framework to use (for instance "rtcm-default") unless pillars are defined below.'),
+        scope=Scope.settings,
+        default=fw.DEFAULT_FRAMEWORK,
+    )
+    framework_content = Dict(
+        display_name=N_("Pillars"),
+        help=N_(
+            "Pillars defined by the author: {} to use the named framework as shipped; "
+            '{"pillars": [...]} with competencies for a custom framework; or {"recommend": {pillar id: link}} '
+            "to link the named framework's pillars to course units."
+        ),
+        scope=Scope.content,
+        default={},
+    )
+    min_group_size = Integer(
+        display_name=N_("Smallest group shown"),
+        help=N_("Countries and agencies with fewer respondents than this are shown to staff without figures."),
+        scope=Scope.settings,
+        default=5,
+    )
+    has_score = Boolean(
+        display_name=N_("Participation credit"),
+        help=N_("Give full credit for a complete submission (off: the assessment is not graded)."),
+        scope=Scope.settings,
+        default=False,
+    )
+    weight = Float(
+        display_name=N_("Weight"),
+        help=N_("The weight of the participation credit in the course grade, when it is on."),
+        scope=Scope.settings,
+        default=1.0,
+        values={"min": 0},
+    )
+    olx_name = String(
+        help=N_("The url_name given in OLX; keys stored submissions where usage ids carry no course (the SDK workbench)."),
+        scope=Scope.settings,
+        default="",
+    )
+    user_state = Dict(
+        help=N_("The learner's own submission: ratings, profile answers and submitted_at."),
+        scope=Scope.user_state,
+        default={},
+    )
+
+    has_custom_completion = True
+    completion_mode = XBlockCompletionMode.COMPLETABLE
+    i18n_js_namespace = "RtcmNeedsI18N"
+    editable_fields = ("display_name", "phase", "pre", "framework", "min_group_size", "has_score", "weight")
+
+    # ------------------------------------------------------------------------------------------
+    # Framework, keys and shared payloads
+    # ------------------------------------------------------------------------------------------
+
+    def base_framework(self):
+        """The named shipped framework (the default one when the name is unknown)."""
+        try:
+            return fw.load_framework(self.framework)
+        except fw.FrameworkError:
+            return fw.load_framework(fw.DEFAULT_FRAMEWORK)
+
+    def get_framework(self):
+        """The framework learners rate: the custom pillars, or the named one with its links, translated."""
+        content = self.framework_content or {}
+        if content.get("pillars"):
+            return fw.Framework.from_dict({"id": "custom", "pillars": content["pillars"]})
+        base = self.base_framework()
+        links = content.get("recommend") or {}
+        if links:
+            base = fw.with_recommends(base, {key: value for key, value in links.items() if base.pillar(key)})
+        gettext = translator(self).gettext
+        data = base.to_dict()
+        for pillar in data["pillars"]:
+            pillar["title"] = gettext(pillar["title"])
+            for competency in pillar["competencies"]:
+                competency["text"] = gettext(competency["text"])
+        return fw.Framework.from_dict(data)
+
+    def storage_key(self, url_name=None):
+        """This block's course-wide storage key, or that of the block named `url_name` (see storage)."""
+        usage_id = self.scope_ids.usage_id
+        return storage.block_key(usage_id, self.scope_ids.block_type, url_name or self.olx_name)
+
+    def pre_storage_key(self):
+        """The storage key of the linked pre-course block, or None when there is none."""
+        if self.phase != "post" or not self.pre:
+            return None
+        return self.storage_key(self.pre)
+
+    def learner_key(self):
+        """The runtime's id of the current learner; a 403 when there is none."""
+        user_id = self.scope_ids.user_id
+        if user_id is None:
+            _ = translator(self).gettext
+            raise HandlerError("no_user", _("Please sign in to take this assessment."), status=403)
+        return str(user_id)
+
+    def scale_payload(self):
+        """The rating scale with translated labels and descriptions."""
+        gettext = translator(self).gettext
+        return {
+            dimension: [
+                {"value": level["value"], "label": gettext(level["label"]), "description": gettext(level["description"])}
+                for level in levels
+            ]
+            for dimension, levels in fw.SCALE.items()
+        }
+
+    def profile_payload(self):
+        """The profile questions with translated labels."""
+        gettext = translator(self).gettext
+        questions = []
+        for question in fw.PROFILE_QUESTIONS:
+            item = {"id": question["id"], "type": question["type"], "label": gettext(question["label"])}
+            if question["type"] == "choice":
+                item["options"] = [{"value": o["value"], "label": gettext(o["label"])} for o in question["options"]]
+            else:
+                item["max_length"] = question["max_length"]
+            questions.append(item)
+        return questions
+
+    def public_payload(self, framework):
+        """What every learner may see before rating: the framework, scale and profile questions."""
+        data = framework.to_dict()
+        gettext = translator(self).gettext
+        return {
+            "display_name": self.display_name,
+            "phase": self.phase if self.phase in PHASES else "pre",
+            "framework": {"pillars": data["pillars"]},
+            "scale": self.scale_payload(),
+            "not_applicable": {"value": fw.NOT_APPLICABLE, "label": gettext(fw.NOT_APPLICABLE_LABEL)},
+            "profile_questions": self.profile_payload(),
+        }
+
+    def learner_state(self, framework):
+        """The get_state payload for the current learner (see PRODUCT.md)."""
+        state = self.public_payload(framework)
+        mine = self.user_state or {}
+        ratings = mine.get("ratings")
+        state["submitted"] = bool(ratings)
+        if ratings:
+            state["ratings"] = ratings
+            state["profile"] = mine.get("profile") or {}
+            state["submitted_at"] = mine.get("submitted_at")
+            state["results"] = scoring.learner_results(framework, ratings)
+        if self.phase == "post":
+            state.update(self.change_payload(framework, ratings))
+        return state
+
+    def change_payload(self, framework, ratings):
+        """In the post phase: whether the learner took the pre assessment, and the change since."""
+        pre_key = self.pre_storage_key()
+        earlier = storage.get_submission(pre_key, self.learner_key()) if pre_key and self.scope_ids.user_id is not None else None
+        payload = {"pre_submitted": earlier is not None, "change": None}
+        if earlier is not None and ratings:
+            payload["change"] = scoring.learner_change(framework, earlier[0], ratings)
+        return payload
+
+    # ------------------------------------------------------------------------------------------
+    # Views
+    # ------------------------------------------------------------------------------------------
+
+    @XBlock.supports("multi_device")
+    def student_view(self, context=None):  # pylint: disable=unused-argument
+        """The assessment for learners, its results, and for staff the cohort report."""
+        framework = self.get_framework()
+        is_staff = user_is_staff(self)
+        state = self.learner_state(framework) if self.scope_ids.user_id is not None else dict(
+            self.public_payload(framework), submitted=False)
+        if state.get("submitted"):
+            self.publish_viewed_results()
+        html = loader.render_django_template(
+            "templates/needs/student.html",
+            {"display_name": self.display_name, "is_staff": is_staff, "phase": state["phase"]},
+            i18n_service=self.runtime.service(self, "i18n"),
+        )
+        fragment = Fragment(html)
+        fragment.add_css(loader.load_unicode("static/needs/needs.css"))
+        fragment.add_javascript(loader.load_unicode("static/needs/learner.js"))
+        if is_staff:
+            fragment.add_javascript(loader.load_unicode("static/needs/staff.js"))
+        fragment.initialize_js("RtcmNeedsAssessment", {"state": state, "is_staff": is_staff})
+        return fragment
+
+    def student_view_data(self, context=None):  # pylint: disable=unused-argument
+        """The block's public content for the mobile apps: no learner state."""
+        framework = self.get_framework()
+        data = self.public_payload(framework)
+        data.update({"pre": self.pre, "min_group_size": self.min_group_size, "has_score": self.has_score})
+        return data
+
+    def max_score(self):
+        """Participation credit: 1 when it is on (the LMS applies `weight`), else None."""
+        return 1 if self.has_score else None
+
+    # ------------------------------------------------------------------------------------------
+    # Handlers
+    # ------------------------------------------------------------------------------------------
+
+    @json_handler
+    def get_state(self, data, suffix=""):  # pylint: disable=unused-argument
+        """The framework, scale and profile questions, and the learner's submission and results if any."""
+        self.learner_key()
+        state = self.learner_state(self.get_framework())
+        if state["submitted"]:
+            self.publish_viewed_results()
+        return state
+
+    @json_handler
+    def submit(self, data, suffix=""):  # pylint: disable=unused-argument
+        """Validate and store the learner's ratings and profile; answer with the results."""
+        _ = translator(self).gettext
+        unknown = sorted(set(data) - {"ratings", "profile"})
+        if unknown:
+            raise HandlerError("unknown_field", _('The request has an unknown field "{field}".').format(field=unknown[0]))
+        if "ratings" not in data:
+            raise HandlerError("missing_ratings", _("The request must include the ratings."))
+        framework = self.get_framework()
+        try:
+            ratings, profile = fw.clean_submission(framework, data["ratings"], data.get("profile"))
+        except fw.SubmissionError as error:
+            raise HandlerError(error.code, error.text(_)) from error
+        learner = self.learner_key()
+        try:
+            replaced = storage.save_submission(self.storage_key(), learner, ratings, profile)
+        except storage.StorageBusy as error:
+            raise HandlerError("busy", _("Many people are submitting right now. Please try again."), status=503) from error
+        self.user_state = {
+            "ratings": ratings,
+            "profile": profile,
+            "submitted_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        }
+        self.runtime.publish(self, "completion", {"completion": 1.0})
+        if self.has_score:
+            self.runtime.publish(self, "grade", {"value": 1.0, "max_value": 1.0})
+        self.runtime.publish(self, "rtcm.needs_assessment.submitted", {
+            "phase": self.phase,
+            "resubmission": replaced,
+            "ratings": ratings,
+            "profile": {key: value for key, value in profile.items() if key != "role"},
+        })
+        results = scoring.learner_results(framework, ratings)
+        response = {"submitted": True, "ratings": ratings, "profile": profile, "results": results}
+        if self.phase == "post":
+            response.update(self.change_payload(framework, ratings))
+        return response
+
+    @json_handler(staff_only=True)
+    def cohort_report(self, data, suffix=""):  # pylint: disable=unused-argument
+        """The cohort's training needs (staff only)."""
+        return self.build_cohort_report()
+
+    @XBlock.handler
+    def cohort_csv(self, request, suffix=""):  # pylint: disable=unused-argument
+        """The cohort report as CSV (staff only, a GET); every text cell is safe from formula injection."""
+        _ = translator(self).gettext
+        try:
+            if request.method not in ("GET", "HEAD"):
+                raise HandlerError("method_not_allowed", _("This handler only accepts GET requests."), 405)
+            require_staff(self)
+        except HandlerError as error:
+            return json_response({"error": error.code, "message": error.message}, status=error.status)
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerows(cohort.csv_rows(self.build_cohort_report(), self.get_framework()))
+        name = "".join(char if char.isalnum() or char in "-_" else "-" for char in (self.olx_name or "cohort"))
+        return Response(
+            body=("\ufeff" + buffer.getvalue()).encode("utf-8"),
+            content_type="text/csv",
+            charset="utf-8",
+            content_disposition=f'attachment; filename="needs-{name}.csv"',
+        )
+
+    def build_cohort_report(self):
+        """The cohort report from the stored aggregates, plus the change since the pre block in the post phase."""
+        framework = self.get_framework()
+        size = min(max(int(self.min_group_size or 1), 1), MAX_GROUP_SIZE)
+        report = cohort.cohort_report(framework, storage.cohort_stats(self.storage_key()), size)
+        report["min_group_size"] = size
+        pre_key = self.pre_storage_key()
+        if pre_key:
+            report["change"] = cohort.cohort_change(framework, storage.cohort_stats(pre_key), storage.cohort_stats(self.storage_key()))
+        return report
+
+    # ------------------------------------------------------------------------------------------
+    # Events and the LMS report
+    # ------------------------------------------------------------------------------------------
+
+    def publish_viewed_results(self):
+        """Tell analytics the learner saw their results."""
+        self.runtime.publish(self, "rtcm.needs_assessment.viewed_results", {"phase": self.phase})
+
+    def generate_report_data(self, user_state_iterator, limit_responses=None):
+        """One row per learner for the LMS problem-responses report: every rating and profile answer."""
+        framework = self.get_framework()
+        count = 0
+        for user_state in user_state_iterator:
+            if limit_responses is not None and count >= limit_responses:
+                return
+            mine = (user_state.state or {}).get("user_state") or {}
+            ratings = mine.get("ratings")
+            if not ratings:
+                continue
+            row = {"submitted_at": mine.get("submitted_at") or ""}
+            profile = mine.get("profile") or {}
+            for question in fw.PROFILE_QUESTIONS:
+                row[f"profile.{question['id']}"] = cohort.safe_cell(str(profile.get(question["id"], "")))
+            for competency in framework.competencies:
+                rating = ratings.get(competency.id)
+                if rating == fw.NOT_APPLICABLE:
+                    importance = proficiency = fw.NOT_APPLICABLE
+                else:
+                    importance = (rating or {}).get("importance", "")
+                    proficiency = (rating or {}).get("proficiency", "")
+                row[f"{competency.id}.importance"] = importance
+                row[f"{competency.id}.proficiency"] = proficiency
+            count += 1
+            yield user_state.username, row
+
+    # ------------------------------------------------------------------------------------------
+    # OLX
+    # ------------------------------------------------------------------------------------------
+
+    @classmethod
+    def parse_xml(cls, node, runtime, keys):
+        """Attributes become fields; ``<pillar>`` children become the custom framework or pillar links."""
+        block = runtime.construct_xblock_from_class(cls, keys)
+        for name, value in node.items():
+            if name == "url_name":
+                block.olx_name = value
+            elif name in block.fields and name not in ("framework_content", "user_state", "olx_name", "parent", "children"):
+                setattr(block, name, block.fields[name].from_string(value))
+        block.framework_content = cls.framework_content_from_node(node, block.framework)
+        return block
+
+    @staticmethod
+    def framework_content_from_node(node, framework_name):
+        """The framework_content field value for the ``<pillar>`` children of `node` (FrameworkError when invalid)."""
+        pillars = [child for child in node if isinstance(child.tag, str) and child.tag == _PILLAR]
+        if not pillars:
+            return {}
+        if any(len([c for c in pillar if c.tag == "competency"]) for pillar in pillars):
+            return {"pillars": fw.parse_pillars(node).to_dict()["pillars"]}
+        base = fw.load_framework(framework_name)
+        linked = fw.parse_pillars(node, base)
+        return {"recommend": {
+            pillar.id: pillar.recommend for pillar in linked.pillars if pillar.recommend != base.pillar(pillar.id).recommend
+        }}
+
+    def add_xml_to_node(self, node):
+        """Fields that were set become attributes; the custom framework or links become ``<pillar>`` children."""
+        node.tag = self.xml_element_name()
+        for name in ("display_name", "phase", "pre", "framework", "min_group_size", "has_score", "weight"):
+            field = self.fields[name]
+            if field.is_set_on(self):
+                node.set(name, field.to_string(getattr(self, name)))
+        if self.olx_name and not node.get("url_name"):
+            node.set("url_name", self.olx_name)
+        content = self.framework_content or {}
+        if content.get("pillars"):
+            fw.write_pillars(fw.Framework.from_dict({"id": "", "pillars": content["pillars"]}), node)
+        elif content.get("recommend"):
+            for pillar_id, link in content["recommend"].items():
+                etree.SubElement(node, _PILLAR, {"id": pillar_id, "recommend": link})
+
+    # ------------------------------------------------------------------------------------------
+    # Workbench
+    # ------------------------------------------------------------------------------------------
+
+    @staticmethod
+    def workbench_scenarios():
+        """The default framework, a custom one, and a pre/post pair (add ?student=staff for the staff view)."""
+        return [
+            ("Training needs: default framework", loader.load_unicode("needs/samples/default.xml")),
+            ("Training needs: custom framework", loader.load_unicode("needs/samples/custom.xml")),
+            ("Training needs: before and after the course", loader.load_unicode("needs/samples/pre_post.xml")),
+        ]

@@ -1,0 +1,194 @@
+"""Django persistence of needs-assessment submissions and of the exact cohort aggregates they feed.
+
+Design (for 100,000 learners and more):
+
+* ``Submission`` holds each learner's latest ratings and profile, one row per (block, learner).
+  It is the source of truth: the aggregates can always be rebuilt from it
+  (`rebuild_aggregates`).
+* ``Aggregate`` holds integer sufficient statistics, one row per (block, group, competency):
+  ``n``, ``sum_importance`` and ``sum_proficiency`` of the respondents who rated both, for the
+  whole cohort (``by="all"``) and for each country and agency; competency ``""`` counts
+  respondents. A cohort report reads only these rows — O(competencies × groups), a few thousand
+  at most, whatever the number of learners — and computes every mean exactly from integers.
+* A submission runs in one transaction: it locks the learner's ``Submission`` row
+  (``select_for_update``), computes the exact delta between the learner's old contribution and
+  the new one (`cohort.contribution`), saves the row and applies the delta with
+  ``UPDATE … SET n = n + …`` (``F()`` expressions), creating missing rows under a savepoint and
+  falling back to the update when a concurrent transaction created them first. Rows are touched
+  in one sorted order so that concurrent transactions cannot deadlock each other. No code ever
+  reads a shared total, adds to it in Python and writes it back — the read-modify-write that
+  loses concurrent votes in xblock-poll.
+* Concurrent submissions therefore serialise on the database's row locks (MySQL, PostgreSQL)
+  and lose nothing; a resubmission replaces the learner's earlier contribution exactly.
+  SQLite (the SDK workbench) has no row locks and serialises writers on the whole file: a
+  transaction that loses the race gets "database is locked" and is retried from the start, so it
+  re-reads the learner's row; deadlocks, lock-wait timeouts and serialisation failures on the
+  other databases are retried the same way.
+
+Block keys: storage is keyed by a course-wide string for the block so that a ``post`` block can
+find its ``pre`` block's submissions by url_name. In the LMS the key is the block's usage key in
+its course without branch or version, ``block-v1:Org+Course+Run+type@rtcm_needs_assessment+block@<url_name>``,
+and the pre block's key is built from the same course key, block type and the ``pre`` url_name.
+Runtimes whose usage ids carry no course (the XBlock SDK workbench, whose ids look like
+``<scenario>.<block type>.d0.u0``) use ``<scenario>/<url_name>`` for both, the scenario being
+the first dot-separated part of the usage id and url_name the OLX attribute kept by the block;
+a block without a url_name there falls back to its whole usage id.
+"""
+import random
+import time
+
+from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import F
+
+from rtcm_xblocks.needs import cohort
+from rtcm_xblocks.needs.models import Aggregate, Submission
+
+__all__ = [
+    "StorageBusy", "block_key", "linked_block_key", "save_submission", "get_submission",
+    "cohort_stats", "rebuild_aggregates", "recompute_stats", "iter_submissions",
+]
+
+MAX_ATTEMPTS = 60
+_RETRYABLE = ("locked", "deadlock", "lock wait timeout", "could not serialize", "busy")
+
+
+class StorageBusy(Exception):
+    """The database stayed locked through every retry; nothing was stored."""
+
+
+def block_key(usage_id, block_type, url_name=""):
+    """The course-wide storage key of a block (see the module docstring)."""
+    course_key = getattr(usage_id, "course_key", None)
+    if course_key is not None:
+        if hasattr(course_key, "for_branch"):
+            course_key = course_key.for_branch(None)
+        return str(course_key.make_usage_key(block_type, url_name or usage_id.block_id))
+    usage = str(usage_id)
+    if not url_name:
+        return usage
+    return f"{usage.split('.', 1)[0]}/{url_name}"
+
+
+def linked_block_key(usage_id, block_type, url_name):
+    """The storage key of the block of the same course (or workbench scenario) named `url_name`."""
+    return block_key(usage_id, block_type, url_name)
+
+
+def _is_retryable(error):
+    if isinstance(error, IntegrityError):
+        return True
+    message = str(error).lower()
+    return any(marker in message for marker in _RETRYABLE)
+
+
+def _retrying(work):
+    """Run `work` in a transaction, retrying the whole transaction when it lost a race."""
+    for attempt in range(MAX_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                return work()
+        except (OperationalError, IntegrityError) as error:
+            if not _is_retryable(error) or transaction.get_connection().in_atomic_block:
+                raise
+            time.sleep(random.uniform(0, min(0.002 * 2 ** min(attempt, 6), 0.1)))
+    raise StorageBusy("The database stayed locked; please try again.")
+
+
+def _delta(old, new):
+    """The exact change of sums per key from contribution `old` to `new`, zero changes left out."""
+    delta = {}
+    for key in set(old) | set(new):
+        change = new.get(key, cohort.Sums()) - old.get(key, cohort.Sums())
+        if change:
+            delta[key] = change
+    return delta
+
+
+def _apply(block, key, change):
+    by, value, competency = key
+    d_n, d_importance, d_proficiency = change.n, change.importance, change.proficiency
+    rows = Aggregate.objects.filter(block_key=block, by=by, value=value, competency=competency)
+    increments = {
+        "n": F("n") + d_n,
+        "sum_importance": F("sum_importance") + d_importance,
+        "sum_proficiency": F("sum_proficiency") + d_proficiency,
+    }
+    if rows.update(**increments):
+        return
+    try:
+        with transaction.atomic():
+            Aggregate.objects.create(
+                block_key=block, by=by, value=value, competency=competency,
+                n=d_n, sum_importance=d_importance, sum_proficiency=d_proficiency,
+            )
+    except IntegrityError:
+        # A concurrent transaction created the row between our update and insert.
+        if not rows.update(**increments):
+            raise
+
+
+def save_submission(block, learner, ratings, profile):
+    """Store a learner's (already validated) submission and update the aggregates by the exact delta.
+
+    Returns True when this replaced an earlier submission.
+    """
+    def work():
+        existing = Submission.objects.select_for_update().filter(block_key=block, learner_key=learner).first()
+        if existing is None:
+            with transaction.atomic():
+                Submission.objects.create(block_key=block, learner_key=learner, ratings=ratings, profile=profile)
+            old = {}
+        else:
+            old = cohort.contribution(existing.ratings, existing.profile)
+            existing.ratings = ratings
+            existing.profile = profile
+            existing.save(update_fields=["ratings", "profile", "updated"])
+        for key, change in sorted(_delta(old, cohort.contribution(ratings, profile)).items(), key=lambda item: item[0]):
+            _apply(block, key, change)
+        return existing is not None
+
+    return _retrying(work)
+
+
+def get_submission(block, learner):
+    """The learner's stored (ratings, profile) for `block`, or None."""
+    row = Submission.objects.filter(block_key=block, learner_key=learner).values_list("ratings", "profile").first()
+    return tuple(row) if row else None
+
+
+def cohort_stats(block):
+    """The cohort's sufficient statistics for `block`, read from the aggregate rows only."""
+    rows = Aggregate.objects.filter(block_key=block).values_list(
+        "by", "value", "competency", "n", "sum_importance", "sum_proficiency",
+    )
+    sums = {
+        (by, value, competency): cohort.Sums(n, importance, proficiency)
+        for by, value, competency, n, importance, proficiency in rows
+        if n or importance or proficiency
+    }
+    return cohort.CohortStats(sums)
+
+
+def iter_submissions(block):
+    """Every stored (learner, ratings, profile) of `block`, in learner order, streamed."""
+    rows = Submission.objects.filter(block_key=block).order_by("learner_key")
+    yield from rows.values_list("learner_key", "ratings", "profile").iterator(chunk_size=2000)
+
+
+def recompute_stats(block):
+    """The statistics recomputed from every stored submission (a check on the incremental sums)."""
+    return cohort.CohortStats.from_submissions((ratings, profile) for _learner, ratings, profile in iter_submissions(block))
+
+
+def rebuild_aggregates(block):
+    """Replace `block`'s aggregate rows by a recomputation from its submissions (a repair tool)."""
+    def work():
+        list(Submission.objects.select_for_update().filter(block_key=block).values_list("pk", flat=True))
+        Aggregate.objects.filter(block_key=block).delete()
+        stats = recompute_stats(block)
+        Aggregate.objects.bulk_create([
+            Aggregate(block_key=block, by=by, value=value, competency=competency,
+                      n=sums.n, sum_importance=sums.importance, sum_proficiency=sums.proficiency)
+            for (by, value, competency), sums in sorted(stats.sums.items())
+        ])
+    _retrying(work)

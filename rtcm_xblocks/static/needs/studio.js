@@ -1,0 +1,737 @@
+/* Studio editor of the training-needs self-assessment: settings, the framework (default with
+   course links, or custom pillars and competencies), live validation, and saving through
+   the block's studio_submit handler. Everything an author typed is put in the DOM as text. */
+function RtcmNeedsStudio(runtime, element) {
+  "use strict";
+
+  if (element && element.jquery) { element = element[0]; }
+  var root = element.querySelector(".rtcm-needs-studio");
+  var ns = root.getAttribute("data-i18n-namespace");
+  var catalog = (ns && window[ns] && typeof window[ns].gettext === "function") ? window[ns] : window;
+  var gettext = typeof catalog.gettext === "function" ? function (s) { return catalog.gettext(s); } : function (s) { return s; };
+  var uid = root.getAttribute("data-uid") || "rtcm-ns";
+  var data = JSON.parse(root.querySelector(".rtcm-ns-data").textContent);
+  var limits = data.limits || {};
+
+  function fmt(template, params) {
+    return template.replace(/\{(\w+)\}/g, function (match, key) {
+      return Object.prototype.hasOwnProperty.call(params, key) ? String(params[key]) : match;
+    });
+  }
+
+  /* ---- state ---------------------------------------------------------------------------- */
+
+  var nextKey = 1;
+  function key() { nextKey += 1; return "k" + nextKey; }
+
+  function customFrom(pillars, autoIds) {
+    return pillars.map(function (pillar) {
+      return {
+        key: key(), id: pillar.id, title: pillar.title, recommend: pillar.recommend || "", idAuto: !!autoIds,
+        competencies: pillar.competencies.map(function (c) {
+          return { key: key(), id: c.id, text: c.text, idAuto: !!autoIds };
+        })
+      };
+    });
+  }
+
+  var state;
+  var touched = {};
+  var serverErrors = {};
+  var showAll = false;
+
+  function load(source) {
+    var custom = source.framework === "custom";
+    state = {
+      display_name: source.display_name || "",
+      phase: source.phase === "post" ? "post" : "pre",
+      pre: source.pre || "",
+      min_group_size: String(source.min_group_size),
+      participation_credit: !!source.participation_credit,
+      weight: String(source.weight),
+      mode: custom ? "custom" : "default",
+      defaultName: custom ? source.default_framework : source.framework,
+      defaultPillars: custom ? source.default_pillars : source.pillars,
+      custom: custom ? customFrom(source.pillars, false) : [],
+      links: {}
+    };
+    state.defaultPillars.forEach(function (pillar) { state.links[pillar.id] = pillar.recommend || ""; });
+  }
+
+  /* ---- ids derived from titles ---------------------------------------------------------- */
+
+  var CYRILLIC = "абвгдеёжзийклмнопрстуфхцчшщъыьэюяәғқңөұүһі";
+  var CYRILLIC_LATIN = ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "i", "k", "l", "m", "n", "o", "p", "r", "s",
+    "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "iu", "ia", "a", "g", "k", "n", "o", "u", "u", "h", "i"];
+  var LATIN_EXTRA = { "ə": "e", "ı": "i", "ß": "ss", "ø": "o", "æ": "ae", "đ": "d", "ł": "l" };
+
+  function slug(text, maxWords) {
+    var out = "";
+    Array.prototype.forEach.call((text || "").toLowerCase(), function (ch) {
+      var index = CYRILLIC.indexOf(ch);
+      var mapped = index >= 0 ? CYRILLIC_LATIN[index] : (LATIN_EXTRA[ch] || ch);
+      out += mapped.normalize("NFKD").replace(/[^\x00-\x7f]/g, "");
+    });
+    var words = out.split(/[^a-z0-9]+/).filter(Boolean).slice(0, maxWords);
+    return words.join("-").slice(0, 40).replace(/^-+|-+$/g, "");
+  }
+
+  function unique(base, taken) {
+    var candidate = base;
+    var n = 2;
+    while (taken[candidate]) { candidate = base + "-" + n; n += 1; }
+    return candidate;
+  }
+
+  /* New items take an id from their title while the author has not typed one; saved ids never change by themselves. */
+  function deriveIds() {
+    var pillarIds = {};
+    var competencyIds = {};
+    state.custom.forEach(function (p) { if (!p.idAuto) { pillarIds[p.id] = true; } });
+    state.custom.forEach(function (p) {
+      p.competencies.forEach(function (c) { if (!c.idAuto) { competencyIds[c.id] = true; } });
+    });
+    state.custom.forEach(function (p) {
+      if (p.idAuto) {
+        p.id = unique(slug(p.title, 3) || "pillar", pillarIds);
+        pillarIds[p.id] = true;
+      }
+      p.competencies.forEach(function (c) {
+        if (c.idAuto) {
+          c.id = unique(p.id + "." + (slug(c.text, 3) || "competency"), competencyIds);
+          competencyIds[c.id] = true;
+        }
+      });
+    });
+  }
+
+  /* ---- validation (the server checks the same, and more) -------------------------------- */
+
+  var ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/;
+  var URL_NAME = /^[A-Za-z0-9_.:\-]+$/;
+
+  function linkProblem(link) {
+    var value = (link || "").trim();
+    if (!value) { return null; }
+    var scheme = /^([A-Za-z][A-Za-z0-9+.\-]*):/.exec(value);
+    if (/\s/.test(value) || value.indexOf("//") === 0 || (scheme && !/^https?$/i.test(scheme[1])) ||
+        value.length > (limits.recommend || 500)) {
+      return gettext("Use a course link such as /jump_to_id/border_intro or an http(s) address, without spaces.");
+    }
+    return null;
+  }
+
+  function validate() {
+    var problems = [];
+    function add(field, message) { problems.push({ field: field, message: message }); }
+    if (!state.display_name.trim()) { add("display_name", gettext("Give the self-assessment a title.")); }
+    var pre = state.pre.trim();
+    if (state.phase === "post") {
+      if (!pre) {
+        add("pre", gettext("A post-course self-assessment needs the url_name of its pre-course self-assessment."));
+      } else if (!URL_NAME.test(pre)) {
+        add("pre", gettext("A url_name has only letters, digits, '_', '-', '.' and ':'."));
+      } else if (data.url_name && pre === data.url_name) {
+        add("pre", gettext("A self-assessment cannot be its own pre-course link."));
+      }
+    }
+    var size = state.min_group_size.trim();
+    if (!/^\d+$/.test(size) || Number(size) < 1 || Number(size) > (limits.min_group_size || 1000)) {
+      add("min_group_size", fmt(gettext("Give a whole number from 1 to {limit}."), { limit: limits.min_group_size || 1000 }));
+    }
+    var weight = state.weight.trim();
+    if (weight === "" || isNaN(Number(weight)) || Number(weight) < 0 || Number(weight) > (limits.weight || 1000)) {
+      add("weight", fmt(gettext("Give a number from 0 to {limit}."), { limit: limits.weight || 1000 }));
+    }
+    if (state.mode === "default") {
+      state.defaultPillars.forEach(function (pillar, index) {
+        var problem = linkProblem(state.links[pillar.id]);
+        if (problem) { add("pillars." + index + ".recommend", problem); }
+      });
+      return problems;
+    }
+    if (!state.custom.length) { add("pillars", gettext("A custom framework needs at least one pillar.")); }
+    var pillarIds = {};
+    var competencyIds = {};
+    state.custom.forEach(function (pillar, p) {
+      var base = "pillars." + p;
+      var id = pillar.id.trim();
+      if (!id) {
+        add(base + ".id", gettext("The id is empty."));
+      } else if (!ID.test(id)) {
+        add(base + ".id", fmt(gettext("An id starts with a letter or digit and uses only letters, digits, '.', '_', ':' and '-' (at most {limit} characters)."), { limit: 100 }));
+      } else if (pillarIds[id]) {
+        add(base + ".id", fmt(gettext("Another pillar already has the id '{id}'."), { id: id }));
+      }
+      pillarIds[id] = true;
+      if (!pillar.title.trim()) { add(base + ".title", gettext("Give the pillar a title.")); }
+      var problem = linkProblem(pillar.recommend);
+      if (problem) { add(base + ".recommend", problem); }
+      if (!pillar.competencies.length) { add(base + ".competencies", gettext("A pillar needs at least one competency.")); }
+      pillar.competencies.forEach(function (competency, c) {
+        var field = base + ".competencies." + c;
+        var cid = competency.id.trim();
+        if (!cid) {
+          add(field + ".id", gettext("The id is empty."));
+        } else if (!ID.test(cid)) {
+          add(field + ".id", fmt(gettext("An id starts with a letter or digit and uses only letters, digits, '.', '_', ':' and '-' (at most {limit} characters)."), { limit: 100 }));
+        } else if (competencyIds[cid]) {
+          add(field + ".id", fmt(gettext("Another competency already has the id '{id}'."), { id: cid }));
+        }
+        competencyIds[cid] = true;
+        if (!competency.text.trim()) { add(field + ".text", gettext("Write the competency statement.")); }
+      });
+    });
+    return problems;
+  }
+
+  /* ---- DOM helpers ---------------------------------------------------------------------- */
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (name) {
+      if (name === "className") { node.className = attrs[name]; } else { node.setAttribute(name, attrs[name]); }
+    });
+    if (text !== undefined && text !== null) { node.textContent = text; }
+    return node;
+  }
+
+  function fieldId(field) { return uid + "-" + field.replace(/[^A-Za-z0-9_-]/g, "-"); }
+
+  /* A labelled input or textarea bound to `field`; `onInput(value)` keeps the state in step. */
+  function textField(options) {
+    var wrap = el("div", { className: "rtcm-ns-field" });
+    var id = fieldId(options.field);
+    wrap.appendChild(el("label", { className: "rtcm-ns-label", "for": id }, options.label));
+    var input = el(options.multiline ? "textarea" : "input", {
+      className: "rtcm-ns-input", id: id, "data-field": options.field, "data-owner": options.owner || "",
+      "data-role": options.role || "", autocomplete: "off", dir: options.ltr ? "ltr" : "auto"
+    });
+    if (!options.multiline) { input.type = "text"; } else { input.rows = 2; }
+    if (options.ltr) { input.spellcheck = false; }
+    input.value = options.value;
+    input.addEventListener("input", function () {
+      options.onInput(input.value);
+      touched[options.field] = true;
+      delete serverErrors[options.field];
+      refresh();
+    });
+    input.addEventListener("blur", function () { touched[options.field] = true; showErrors(); });
+    wrap.appendChild(input);
+    if (options.help) {
+      wrap.appendChild(el("p", { className: "rtcm-ns-help", id: id + "-help", "data-help": options.field }, options.help));
+    }
+    return wrap;
+  }
+
+  function toolButton(label, role, owner, describedBy, disabled, onClick) {
+    var button = el("button", { type: "button", className: "rtcm-ns-button rtcm-ns-tool", "data-role": role,
+      "data-owner": owner, "aria-describedby": describedBy }, label);
+    if (disabled) { button.setAttribute("aria-disabled", "true"); }
+    button.addEventListener("click", function () {
+      if (button.getAttribute("aria-disabled") !== "true") { onClick(); }
+    });
+    return button;
+  }
+
+  var announcer = el("p", { className: "rtcm-ns-sr-only", "aria-live": "polite" });
+  root.appendChild(announcer);
+  function announce(message) {
+    announcer.textContent = "";
+    window.setTimeout(function () { announcer.textContent = message; }, 50);
+  }
+
+  function focusLater(selectors) {
+    var list = Array.isArray(selectors) ? selectors : [selectors];
+    for (var i = 0; i < list.length; i += 1) {
+      var target = list[i] && root.querySelector(list[i]);
+      if (target) { target.focus(); return; }
+    }
+  }
+
+  function moveItem(list, index, delta) {
+    var to = index + delta;
+    if (to < 0 || to >= list.length) { return false; }
+    var item = list.splice(index, 1)[0];
+    list.splice(to, 0, item);
+    return true;
+  }
+
+  function pillarName(pillar, index) {
+    return pillar.title.trim() || fmt(gettext("Pillar {number}"), { number: index + 1 });
+  }
+
+  /* ---- rendering the framework ---------------------------------------------------------- */
+
+  var pillarList = root.querySelector(".rtcm-ns-pillars");
+
+  function renderDefault() {
+    state.defaultPillars.forEach(function (pillar, index) {
+      var item = el("li", { className: "rtcm-ns-pillar", "data-key": pillar.id });
+      var headingId = fieldId("pillars." + index + ".heading");
+      item.appendChild(el("h3", { className: "rtcm-ns-pillar-title", id: headingId }, pillar.title));
+      var details = el("details", { className: "rtcm-ns-details" });
+      details.appendChild(el("summary", {}, fmt(gettext("{count} competencies"), { count: pillar.competencies.length })));
+      var list = el("ul", { className: "rtcm-ns-statements" });
+      pillar.competencies.forEach(function (c) { list.appendChild(el("li", {}, c.text)); });
+      details.appendChild(list);
+      item.appendChild(details);
+      item.appendChild(textField({
+        field: "pillars." + index + ".recommend", owner: pillar.id, role: "recommend", ltr: true,
+        label: fmt(gettext("Course unit recommended for “{pillar}” (link)"), { pillar: pillar.title }),
+        help: gettext("Shown in learners' plans next to their priorities, e.g. /jump_to_id/border_intro. Leave empty for none."),
+        value: state.links[pillar.id] || "",
+        onInput: function (value) { state.links[pillar.id] = value; }
+      }));
+      pillarList.appendChild(item);
+    });
+  }
+
+  function renderCompetency(pillar, p, competency, c) {
+    var field = "pillars." + p + ".competencies." + c;
+    var item = el("li", { className: "rtcm-ns-competency", "data-key": competency.key });
+    var labelId = fieldId(field + ".heading");
+    item.appendChild(el("h4", { className: "rtcm-ns-competency-title", id: labelId, tabindex: "-1",
+      "data-owner": competency.key, "data-role": "heading" },
+      fmt(gettext("Competency {pillar}.{number}"), { pillar: p + 1, number: c + 1 })));
+    item.appendChild(textField({
+      field: field + ".text", owner: competency.key, role: "text", multiline: true,
+      label: gettext("Statement learners rate (“I can …”)"), value: competency.text,
+      onInput: function (value) { competency.text = value; deriveIds(); syncIds(); }
+    }));
+    item.appendChild(textField({
+      field: field + ".id", owner: competency.key, role: "id", ltr: true, label: gettext("Competency id"),
+      help: gettext("Learners' ratings are stored under this id: keep it once learners have answered."),
+      value: competency.id,
+      onInput: function (value) { competency.id = value; competency.idAuto = false; }
+    }));
+    var tools = el("div", { className: "rtcm-ns-tools", role: "group", "aria-labelledby": labelId });
+    var count = pillar.competencies.length;
+    tools.appendChild(toolButton(gettext("Move up"), "up", competency.key, labelId, c === 0, function () {
+      moveCompetency(pillar, c, -1, "up");
+    }));
+    tools.appendChild(toolButton(gettext("Move down"), "down", competency.key, labelId, c === count - 1, function () {
+      moveCompetency(pillar, c, 1, "down");
+    }));
+    tools.appendChild(toolButton(gettext("Delete competency"), "delete", competency.key, labelId, false, function () {
+      pillar.competencies.splice(c, 1);
+      var next = pillar.competencies[c] || pillar.competencies[c - 1];
+      render(next ? '[data-owner="' + next.key + '"][data-role="heading"]' : '[data-owner="' + pillar.key + '"][data-role="add"]');
+      announce(gettext("Competency deleted."));
+    }));
+    item.appendChild(tools);
+    item.addEventListener("keydown", function (event) {
+      if (event.altKey && (event.key === "ArrowUp" || event.key === "ArrowDown")) {
+        event.preventDefault();
+        event.stopPropagation();
+        var role = event.target.getAttribute("data-role") || "text";
+        moveCompetency(pillar, c, event.key === "ArrowUp" ? -1 : 1, role);
+      }
+    });
+    return item;
+  }
+
+  function moveCompetency(pillar, index, delta, focusRole) {
+    var competency = pillar.competencies[index];
+    if (!moveItem(pillar.competencies, index, delta)) { return; }
+    render(focusSelector(competency.key, focusRole));
+    announce(fmt(gettext("Competency moved to position {position} of {count}."),
+      { position: index + delta + 1, count: pillar.competencies.length }));
+  }
+
+  function movePillar(index, delta, focusRole) {
+    var pillar = state.custom[index];
+    if (!moveItem(state.custom, index, delta)) { return; }
+    render(focusSelector(pillar.key, focusRole));
+    announce(fmt(gettext("Pillar moved to position {position} of {count}."),
+      { position: index + delta + 1, count: state.custom.length }));
+  }
+
+  /* The moved item's control that had focus; a move button that became inactive hands focus to its twin. */
+  function focusSelector(owner, role) {
+    return ['[data-owner="' + owner + '"][data-role="' + role + '"]:not([aria-disabled="true"])',
+      '[data-owner="' + owner + '"][data-role="' + (role === "up" ? "down" : "up") + '"]'];
+  }
+
+  function renderCustom() {
+    state.custom.forEach(function (pillar, p) {
+      var base = "pillars." + p;
+      var item = el("li", { className: "rtcm-ns-pillar", "data-key": pillar.key });
+      var headingId = fieldId(base + ".heading");
+      item.appendChild(el("h3", { className: "rtcm-ns-pillar-title", id: headingId, tabindex: "-1",
+        "data-owner": pillar.key, "data-role": "heading" },
+        fmt(gettext("Pillar {number}: {title}"), { number: p + 1, title: pillarName(pillar, p) })));
+      var tools = el("div", { className: "rtcm-ns-tools", role: "group", "aria-labelledby": headingId });
+      tools.appendChild(toolButton(gettext("Move up"), "up", pillar.key, headingId, p === 0, function () {
+        movePillar(p, -1, "up");
+      }));
+      tools.appendChild(toolButton(gettext("Move down"), "down", pillar.key, headingId, p === state.custom.length - 1, function () {
+        movePillar(p, 1, "down");
+      }));
+      tools.appendChild(toolButton(gettext("Delete pillar"), "delete", pillar.key, headingId, false, function () {
+        state.custom.splice(p, 1);
+        var next = state.custom[p] || state.custom[p - 1];
+        render(next ? '[data-owner="' + next.key + '"][data-role="heading"]' : ".rtcm-ns-add-pillar");
+        announce(fmt(gettext("Pillar “{title}” deleted."), { title: pillarName(pillar, p) }));
+      }));
+      item.appendChild(tools);
+      item.appendChild(textField({
+        field: base + ".title", owner: pillar.key, role: "title", label: gettext("Pillar title"), value: pillar.title,
+        onInput: function (value) {
+          pillar.title = value;
+          deriveIds();
+          syncIds();
+          item.querySelector(".rtcm-ns-pillar-title").textContent =
+            fmt(gettext("Pillar {number}: {title}"), { number: p + 1, title: pillarName(pillar, p) });
+        }
+      }));
+      item.appendChild(textField({
+        field: base + ".id", owner: pillar.key, role: "id", ltr: true, label: gettext("Pillar id"),
+        help: gettext("Learners' results and the cohort report refer to this id: keep it once learners have answered."),
+        value: pillar.id,
+        onInput: function (value) { pillar.id = value; pillar.idAuto = false; deriveIds(); syncIds(); }
+      }));
+      item.appendChild(textField({
+        field: base + ".recommend", owner: pillar.key, role: "recommend", ltr: true,
+        label: gettext("Recommended course unit (link)"),
+        help: gettext("Shown in learners' plans next to their priorities, e.g. /jump_to_id/border_intro. Leave empty for none."),
+        value: pillar.recommend, onInput: function (value) { pillar.recommend = value; }
+      }));
+      var groupId = fieldId(base + ".competencies.heading");
+      var group = el("div", { className: "rtcm-ns-competency-group", role: "group", "aria-labelledby": groupId });
+      group.appendChild(el("p", { className: "rtcm-ns-label", id: groupId },
+        fmt(gettext("Competencies of “{title}”"), { title: pillarName(pillar, p) })));
+      var list = el("ol", { className: "rtcm-ns-competencies", "data-field": base + ".competencies", tabindex: "-1" });
+      pillar.competencies.forEach(function (competency, c) {
+        list.appendChild(renderCompetency(pillar, p, competency, c));
+      });
+      group.appendChild(list);
+      group.appendChild(el("p", { className: "rtcm-ns-error", id: fieldId(base + ".competencies") + "-error", hidden: "" }));
+      var addButton = el("button", { type: "button", className: "rtcm-ns-button rtcm-ns-add-competency",
+        "data-owner": pillar.key, "data-role": "add", "aria-describedby": headingId }, gettext("Add a competency"));
+      addButton.addEventListener("click", function () {
+        var competency = { key: key(), id: "", text: "", idAuto: true };
+        pillar.competencies.push(competency);
+        deriveIds();
+        render('[data-owner="' + competency.key + '"][data-role="text"]');
+        announce(gettext("Competency added."));
+      });
+      group.appendChild(addButton);
+      item.appendChild(group);
+      item.addEventListener("keydown", function (event) {
+        if (event.altKey && (event.key === "ArrowUp" || event.key === "ArrowDown")) {
+          event.preventDefault();
+          movePillar(p, event.key === "ArrowUp" ? -1 : 1, event.target.getAttribute("data-role") || "title");
+        }
+      });
+      pillarList.appendChild(item);
+    });
+  }
+
+  /* Auto-derived ids change as the author types a title: update their inputs without redrawing. */
+  function syncIds() {
+    state.custom.forEach(function (pillar) {
+      var input = root.querySelector('[data-owner="' + pillar.key + '"][data-role="id"]');
+      if (input && input !== document.activeElement && input.value !== pillar.id) { input.value = pillar.id; }
+      pillar.competencies.forEach(function (competency) {
+        var cInput = root.querySelector('[data-owner="' + competency.key + '"][data-role="id"]');
+        if (cInput && cInput !== document.activeElement && cInput.value !== competency.id) { cInput.value = competency.id; }
+      });
+    });
+  }
+
+  var modeHelp = root.querySelector(".rtcm-ns-mode-help");
+  var copyButton = root.querySelector(".rtcm-ns-copy");
+  var addPillarButton = root.querySelector(".rtcm-ns-add-pillar");
+
+  function render(focus) {
+    pillarList.textContent = "";
+    var custom = state.mode === "custom";
+    pillarList.setAttribute("data-field", "pillars");
+    pillarList.setAttribute("tabindex", "-1");
+    pillarList.setAttribute("aria-label", custom ? gettext("Pillars of the custom framework") : gettext("Pillars of the default framework"));
+    if (custom) { renderCustom(); } else { renderDefault(); }
+    addPillarButton.hidden = !custom;
+    modeHelp.textContent = custom
+      ? gettext("Write your own pillars and “I can …” statements, or start from a copy of the default framework.")
+      : fmt(gettext("Learners rate the {count} pillars of the RTCM framework. You can link each pillar to the course unit that teaches it."),
+        { count: state.defaultPillars.length });
+    refresh();
+    if (focus) { focusLater(focus); }
+  }
+
+  /* ---- settings fields ------------------------------------------------------------------ */
+
+  function bindSettings() {
+    root.querySelectorAll("[data-for]").forEach(function (label) {
+      label.setAttribute("for", fieldId(label.getAttribute("data-for")));
+    });
+    ["display_name", "pre", "min_group_size", "weight"].forEach(function (name) {
+      var input = root.querySelector('input[data-field="' + name + '"]');
+      input.id = fieldId(name);
+      input.value = state[name];
+      var help = root.querySelector('[data-help="' + name + '"]');
+      if (help) { help.id = fieldId(name) + "-help"; }
+      input.addEventListener("input", function () {
+        state[name] = input.value;
+        touched[name] = true;
+        delete serverErrors[name];
+        refresh();
+      });
+      input.addEventListener("blur", function () { touched[name] = true; showErrors(); });
+    });
+    root.querySelectorAll('input[name="phase"]').forEach(function (radio) {
+      radio.name = uid + "-phase";
+      radio.checked = radio.value === state.phase;
+      radio.addEventListener("change", function () {
+        state.phase = radio.value;
+        delete serverErrors.pre;
+        refresh();
+      });
+    });
+    var credit = root.querySelector('input[data-field="participation_credit"]');
+    credit.id = fieldId("participation_credit");
+    credit.checked = state.participation_credit;
+    credit.addEventListener("change", function () { state.participation_credit = credit.checked; refresh(); });
+    root.querySelectorAll('input[name="framework"]').forEach(function (radio) {
+      radio.name = uid + "-framework";
+      radio.checked = radio.value === state.mode;
+      radio.addEventListener("change", function () {
+        state.mode = radio.value;
+        serverErrors = {};
+        render();
+      });
+    });
+    copyButton.addEventListener("click", copyDefault);
+    addPillarButton.addEventListener("click", function () {
+      var pillar = { key: key(), id: "", title: "", recommend: "", idAuto: true,
+        competencies: [{ key: key(), id: "", text: "", idAuto: true }] };
+      state.custom.push(pillar);
+      deriveIds();
+      render('[data-owner="' + pillar.key + '"][data-role="title"]');
+      announce(fmt(gettext("Pillar {number} added."), { number: state.custom.length }));
+    });
+    root.querySelector(".rtcm-ns-form").addEventListener("submit", function (event) {
+      event.preventDefault();
+      save();
+    });
+    root.querySelector(".rtcm-ns-cancel").addEventListener("click", function () {
+      if (runtime.notify) { runtime.notify("cancel", {}); }
+    });
+  }
+
+  function copyDefault() {
+    if (state.mode === "custom" && state.custom.length &&
+        !window.confirm(gettext("Replace the pillars of your custom framework with a copy of the default framework?"))) {
+      return;
+    }
+    var source = state.mode === "default" ? state.defaultPillars.map(function (pillar) {
+      return { id: pillar.id, title: pillar.title, recommend: state.links[pillar.id] || "", competencies: pillar.competencies };
+    }) : data.default_pillars;
+    state.custom = customFrom(source, false);
+    state.mode = "custom";
+    root.querySelectorAll('input[name="' + uid + '-framework"]').forEach(function (radio) {
+      radio.checked = radio.value === "custom";
+    });
+    serverErrors = {};
+    render(state.custom.length ? '[data-owner="' + state.custom[0].key + '"][data-role="title"]' : null);
+    announce(fmt(gettext("Copied the default framework: {count} pillars you can now edit."), { count: state.custom.length }));
+  }
+
+  /* ---- showing problems ----------------------------------------------------------------- */
+
+  var summary = root.querySelector(".rtcm-ns-summary");
+  var summaryTitle = root.querySelector(".rtcm-ns-summary-title");
+  var problemList = root.querySelector(".rtcm-ns-problems");
+  var status = root.querySelector(".rtcm-ns-status");
+  var problems = [];
+
+  function currentProblems() {
+    var all = validate();
+    var seen = {};
+    all.forEach(function (problem) { seen[problem.field] = true; });
+    Object.keys(serverErrors).forEach(function (field) {
+      if (!seen[field]) { all.push({ field: field, message: serverErrors[field] }); }
+    });
+    return all;
+  }
+
+  function refresh() {
+    root.querySelector(".rtcm-ns-pre").hidden = state.phase !== "post";
+    root.querySelector('input[data-field="weight"]').disabled = !state.participation_credit;
+    problems = currentProblems();
+    showErrors();
+  }
+
+  function inputFor(field) {
+    return root.querySelector('[data-field="' + field + '"]');
+  }
+
+  function errorNode(field) {
+    var id = fieldId(field) + "-error";
+    var node = document.getElementById(id);
+    if (!node) {
+      var input = inputFor(field);
+      if (!input) { return null; }
+      node = el("p", { className: "rtcm-ns-error", id: id, hidden: "" });
+      if (input.tagName === "OL") {
+        input.parentNode.insertBefore(node, input.nextSibling);
+      } else {
+        (input.tagName === "FIELDSET" ? input : input.parentNode).appendChild(node);
+      }
+    }
+    return node;
+  }
+
+  function showErrors() {
+    var byField = {};
+    problems.forEach(function (problem) { if (!byField[problem.field]) { byField[problem.field] = problem.message; } });
+    root.querySelectorAll(".rtcm-ns-error").forEach(function (node) { node.hidden = true; node.textContent = ""; });
+    root.querySelectorAll('[aria-invalid="true"]').forEach(function (node) { node.removeAttribute("aria-invalid"); });
+    root.querySelectorAll("[data-field]").forEach(function (input) {
+      var field = input.getAttribute("data-field");
+      var described = [];
+      var help = document.getElementById(fieldId(field) + "-help");
+      if (help) { described.push(help.id); }
+      var message = byField[field];
+      if (message && (showAll || touched[field] || serverErrors[field])) {
+        var node = errorNode(field);
+        if (node) {
+          node.textContent = message;
+          node.hidden = false;
+          described.push(node.id);
+        }
+        if (/^(INPUT|TEXTAREA)$/.test(input.tagName)) { input.setAttribute("aria-invalid", "true"); }
+      }
+      if (/^(INPUT|TEXTAREA)$/.test(input.tagName)) {
+        if (described.length) { input.setAttribute("aria-describedby", described.join(" ")); } else { input.removeAttribute("aria-describedby"); }
+      }
+    });
+    problemList.textContent = "";
+    problems.forEach(function (problem) {
+      var entry = el("li");
+      var link = el("a", { href: "#" + fieldId(problem.field) }, fieldLabel(problem.field) + ": " + problem.message);
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        var target = inputFor(problem.field);
+        if (target && target.tagName === "FIELDSET") { target = target.querySelector("input"); }
+        if (target) { target.focus(); }
+      });
+      entry.appendChild(link);
+      problemList.appendChild(entry);
+    });
+    summary.hidden = problems.length === 0;
+    summaryTitle.textContent = problems.length === 1 ? gettext("1 problem to fix before saving")
+      : fmt(gettext("{count} problems to fix before saving"), { count: problems.length });
+  }
+
+  /* A reader's name for a field path such as pillars.1.competencies.0.text. */
+  function fieldLabel(field) {
+    var names = {
+      display_name: gettext("Title shown to learners"), phase: gettext("When learners take it"),
+      pre: gettext("Pre-course self-assessment"), min_group_size: gettext("Smallest group"),
+      weight: gettext("Weight"), participation_credit: gettext("Participation credit"),
+      framework: gettext("Framework"), pillars: gettext("Pillars")
+    };
+    if (names[field]) { return names[field]; }
+    var match = /^pillars\.(\d+)(?:\.competencies(?:\.(\d+))?)?(?:\.(\w+))?$/.exec(field);
+    if (!match) { return field || gettext("Request"); }
+    var p = Number(match[1]);
+    var label = fmt(gettext("Pillar {number}"), { number: p + 1 });
+    if (match[2] !== undefined) {
+      label = fmt(gettext("Competency {pillar}.{number}"), { pillar: p + 1, number: Number(match[2]) + 1 });
+    } else if (field.indexOf(".competencies") > 0) {
+      label += " — " + gettext("competencies");
+    }
+    var part = { id: gettext("id"), title: gettext("title"), text: gettext("statement"), recommend: gettext("link") }[match[3]];
+    return part ? label + " — " + part : label;
+  }
+
+  /* ---- saving --------------------------------------------------------------------------- */
+
+  function number(value) {
+    var text = value.trim();
+    return text !== "" && !isNaN(Number(text)) ? Number(text) : text;
+  }
+
+  function payload() {
+    var custom = state.mode === "custom";
+    return {
+      display_name: state.display_name,
+      phase: state.phase,
+      pre: state.phase === "post" ? state.pre.trim() : "",
+      min_group_size: number(state.min_group_size),
+      participation_credit: state.participation_credit,
+      weight: number(state.weight),
+      framework: custom ? "custom" : state.defaultName,
+      pillars: custom ? state.custom.map(function (pillar) {
+        return {
+          id: pillar.id.trim(), title: pillar.title, recommend: pillar.recommend.trim(),
+          competencies: pillar.competencies.map(function (c) { return { id: c.id.trim(), text: c.text }; })
+        };
+      }) : state.defaultPillars.map(function (pillar) {
+        return { id: pillar.id, recommend: (state.links[pillar.id] || "").trim() };
+      })
+    };
+  }
+
+  function csrfToken() {
+    var match = /(?:^|;\s*)csrftoken=([^;]+)/.exec(document.cookie);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  var saving = false;
+
+  function save() {
+    if (saving) { return; }
+    showAll = true;
+    refresh();
+    if (problems.length) {
+      status.textContent = fmt(gettext("Not saved: {count} problems to fix."), { count: problems.length });
+      summary.focus();
+      return;
+    }
+    saving = true;
+    status.textContent = gettext("Saving…");
+    if (runtime.notify) { runtime.notify("save", { state: "start", message: gettext("Saving") }); }
+    fetch(runtime.handlerUrl(element, "studio_submit"), {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+      body: JSON.stringify(payload())
+    }).then(function (response) {
+      return response.json().then(function (body) { return { ok: response.ok, body: body }; },
+        function () { return { ok: false, body: { message: gettext("The server sent an unexpected answer.") } }; });
+    }).then(function (result) {
+      saving = false;
+      if (result.ok) {
+        var mode = state.mode;
+        load(result.body);
+        touched = {};
+        serverErrors = {};
+        showAll = false;
+        render();
+        status.textContent = gettext("Saved.");
+        if (runtime.notify) { runtime.notify("save", { state: "end" }); }
+        return mode;
+      }
+      serverErrors = {};
+      (result.body.errors || []).forEach(function (problem) { serverErrors[problem.field] = problem.message; });
+      if (!result.body.errors) { serverErrors[""] = result.body.message || gettext("The changes could not be saved."); }
+      refresh();
+      status.textContent = fmt(gettext("Not saved: {count} problems to fix."), { count: problems.length });
+      summary.focus();
+      if (runtime.notify) {
+        runtime.notify("error", { title: gettext("The self-assessment was not saved"), message: result.body.message || "" });
+      }
+      return null;
+    }).catch(function () {
+      saving = false;
+      status.textContent = gettext("Not saved: the server could not be reached. Try again.");
+    });
+  }
+
+  load(data);
+  bindSettings();
+  render();
+}
