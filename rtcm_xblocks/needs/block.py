@@ -5,6 +5,7 @@ and the Django persistence of `storage`; it holds no domain logic of its own.
 """
 import csv
 import io
+import json
 from datetime import datetime, timezone
 
 from lxml import etree
@@ -227,7 +228,8 @@ class NeedsAssessmentBlock(NeedsStudioMixin, XBlock):
             self.publish_viewed_results()
         html = loader.render_django_template(
             "templates/needs/student.html",
-            {"display_name": self.display_name, "is_staff": is_staff, "phase": state["phase"]},
+            {"display_name": self.display_name, "is_staff": is_staff, "phase": state["phase"],
+             "state_json": json.dumps(state, ensure_ascii=False)},
             i18n_service=self.runtime.service(self, "i18n"),
         )
         fragment = Fragment(html)
@@ -235,7 +237,9 @@ class NeedsAssessmentBlock(NeedsStudioMixin, XBlock):
         fragment.add_javascript(loader.load_unicode("static/needs/learner.js"))
         if is_staff:
             fragment.add_javascript(loader.load_unicode("static/needs/staff.js"))
-        fragment.initialize_js("RtcmNeedsAssessment", {"state": state, "is_staff": is_staff})
+        # Learner and author text reach the page only inside an autoescaped attribute: the runtime
+        # writes init arguments into a <script> element without escaping "</script>".
+        fragment.initialize_js("RtcmNeedsAssessment", {"is_staff": is_staff})
         return fragment
 
     def student_view_data(self, context=None):  # pylint: disable=unused-argument

@@ -6,7 +6,7 @@ function RtcmNeedsAssessment(runtime, element, args) {
   var ns = window.RtcmNeedsI18N;
   var gettext = ns && ns.gettext ? ns.gettext.bind(ns) : (window.gettext || function (text) { return text; });
   var uid = "rtcm-needs-" + Math.random().toString(36).slice(2, 9);
-  var state = args.state;
+  var state = JSON.parse(box.getAttribute("data-state"));
   var pillars = state.framework.pillars;
   var answers = {};
   var profile = {};
