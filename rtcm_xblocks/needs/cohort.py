@@ -1,0 +1,304 @@
+"""Cohort aggregates kept as exact integer sums, and the Borich report, groups and CSV computed from them.
+
+A learner's submission contributes, for the whole cohort and for their country and agency
+groups, one respondent and each rated competency's (1, importance, proficiency). Sums add and
+subtract exactly, so storage can increment them atomically (a resubmission subtracts the earlier
+contribution and adds the new one) and the report costs O(competencies × groups) whatever the
+number of learners. Pure: nothing here imports XBlock or Django.
+"""
+from dataclasses import dataclass
+from fractions import Fraction
+
+from rtcm_xblocks.needs.framework import PROFILE_QUESTIONS
+from rtcm_xblocks.needs.scoring import number, quadrant, ranks
+
+__all__ = [
+    "GROUP_BY", "RESPONDENTS", "CSV_HEADER", "Sums", "CohortStats", "contribution",
+    "cohort_report", "cohort_change", "csv_rows", "safe_cell",
+]
+
+GROUP_BY = ("country", "agency")
+RESPONDENTS = ""  # the competency id under which respondents are counted
+CSV_HEADER = [
+    "level", "by", "group", "group_respondents", "suppressed", "id", "text", "pillar",
+    "n", "mean_importance", "mean_proficiency", "mwds", "rank", "quadrant",
+]
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+_GROUP_ORDER = {
+    question["id"]: {option["value"]: index for index, option in enumerate(question["options"])}
+    for question in PROFILE_QUESTIONS if question["id"] in GROUP_BY
+}
+
+
+@dataclass(frozen=True)
+class Sums:
+    """Sufficient statistics of one competency in one group: ratings, Σ importance, Σ proficiency."""
+
+    n: int = 0
+    importance: int = 0
+    proficiency: int = 0
+
+    def __add__(self, other):
+        return Sums(self.n + other.n, self.importance + other.importance, self.proficiency + other.proficiency)
+
+    def __sub__(self, other):
+        return Sums(self.n - other.n, self.importance - other.importance, self.proficiency - other.proficiency)
+
+    def __bool__(self):
+        return bool(self.n or self.importance or self.proficiency)
+
+
+def contribution(ratings, profile):
+    """What one submission adds: {(by, value, competency id): Sums}, respondents under competency id "".
+
+    `by` is "all" (value "") and, when the profile answers them, "country" and "agency". "na"
+    ratings contribute nothing to their competency.
+    """
+    groups = [("all", "")] + [(by, profile[by]) for by in GROUP_BY if (profile or {}).get(by)]
+    rated = [(cid, Sums(1, r["importance"], r["proficiency"])) for cid, r in (ratings or {}).items() if isinstance(r, dict)]
+    result = {}
+    for by, value in groups:
+        result[(by, value, RESPONDENTS)] = Sums(1)
+        for competency_id, sums in rated:
+            result[(by, value, competency_id)] = sums
+    return result
+
+
+class CohortStats:
+    """Keyed Sums for a cohort; entries that fall back to zero are dropped, so equal cohorts compare equal."""
+
+    def __init__(self, sums=None):
+        self.sums = {}
+        for key, value in (sums or {}).items():
+            self._set(tuple(key), value if isinstance(value, Sums) else Sums(*value))
+
+    @classmethod
+    def from_submissions(cls, submissions):
+        """The stats of an iterable of (ratings, profile) pairs, computed from scratch."""
+        stats = cls()
+        for ratings, profile in submissions:
+            stats.add(contribution(ratings, profile))
+        return stats
+
+    def add(self, contribution_sums):
+        """Add a contribution (as made by `contribution`); returns self."""
+        for key, value in contribution_sums.items():
+            self._set(key, self.sums.get(key, Sums()) + value)
+        return self
+
+    def subtract(self, contribution_sums):
+        """Take back a contribution added earlier; ValueError if that would make any count negative."""
+        for key, value in contribution_sums.items():
+            if self.sums.get(key, Sums()).n < value.n:
+                raise ValueError(f"cannot subtract a contribution that was never added: {key!r}")
+        for key, value in contribution_sums.items():
+            self._set(key, self.sums.get(key, Sums()) - value)
+        return self
+
+    def _set(self, key, value):
+        if value:
+            self.sums[key] = value
+        else:
+            self.sums.pop(key, None)
+
+    def get(self, by, value, competency_id=RESPONDENTS):
+        """The Sums stored under one key (zero when absent)."""
+        return self.sums.get((by, value, competency_id), Sums())
+
+    def respondents(self, by="all", value=""):
+        """How many respondents the group (the whole cohort by default) has."""
+        return self.get(by, value).n
+
+    def values(self, by):
+        """The group values of `by` that have respondents, in the profile question's option order."""
+        order = _GROUP_ORDER.get(by, {})
+        found = {key[1] for key, sums in self.sums.items() if key[0] == by and key[2] == RESPONDENTS and sums.n > 0}
+        return sorted(found, key=lambda value: (order.get(value, len(order)), value))
+
+    def __eq__(self, other):
+        return isinstance(other, CohortStats) and self.sums == other.sums
+
+    def __repr__(self):
+        return f"CohortStats({self.sums!r})"
+
+
+def _competency_figures(framework, stats, by, value):
+    """Exact figures per competency (framework order) and the grand means they are split at."""
+    figures = []
+    for competency in framework.competencies:
+        sums = stats.get(by, value, competency.id)
+        if sums.n > 0:
+            importance = Fraction(sums.importance, sums.n)
+            proficiency = Fraction(sums.proficiency, sums.n)
+            figures.append((competency, sums.n, importance, proficiency, importance - proficiency))
+        else:
+            figures.append((competency, 0, None, None, None))
+    return figures
+
+
+def _grand_means(rows):
+    """The unweighted means of importance and discrepancy over the rated (importance, discrepancy) rows."""
+    rated = [(i, d) for i, d in rows if i is not None]
+    if not rated:
+        return None, None
+    return sum((i for i, _ in rated), Fraction(0)) / len(rated), sum((d for _, d in rated), Fraction(0)) / len(rated)
+
+
+def _quadrants(rows):
+    """Quadrants for (importance, discrepancy) rows, split at the unweighted means of the rated rows."""
+    grand_importance, grand_discrepancy = _grand_means(rows)
+    return [None if i is None else quadrant(i, d, grand_importance, grand_discrepancy) for i, d in rows]
+
+
+def _section(framework, stats, by, value):
+    figures = _competency_figures(framework, stats, by, value)
+    scores = [None if imp is None else imp * disc for _, _, imp, _, disc in figures]
+    competency_ranks = ranks(scores)
+    axes = [(imp, disc) for _, _, imp, _, disc in figures]
+    competency_quadrants = _quadrants(axes)
+    grand_importance, grand_discrepancy = _grand_means(axes)
+    split = {"importance": number(grand_importance), "discrepancy": number(grand_discrepancy)}
+    competencies = [
+        {
+            "id": competency.id,
+            "pillar": competency.pillar,
+            "n": n,
+            "mean_importance": number(imp),
+            "mean_proficiency": number(prof),
+            "mwds": number(score),
+            "rank": rank,
+            "quadrant": quad,
+        }
+        for (competency, n, imp, prof, _), score, rank, quad in zip(figures, scores, competency_ranks, competency_quadrants)
+    ]
+    competencies.sort(key=lambda entry: (entry["rank"] is None, entry["rank"] or 0))
+
+    by_pillar = {pillar.id: [] for pillar in framework.pillars}
+    for (competency, n, imp, prof, disc), score in zip(figures, scores):
+        if n:
+            by_pillar[competency.pillar].append((n, imp, prof, disc, score))
+    pillar_rows = []
+    for pillar in framework.pillars:
+        rated = by_pillar[pillar.id]
+        count = len(rated)
+        pillar_rows.append((
+            pillar,
+            sum(r[0] for r in rated),
+            sum((r[1] for r in rated), Fraction(0)) / count if count else None,
+            sum((r[2] for r in rated), Fraction(0)) / count if count else None,
+            sum((r[3] for r in rated), Fraction(0)) / count if count else None,
+            sum((r[4] for r in rated), Fraction(0)) / count if count else None,
+        ))
+    pillar_ranks = ranks([row[5] for row in pillar_rows])
+    pillar_quadrants = _quadrants([(row[2], row[4]) for row in pillar_rows])
+    pillars = [
+        {
+            "id": pillar.id,
+            "title": pillar.title,
+            "n": ratings,
+            "mean_importance": number(imp),
+            "mean_proficiency": number(prof),
+            "mean_discrepancy": number(disc),
+            "mwds": number(score),
+            "rank": rank,
+            "quadrant": quad,
+        }
+        for (pillar, ratings, imp, prof, disc, score), rank, quad in zip(pillar_rows, pillar_ranks, pillar_quadrants)
+    ]
+    return competencies, pillars, split
+
+
+def cohort_report(framework, stats, min_group_size):
+    """The cohort's Borich report from its sums, with groups below `min_group_size` suppressed.
+
+    `competencies` are in rank order by MWDS = Ī·(Ī − C̄) over the n who rated both (ties in
+    framework order; competencies nobody rated follow with null figures); quadrants split at the
+    unweighted mean of the per-competency means. `pillars` (framework order) carry the unweighted
+    means of their rated competencies' figures, `n` being the number of ratings in the pillar.
+    `groups` lists every country, then agency, with respondents; a suppressed group has
+    `respondents` null and no figures at all. `quadrant_split` gives the grand means the
+    competency quadrants are split at (null when nothing was rated), for drawing the chart.
+    """
+    competencies, pillars, split = _section(framework, stats, "all", "")
+    groups = []
+    for by in GROUP_BY:
+        for value in stats.values(by):
+            respondents = stats.respondents(by, value)
+            if respondents < min_group_size:
+                groups.append({"by": by, "value": value, "respondents": None, "suppressed": True})
+                continue
+            group_competencies, group_pillars, group_split = _section(framework, stats, by, value)
+            groups.append({
+                "by": by, "value": value, "respondents": respondents, "suppressed": False,
+                "competencies": group_competencies, "pillars": group_pillars, "quadrant_split": group_split,
+            })
+    return {
+        "respondents": stats.respondents(), "competencies": competencies, "pillars": pillars,
+        "quadrant_split": split, "groups": groups,
+    }
+
+
+def _change_rows(before_rows, after_rows, keys):
+    rows = []
+    for before, after in zip(before_rows, after_rows):
+        row = {key: before[key] for key in keys}
+        row.update({"pre_n": before["n"], "post_n": after["n"]})
+        for figure, change in (("mean_importance", "importance_change"), ("mean_proficiency", "proficiency_change"), ("mwds", "mwds_change")):
+            row["pre_" + figure] = before[figure]
+            row["post_" + figure] = after[figure]
+            row[change] = None if before[figure] is None or after[figure] is None else number(Fraction(after[figure]) - Fraction(before[figure]))
+        rows.append(row)
+    return rows
+
+
+def cohort_change(framework, pre_stats, post_stats):
+    """The cohort's change from the pre- to the post-course assessment, per competency and pillar (framework order)."""
+    pre_competencies, pre_pillars, _ = _section(framework, pre_stats, "all", "")
+    post_competencies, post_pillars, _ = _section(framework, post_stats, "all", "")
+    order = {competency.id: index for index, competency in enumerate(framework.competencies)}
+    pre_competencies.sort(key=lambda entry: order[entry["id"]])
+    post_competencies.sort(key=lambda entry: order[entry["id"]])
+    return {
+        "respondents": {"pre": pre_stats.respondents(), "post": post_stats.respondents()},
+        "competencies": _change_rows(pre_competencies, post_competencies, ("id", "pillar")),
+        "pillars": _change_rows(pre_pillars, post_pillars, ("id", "title")),
+    }
+
+
+def safe_cell(value):
+    """`value` as a CSV cell; text that a spreadsheet could read as a formula is prefixed with "'"."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def _figure_rows(level, by, value, respondents, entries, texts):
+    return [
+        [level, by, value, respondents, False, entry["id"], texts.get((level, entry["id"]), ""),
+         entry.get("pillar", entry["id"]), entry["n"], entry["mean_importance"], entry["mean_proficiency"],
+         entry["mwds"], entry["rank"], entry["quadrant"]]
+        for entry in entries
+    ]
+
+
+def csv_rows(report, framework=None):
+    """The report as CSV rows (header first), every cell made safe; `framework` adds competency texts and pillar titles."""
+    texts = {}
+    if framework is not None:
+        texts.update({("competency", c.id): c.text for c in framework.competencies})
+        texts.update({("pillar", p.id): p.title for p in framework.pillars})
+    rows = []
+    rows += _figure_rows("competency", "all", "", report["respondents"], report["competencies"], texts)
+    rows += _figure_rows("pillar", "all", "", report["respondents"], report["pillars"], texts)
+    for group in report["groups"]:
+        if group["suppressed"]:
+            rows.append(["group", group["by"], group["value"], None, True] + [None] * (len(CSV_HEADER) - 5))
+            continue
+        rows += _figure_rows("competency", group["by"], group["value"], group["respondents"], group["competencies"], texts)
+        rows += _figure_rows("pillar", group["by"], group["value"], group["respondents"], group["pillars"], texts)
+    return [list(CSV_HEADER)] + [[safe_cell(cell) for cell in row] for row in rows]
