@@ -31,6 +31,7 @@ setup(
             "templates/**/*",
             "conf/locale/**/*",
             "needs/frameworks/*.xml",
+            "scenario/samples/*.xml",
             "needs/samples/*.xml",
         ],
     },

@@ -1,0 +1,334 @@
+"""The scenario block's JSON handlers over real HTTP in the workbench: the contract of PRODUCT.md."""
+import json
+import re
+
+import pytest
+from workbench.runtime import WorkbenchRuntime
+
+from tests.scenario.cases import case, unearned
+from tests.workbench import get_block, load_scenario
+
+STATE_KEYS = {"attempt", "attempts_left", "step", "last_feedback", "finished", "ending", "score", "path",
+              "expert_path", "reflection", "notice"}
+
+
+@pytest.fixture
+def published(monkeypatch):
+    """Every event the workbench runtime publishes, as (event type, data) pairs."""
+    events = []
+    monkeypatch.setattr(WorkbenchRuntime, "publish", lambda runtime, block, kind, data: events.append((kind, data)))
+    return events
+
+
+@pytest.fixture
+def played(workbench):
+    """A loaded test case and a helper playing a list of (step, choice) moves for a learner."""
+    name, usage_id = load_scenario(case())
+
+    def play(*moves, student="student_1"):
+        result = None
+        for step, choice in moves:
+            result = workbench.call(usage_id, "choose", {"step": step, "choice": choice}, student=student)
+            assert result[0] == 200, result
+        return result[1] if result else None
+
+    play.name, play.usage_id = name, usage_id
+    return play
+
+
+def stored(usage_id, student="student_1"):
+    """The learner's stored state, read back from the workbench database."""
+    return get_block(usage_id, student).user_state
+
+
+def block_html(page):
+    """The block's own output on a workbench page, without the workbench's debug panel (which prints the OLX)."""
+    return page[page.index('<section class="main">'):page.index('<section class="debug">')]
+
+
+def assert_hides(text, hidden):
+    leaked = [item for item in hidden if item in text]
+    assert not leaked, f"unearned content sent to the learner: {leaked}"
+
+
+def keys_in(value):
+    if isinstance(value, dict):
+        return set(value) | set().union(*(keys_in(item) for item in value.values()))
+    if isinstance(value, list):
+        return set().union(set(), *(keys_in(item) for item in value))
+    return set()
+
+
+def test_get_state_before_acting_is_the_start_step_with_choice_ids_and_labels_only(workbench, played):
+    status, state = workbench.call(played.usage_id, "get_state", {})
+    assert status == 200
+    assert set(state) == STATE_KEYS
+    assert state["attempt"] == 1 and state["attempts_left"] == 1 and not state["finished"]
+    assert state["step"] == {"id": "zq_start", "title": "Title zq_start", "body": "<p>Body zq_start</p>", "image": None,
+                             "choices": [{"id": "zq_good", "label": "Label zq_good"},
+                                         {"id": "zq_bad", "label": "Label zq_bad"}]}
+    assert (state["last_feedback"], state["ending"], state["score"], state["path"], state["expert_path"]) == (
+        None, None, None, [], None)
+
+
+def test_choose_answers_the_feedback_of_that_choice_and_the_next_step(played):
+    state = played(("zq_start", "zq_good"))
+    assert state["last_feedback"] == "<p>Feedback zq_good</p>"
+    assert state["path"] == [{"step": "zq_start", "choice": "zq_good", "label": "Label zq_good",
+                              "feedback": "<p>Feedback zq_good</p>"}]
+    assert state["step"]["id"] == "zq_mid" and not state["finished"]
+
+
+def test_reaching_an_ending_gives_the_debrief_with_ending_score_and_path(played):
+    state = played(("zq_start", "zq_good"), ("zq_mid", "zq_side"), ("zq_loop", "zq_back"), ("zq_mid", "zq_finish"))
+    assert state["finished"] and state["step"] is None
+    assert state["ending"] == {"id": "zq_end_good", "title": "Title zq_end_good", "body": "<p>Body zq_end_good</p>",
+                               "outcome": "good"}
+    assert state["score"] == 1.0
+    assert [entry["choice"] for entry in state["path"]] == ["zq_good", "zq_side", "zq_back", "zq_finish"]
+    assert state["expert_path"] is None
+
+
+def test_expert_path_is_revealed_only_after_finishing_when_enabled(workbench):
+    _name, usage_id = load_scenario(case(expert=True))
+    _status, state = workbench.call(usage_id, "get_state", {})
+    assert state["expert_path"] is None
+    _status, state = workbench.call(usage_id, "choose", {"step": "zq_start", "choice": "zq_bad"})
+    assert state["expert_path"] == [{"step": "zq_start", "choice": "zq_good", "label": "Label zq_good"},
+                                    {"step": "zq_mid", "choice": "zq_finish", "label": "Label zq_finish"}]
+
+
+def test_page_and_every_response_carry_only_what_the_learner_has_earned(workbench):
+    name, usage_id = load_scenario(case(expert=True))
+    moves = [("zq_start", "zq_good"), ("zq_mid", "zq_side"), ("zq_loop", "zq_back"), ("zq_mid", "zq_finish")]
+    assert_hides(block_html(workbench.page(name)), unearned([], "zq_start"))
+    _status, state = workbench.call(usage_id, "get_state", {})
+    assert_hides(json.dumps(state), unearned([], "zq_start"))
+    taken = []
+    for step, choice in moves:
+        _status, state = workbench.call(usage_id, "choose", {"step": step, "choice": choice})
+        taken.append(choice)
+        current = state["ending"]["id"] if state["finished"] else state["step"]["id"]
+        revealed = state["finished"]
+        for text in (json.dumps(state), block_html(workbench.page(name))):
+            assert_hides(text, unearned(taken, current, expert_revealed=revealed))
+        assert not keys_in(state) & {"to", "points", "expert"}
+        assert not re.search(r"\bpoints\b", block_html(workbench.page(name)))
+
+
+def test_a_refused_choice_on_the_bad_branch_never_reveals_the_other_branch(workbench, played):
+    played(("zq_start", "zq_bad"))
+    status, error = workbench.call(played.usage_id, "choose", {"step": "zq_mid", "choice": "zq_finish"})
+    assert status == 400
+    assert_hides(json.dumps(error), ["Title zq_mid", "Label zq_finish", "Feedback zq_finish", "zq_end_good"])
+
+
+BAD_CHOOSE_BODIES = [
+    pytest.param(None, b"{not json", id="malformed-json"),
+    pytest.param(None, b"[1, 2]", id="json-list"),
+    pytest.param(None, b"\xff\xfe", id="not-utf8"),
+    pytest.param({"step": "zq_start", "choice": 0}, None, id="choice-number"),
+    pytest.param({"step": "zq_start", "choice": ["zq_good"]}, None, id="choice-list"),
+    pytest.param({"step": "zq_start", "choice": None}, None, id="choice-null"),
+    pytest.param({"step": 1, "choice": "zq_good"}, None, id="step-number"),
+    pytest.param({"step": "zq_start"}, None, id="missing-choice"),
+    pytest.param({"step": "zq_start", "choice": "zq_good", "extra": 1}, None, id="extra-key"),
+    pytest.param({}, None, id="empty"),
+    pytest.param({"step": "zq_mid", "choice": "zq_finish"}, None, id="skipping-ahead"),
+    pytest.param({"step": "zq_start", "choice": "zq_finish"}, None, id="choice-of-another-step"),
+    pytest.param({"step": "zq_start", "choice": "nonexistent"}, None, id="unknown-choice"),
+    pytest.param({"step": "nonexistent", "choice": "zq_good"}, None, id="unknown-step"),
+]
+
+
+@pytest.mark.parametrize("body,raw", BAD_CHOOSE_BODIES)
+def test_a_bad_choose_request_is_a_400_with_error_and_message_and_changes_nothing(workbench, played, published,
+                                                                                  body, raw):
+    played(("zq_start", "zq_good")) if body and body.get("step") == "zq_mid" else None
+    before = stored(played.usage_id)
+    events = len(published)
+    status, error = workbench.call(played.usage_id, "choose", body, raw=raw)
+    assert status == 400
+    assert set(error) == {"error", "message"} and error["message"]
+    assert stored(played.usage_id) == before
+    assert len(published) == events
+
+
+def test_the_step_already_left_cannot_be_chosen_again(workbench, played):
+    played(("zq_start", "zq_good"))
+    before = stored(played.usage_id)
+    status, error = workbench.call(played.usage_id, "choose", {"step": "zq_start", "choice": "zq_bad"})
+    assert (status, error["error"]) == (400, "not_current_step")
+    assert stored(played.usage_id) == before
+
+
+def test_a_finished_attempt_cannot_be_replayed(workbench, played):
+    played(("zq_start", "zq_bad"))
+    before = stored(played.usage_id)
+    status, error = workbench.call(played.usage_id, "choose", {"step": "zq_start", "choice": "zq_good"})
+    assert (status, error["error"]) == (400, "attempt_finished")
+    assert stored(played.usage_id) == before
+
+
+def test_handlers_refuse_get_requests(workbench, played):
+    status, error = workbench.call(played.usage_id, "get_state", method="get")
+    assert status == 405 and error["error"] == "method_not_allowed"
+
+
+@pytest.mark.parametrize("handler", ["get_state", "restart"])
+def test_handlers_without_parameters_refuse_any_key(workbench, played, handler):
+    played(("zq_start", "zq_bad"))
+    before = stored(played.usage_id)
+    status, error = workbench.call(played.usage_id, handler, {"force": True})
+    assert (status, error["error"]) == (400, "invalid_body")
+    assert stored(played.usage_id) == before
+
+
+def test_restart_before_finishing_is_refused(workbench, played):
+    played(("zq_start", "zq_good"))
+    before = stored(played.usage_id)
+    status, error = workbench.call(played.usage_id, "restart", {})
+    assert (status, error["error"]) == (400, "not_finished")
+    assert stored(played.usage_id) == before
+
+
+def test_restart_gives_a_fresh_attempt_until_none_remain(workbench, played):
+    played(("zq_start", "zq_bad"))
+    status, state = workbench.call(played.usage_id, "restart", {})
+    assert status == 200
+    assert (state["attempt"], state["attempts_left"], state["step"]["id"], state["path"]) == (2, 0, "zq_start", [])
+    assert (state["last_feedback"], state["finished"], state["score"], state["reflection"]) == (None, False, None, "")
+    played(("zq_start", "zq_good"), ("zq_mid", "zq_finish"))
+    before = stored(played.usage_id)
+    status, error = workbench.call(played.usage_id, "restart", {})
+    assert (status, error["error"]) == (400, "no_attempts_left")
+    assert stored(played.usage_id) == before
+
+
+def test_unlimited_attempts_report_no_count_and_always_allow_a_restart(workbench):
+    _name, usage_id = load_scenario(case(max_attempts=0))
+    for number in range(1, 4):
+        _status, state = workbench.call(usage_id, "choose", {"step": "zq_start", "choice": "zq_bad"})
+        assert state["attempts_left"] is None and state["attempt"] == number
+        status, _state = workbench.call(usage_id, "restart", {})
+        assert status == 200
+
+
+def test_reflection_is_stored_on_the_finished_attempt_as_plain_text(workbench, played, published):
+    played(("zq_start", "zq_bad"))
+    status, state = workbench.call(played.usage_id, "reflect", {"text": "  I would <b>separate</b> them.  "})
+    assert status == 200 and state["reflection"] == "I would <b>separate</b> them."
+    assert published[-1] == ("rtcm.scenario.reflected", {"attempt": 1, "length": 29})
+    _status, state = workbench.call(played.usage_id, "get_state", {})
+    assert state["reflection"] == "I would <b>separate</b> them."
+
+
+@pytest.mark.parametrize("body", [
+    pytest.param({"text": ""}, id="empty"),
+    pytest.param({"text": "   \n "}, id="blank"),
+    pytest.param({"text": "x" * 5001}, id="too-long"),
+    pytest.param({"text": 5}, id="number"),
+    pytest.param({"text": ["a"]}, id="list"),
+    pytest.param({"text": None}, id="null"),
+    pytest.param({}, id="missing"),
+    pytest.param({"text": "ok", "attempt": 1}, id="extra-key"),
+])
+def test_a_bad_reflection_is_a_400_and_changes_nothing(workbench, played, body):
+    played(("zq_start", "zq_bad"))
+    before = stored(played.usage_id)
+    status, error = workbench.call(played.usage_id, "reflect", body)
+    assert status == 400 and set(error) == {"error", "message"}
+    assert stored(played.usage_id) == before
+
+
+def test_a_reflection_of_exactly_the_limit_is_accepted(workbench, played):
+    played(("zq_start", "zq_bad"))
+    status, state = workbench.call(played.usage_id, "reflect", {"text": "x" * 5000})
+    assert status == 200 and len(state["reflection"]) == 5000
+
+
+def test_reflecting_before_finishing_is_refused(workbench, played):
+    played(("zq_start", "zq_good"))
+    before = stored(played.usage_id)
+    status, error = workbench.call(played.usage_id, "reflect", {"text": "Too early"})
+    assert (status, error["error"]) == (400, "not_finished")
+    assert stored(played.usage_id) == before
+
+
+def test_learners_have_separate_state(workbench, played):
+    played(("zq_start", "zq_bad"), student="alice")
+    _status, state = workbench.call(played.usage_id, "get_state", {}, student="bob")
+    assert state["step"]["id"] == "zq_start" and not state["finished"]
+
+
+def test_finishing_publishes_grade_completion_and_events(played, published):
+    played(("zq_start", "zq_good"), ("zq_mid", "zq_finish"))
+    assert published == [
+        ("rtcm.scenario.started", {"attempt": 1}),
+        ("rtcm.scenario.choice_made", {"attempt": 1, "step": "zq_start", "choice": "zq_good", "points": 2}),
+        ("rtcm.scenario.choice_made", {"attempt": 1, "step": "zq_mid", "choice": "zq_finish", "points": 1}),
+        ("rtcm.scenario.completed", {"attempt": 1, "ending": "zq_end_good", "score": 1.0}),
+        ("grade", {"value": 1.0, "max_value": 1.0}),
+        ("completion", {"completion": 1.0}),
+    ]
+
+
+def test_restart_publishes_restarted_and_the_next_first_choice_started(workbench, played, published):
+    played(("zq_start", "zq_bad"))
+    workbench.call(played.usage_id, "restart", {})
+    played(("zq_start", "zq_good"))
+    kinds = [kind for kind, _data in published]
+    assert kinds[-3:] == ["rtcm.scenario.restarted", "rtcm.scenario.started", "rtcm.scenario.choice_made"]
+    assert published[-3][1] == {"attempt": 2}
+
+
+def grades(published):
+    return [data["value"] for kind, data in published if kind == "grade"]
+
+
+def test_best_grading_never_publishes_lower_than_the_best_so_far(workbench, played, published):
+    played(("zq_start", "zq_good"), ("zq_mid", "zq_finish"))
+    workbench.call(played.usage_id, "restart", {})
+    played(("zq_start", "zq_bad"))
+    assert grades(published) == [1.0, 1.0]
+
+
+@pytest.mark.parametrize("grading,expected", [("last", [1.0, 0.0]), ("first", [0.0, 0.0])])
+def test_last_and_first_grading_publish_that_attempt(workbench, published, grading, expected):
+    _name, usage_id = load_scenario(case(grading=grading))
+    moves = [[("zq_start", "zq_good"), ("zq_mid", "zq_finish")], [("zq_start", "zq_bad")]]
+    if grading == "first":
+        moves.reverse()
+    for number, attempt in enumerate(moves):
+        if number:
+            workbench.call(usage_id, "restart", {})
+        for step, choice in attempt:
+            workbench.call(usage_id, "choose", {"step": step, "choice": choice})
+    assert grades(published) == expected
+
+
+def test_path_scoring_is_points_taken_over_the_best_attainable_total(workbench, published):
+    _name, usage_id = load_scenario(case(max_attempts=0))
+    _status, state = workbench.call(usage_id, "choose", {"step": "zq_start", "choice": "zq_bad"})
+    assert state["score"] == 0.0
+    workbench.call(usage_id, "restart", {})
+    workbench.call(usage_id, "choose", {"step": "zq_start", "choice": "zq_good"})
+    workbench.call(usage_id, "choose", {"step": "zq_mid", "choice": "zq_side"})
+    workbench.call(usage_id, "choose", {"step": "zq_loop", "choice": "zq_back"})
+    _status, state = workbench.call(usage_id, "choose", {"step": "zq_mid", "choice": "zq_finish"})
+    assert state["score"] == 1.0
+
+
+def test_ending_scoring_uses_the_points_of_the_ending(workbench):
+    _name, usage_id = load_scenario(case(scoring="ending"))
+    workbench.call(usage_id, "choose", {"step": "zq_start", "choice": "zq_good"})
+    _status, state = workbench.call(usage_id, "choose", {"step": "zq_mid", "choice": "zq_finish"})
+    assert state["score"] == 1.0
+
+
+def test_no_scoring_publishes_no_grade_but_still_completion(workbench, published):
+    _name, usage_id = load_scenario(case(scoring="none"))
+    _status, state = workbench.call(usage_id, "choose", {"step": "zq_start", "choice": "zq_bad"})
+    assert state["score"] is None
+    kinds = [kind for kind, _data in published]
+    assert "grade" not in kinds and "completion" in kinds
