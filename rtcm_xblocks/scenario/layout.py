@@ -1,0 +1,185 @@
+"""Layered left-to-right layout of a scenario map: columns by depth from the start, loops as back edges.
+
+Pure: takes a `graph.Scenario` (or anything with the same attributes) and returns plain data the
+Studio editor draws as SVG. The method is the usual one for flow charts (Sugiyama): break cycles
+by a depth-first search from the start (an edge to a step still on the search stack is a back
+edge), put every node one column after its furthest predecessor (longest path), then reduce
+crossings by a few sweeps ordering each column by the mean row of its neighbours.
+"""
+from dataclasses import asdict, dataclass
+
+__all__ = ["Arrow", "Box", "Layout", "layout"]
+
+BOX_WIDTH = 184
+BOX_HEIGHT = 60
+COLUMN_GAP = 132
+ROW_GAP = 36
+MARGIN = 24
+SWEEPS = 4
+
+
+@dataclass(frozen=True)
+class Box:
+    """A step or ending placed on the map: its column (layer), its row in the column, and its position."""
+
+    id: str
+    kind: str
+    layer: int
+    row: int
+    x: int
+    y: int
+
+
+@dataclass(frozen=True)
+class Arrow:
+    """A choice drawn from one box to another; `back` when it closes a loop (drawn right to left)."""
+
+    source: str
+    choice: str
+    target: str
+    back: bool
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The placed boxes, the arrows between them, and the size of the drawing."""
+
+    boxes: tuple
+    arrows: tuple
+    width: int
+    height: int
+
+    def to_dict(self):
+        """JSON-safe form for the editor."""
+        return {
+            "boxes": [asdict(box) for box in self.boxes],
+            "arrows": [asdict(arrow) for arrow in self.arrows],
+            "width": self.width,
+            "height": self.height,
+            "box": {"width": BOX_WIDTH, "height": BOX_HEIGHT},
+        }
+
+
+def layout(scenario):
+    """Place the steps and endings of `scenario` in columns from left to right; see the module docstring.
+
+    Choices whose target does not exist are left out (the editor lists them as problems); a
+    repeated id is placed once, at its first occurrence.
+    """
+    kinds, order = _nodes(scenario)
+    edges = _edges(scenario, kinds)
+    start = scenario.start_id if scenario.start_id in kinds else (order[0] if order else None)
+    back = _back_edges(order, edges, start)
+    forward = [edge for edge in edges if edge not in back]
+    layers = _layers(order, forward)
+    rows = _order_columns(order, layers, forward)
+    boxes = tuple(
+        Box(node, kinds[node], layers[node], rows[node],
+            MARGIN + layers[node] * (BOX_WIDTH + COLUMN_GAP), MARGIN + rows[node] * (BOX_HEIGHT + ROW_GAP))
+        for node in order
+    )
+    arrows = tuple(Arrow(source, choice, target, (source, choice, target) in back) for source, choice, target in edges)
+    columns = max(layers.values(), default=-1) + 1
+    depth = max(rows.values(), default=-1) + 1
+    width = 2 * MARGIN + max(columns * (BOX_WIDTH + COLUMN_GAP) - COLUMN_GAP, 0)
+    height = 2 * MARGIN + max(depth * (BOX_HEIGHT + ROW_GAP) - ROW_GAP, 0) + (ROW_GAP if back else 0)
+    return Layout(boxes, arrows, width, height)
+
+
+def _nodes(scenario):
+    kinds, order = {}, []
+    for kind, nodes in (("step", scenario.steps), ("ending", scenario.endings)):
+        for node in nodes:
+            if node.id not in kinds:
+                kinds[node.id] = kind
+                order.append(node.id)
+    return kinds, order
+
+
+def _edges(scenario, kinds):
+    seen, edges = set(), []
+    for step in scenario.steps:
+        if step.id in seen:
+            continue
+        seen.add(step.id)
+        edges.extend((step.id, choice.id, choice.to) for choice in step.choices if choice.to in kinds)
+    return edges
+
+
+def _back_edges(order, edges, start):
+    """Edges that reach a node still on the depth-first stack, searching from the start first."""
+    successors = {node: [] for node in order}
+    for edge in edges:
+        successors[edge[0]].append(edge)
+    state = {}  # node -> "open" while on the stack, "done" after
+    back = set()
+    roots = ([start] if start else []) + order
+    for root in roots:
+        if root in state:
+            continue
+        state[root] = "open"
+        stack = [(root, iter(successors[root]))]
+        while stack:
+            node, pending = stack[-1]
+            edge = next(pending, None)
+            if edge is None:
+                state[node] = "done"
+                stack.pop()
+                continue
+            target = edge[2]
+            if state.get(target) == "open":
+                back.add(edge)
+            elif target not in state:
+                state[target] = "open"
+                stack.append((target, iter(successors[target])))
+    return back
+
+
+def _layers(order, forward):
+    """Longest-path layering of the acyclic forward edges (Kahn's topological order)."""
+    incoming = {node: 0 for node in order}
+    successors = {node: [] for node in order}
+    for source, _, target in forward:
+        successors[source].append(target)
+        incoming[target] += 1
+    layers = {node: 0 for node in order}
+    ready = [node for node in order if incoming[node] == 0]
+    while ready:
+        node = ready.pop()
+        for target in successors[node]:
+            layers[target] = max(layers[target], layers[node] + 1)
+            incoming[target] -= 1
+            if incoming[target] == 0:
+                ready.append(target)
+    return layers
+
+
+def _order_columns(order, layers, forward):
+    """Row of each node in its column: author order first, then barycentre sweeps left-right and back."""
+    position = {node: index for index, node in enumerate(order)}
+    columns = {}
+    for node in order:
+        columns.setdefault(layers[node], []).append(node)
+    predecessors = {node: [] for node in order}
+    successors = {node: [] for node in order}
+    for source, _, target in forward:
+        successors[source].append(target)
+        predecessors[target].append(source)
+    rows = {}
+    for column in columns.values():
+        rows.update({node: row for row, node in enumerate(column)})
+    keys = sorted(columns)
+    for sweep in range(SWEEPS):
+        neighbours, sequence = (predecessors, keys[1:]) if sweep % 2 == 0 else (successors, keys[-2::-1])
+        for key in sequence:
+            column = columns[key]
+            column.sort(key=lambda node, nb=neighbours: (_barycentre(node, nb, rows), position[node]))
+            rows.update({node: row for row, node in enumerate(column)})
+    return rows
+
+
+def _barycentre(node, neighbours, rows):
+    linked = neighbours[node]
+    if not linked:
+        return rows[node]
+    return sum(rows[other] for other in linked) / len(linked)
