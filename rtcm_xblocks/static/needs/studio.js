@@ -83,24 +83,18 @@ function RtcmNeedsStudio(runtime, element) {
     return candidate;
   }
 
-  /* New items take an id from their title while the author has not typed one; saved ids never change by themselves. */
+  /* New items take an id from their title while the author has not typed one; saved ids never
+     change by themselves. A derived id avoids the ids above it, so an id typed by hand that
+     repeats one is reported rather than renaming the other item. */
   function deriveIds() {
     var pillarIds = {};
     var competencyIds = {};
-    state.custom.forEach(function (p) { if (!p.idAuto) { pillarIds[p.id] = true; } });
     state.custom.forEach(function (p) {
-      p.competencies.forEach(function (c) { if (!c.idAuto) { competencyIds[c.id] = true; } });
-    });
-    state.custom.forEach(function (p) {
-      if (p.idAuto) {
-        p.id = unique(slug(p.title, 3) || "pillar", pillarIds);
-        pillarIds[p.id] = true;
-      }
+      if (p.idAuto) { p.id = unique(slug(p.title, 3) || "pillar", pillarIds); }
+      pillarIds[p.id] = true;
       p.competencies.forEach(function (c) {
-        if (c.idAuto) {
-          c.id = unique(p.id + "." + (slug(c.text, 3) || "competency"), competencyIds);
-          competencyIds[c.id] = true;
-        }
+        if (c.idAuto) { c.id = unique(p.id + "." + (slug(c.text, 3) || "competency"), competencyIds); }
+        competencyIds[c.id] = true;
       });
     });
   }

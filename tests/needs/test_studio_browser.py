@@ -1,0 +1,180 @@
+"""In headless Chromium: a designer builds a custom self-assessment in the Studio editor, and a learner takes it."""
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+from tests.workbench import get_block, load_scenario
+
+BLANK_OLX = '<rtcm_needs_assessment url_name="tna_browser" display_name="Draft"/>'
+
+
+def wait_for(browser, condition, timeout=10):
+    return WebDriverWait(browser, timeout).until(lambda driver: condition())
+
+
+def editor(browser):
+    return browser.find_element(By.CSS_SELECTOR, ".rtcm-needs-studio")
+
+
+def pillar_items(browser):
+    return browser.find_elements(By.CSS_SELECTOR, ".rtcm-ns-pillars > .rtcm-ns-pillar")
+
+
+def field(scope, role):
+    return scope.find_element(By.CSS_SELECTOR, f'[data-role="{role}"]')
+
+
+def button(scope, text):
+    return next(b for b in scope.find_elements(By.TAG_NAME, "button") if b.text.strip() == text)
+
+
+def active(browser):
+    return browser.switch_to.active_element
+
+
+def problems(browser):
+    return [li.text for li in browser.find_elements(By.CSS_SELECTOR, ".rtcm-ns-problems li")]
+
+
+def unlabelled_controls(browser):
+    """Visible form controls that have no label (a WCAG failure)."""
+    return browser.execute_script("""
+        return Array.from(document.querySelectorAll('.rtcm-needs-studio input, .rtcm-needs-studio textarea'))
+          .filter(c => c.offsetParent !== null && c.type !== 'hidden')
+          .filter(c => !(c.labels && c.labels.length) && !c.getAttribute('aria-label'))
+          .map(c => c.outerHTML);
+    """)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_designer_builds_a_two_pillar_self_assessment_and_a_learner_takes_it(browser):
+    name, usage_id = load_scenario(BLANK_OLX)
+    browser.get(f"{browser.base_url}/scenario/{name}/studio_view/?student=staff")
+    wait_for(browser, lambda: pillar_items(browser))
+    assert len(pillar_items(browser)) == 10  # the default framework, each pillar with a course-link field
+
+    title = browser.find_element(By.CSS_SELECTOR, 'input[data-field="display_name"]')
+    title.clear()
+    title.send_keys("Front-line officers: where are my training needs?")
+    browser.find_element(By.CSS_SELECTOR, 'input[type="radio"][value="custom"]').click()
+    assert pillar_items(browser) == []
+    assert any("needs at least one pillar" in text for text in problems(browser))
+
+    # First pillar: its id follows the title while the designer has not typed one.
+    button(editor(browser), "Add a pillar").click()
+    first = pillar_items(browser)[0]
+    assert active(browser) == field(first, "title")
+    active(browser).send_keys("Border management")
+    assert field(first, "id").get_attribute("value") == "border-management"
+    field(first, "text").send_keys("I can run a first-line check of a passport.")
+    assert field(first, "id").get_attribute("value") == "border-management"
+    competency_id = first.find_elements(By.CSS_SELECTOR, '.rtcm-ns-competency [data-role="id"]')[0]
+    assert competency_id.get_attribute("value") == "border-management.i-can-run"
+    field(first, "recommend").send_keys("/jump_to_id/border_intro")
+    button(first, "Add a competency").click()
+    active(browser).send_keys("I can refer a traveller to the second line.")
+
+    # Second pillar, given a duplicate id by hand: the problem shows at once, and saving is refused.
+    button(editor(browser), "Add a pillar").click()
+    second = pillar_items(browser)[1]
+    active(browser).send_keys("Counter-trafficking")
+    second_id = field(second, "id")
+    second_id.send_keys(Keys.CONTROL, "a")
+    second_id.send_keys("border-management")
+    error = second.find_element(By.CSS_SELECTOR, f"#{second_id.get_attribute('id')}-error")
+    assert "Another pillar already has the id" in error.text
+    assert second_id.get_attribute("aria-invalid") == "true"
+    assert error.get_attribute("id") in second_id.get_attribute("aria-describedby")
+    assert any("Another pillar already has the id" in text for text in problems(browser))
+    competency_text = second.find_element(By.CSS_SELECTOR, '.rtcm-ns-competency [data-role="text"]')
+    competency_text.send_keys("I can recognise indicators of trafficking.")
+    button(editor(browser), "Save").click()
+    assert "Not saved" in browser.find_element(By.CSS_SELECTOR, ".rtcm-ns-status").text
+    assert get_block(usage_id, "staff").display_name == "Draft"
+    second_id = field(pillar_items(browser)[1], "id")
+    second_id.send_keys(Keys.CONTROL, "a")
+    second_id.send_keys("trafficking")
+    assert not [text for text in problems(browser) if "id" in text]
+
+    # A stray competency is added and deleted again; focus lands on a sensible place.
+    second = pillar_items(browser)[1]
+    button(second, "Add a competency").click()
+    active(browser).send_keys("Temporary")
+    stray = pillar_items(browser)[1].find_elements(By.CSS_SELECTOR, ".rtcm-ns-competency")[1]
+    button(stray, "Delete competency").click()
+    assert len(pillar_items(browser)[1].find_elements(By.CSS_SELECTOR, ".rtcm-ns-competency")) == 1
+
+    # Reordering with the keyboard: Alt+Arrow Up moves the pillar, focus stays in the field being edited.
+    title_input = field(pillar_items(browser)[1], "title")
+    title_input.send_keys(Keys.ALT, Keys.ARROW_UP)
+    assert [field(p, "title").get_attribute("value") for p in pillar_items(browser)] == ["Counter-trafficking", "Border management"]
+    assert active(browser) == field(pillar_items(browser)[0], "title")
+    # … and back with the Move down button, whose focus passes to Move up once it is the last pillar.
+    button(pillar_items(browser)[0], "Move down").click()
+    assert [field(p, "title").get_attribute("value") for p in pillar_items(browser)] == ["Border management", "Counter-trafficking"]
+    assert active(browser).text == "Move up"
+    competencies = pillar_items(browser)[0].find_elements(By.CSS_SELECTOR, ".rtcm-ns-competency")
+    button(competencies[1], "Move up").click()
+    competencies = pillar_items(browser)[0].find_elements(By.CSS_SELECTOR, ".rtcm-ns-competency")
+    assert field(competencies[0], "text").get_attribute("value") == "I can refer a traveller to the second line."
+    button(competencies[0], "Move down").click()
+
+    assert unlabelled_controls(browser) == []
+    assert problems(browser) == []
+    button(editor(browser), "Save").click()
+    wait_for(browser, lambda: browser.find_element(By.CSS_SELECTOR, ".rtcm-ns-status").text == "Saved.")
+
+    block = get_block(usage_id, "staff")
+    assert block.display_name == "Front-line officers: where are my training needs?"
+    assert block.get_framework().to_dict()["pillars"] == [
+        {"id": "border-management", "title": "Border management", "recommend": "/jump_to_id/border_intro", "competencies": [
+            {"id": "border-management.i-can-run", "text": "I can run a first-line check of a passport."},
+            {"id": "border-management.i-can-refer", "text": "I can refer a traveller to the second line."}]},
+        {"id": "trafficking", "title": "Counter-trafficking", "recommend": "", "competencies": [
+            {"id": "trafficking.i-can-recognise", "text": "I can recognise indicators of trafficking."}]},
+    ]
+
+    # Saved ids no longer follow the titles.
+    browser.get(f"{browser.base_url}/scenario/{name}/studio_view/?student=staff")
+    wait_for(browser, lambda: pillar_items(browser))
+    first_title = field(pillar_items(browser)[0], "title")
+    first_title.send_keys(" and document security")
+    assert field(pillar_items(browser)[0], "id").get_attribute("value") == "border-management"
+
+    # The learner rates every competency, part by part, and gets a plan that links the border unit.
+    browser.get(f"{browser.base_url}/scenario/{name}/?student=learner_1")
+    ratings = {"border-management.i-can-run": (5, 1), "border-management.i-can-refer": (4, 3),
+               "trafficking.i-can-recognise": (3, 3)}
+    for part in range(2):
+        wait_for(browser, lambda: browser.find_elements(By.CSS_SELECTOR, ".rtcm-needs__competency"))
+        for box in browser.find_elements(By.CSS_SELECTOR, ".rtcm-needs__competency"):
+            importance, proficiency = ratings[box.get_attribute("data-competency")]
+            box.find_element(By.CSS_SELECTOR, f'input[name$="-importance"][value="{importance}"]').click()
+            box.find_element(By.CSS_SELECTOR, f'input[name$="-proficiency"][value="{proficiency}"]').click()
+        button(browser, "Next part").click()
+    button(browser, "Submit my answers").click()
+    wait_for(browser, lambda: browser.find_elements(By.CSS_SELECTOR, ".rtcm-needs__priorities li"))
+    priorities = browser.find_elements(By.CSS_SELECTOR, ".rtcm-needs__priorities li")
+    assert "I can run a first-line check of a passport." in priorities[0].text
+    link = priorities[0].find_element(By.CSS_SELECTOR, "a.rtcm-needs__recommend")
+    assert link.get_attribute("href").endswith("/jump_to_id/border_intro")
+    assert get_block(usage_id, "learner_1").user_state["ratings"]["trafficking.i-can-recognise"] == {"importance": 3, "proficiency": 3}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_editor_mirrors_in_right_to_left_pages_and_marks_a_missing_pre_link(browser):
+    name, _usage_id = load_scenario(BLANK_OLX)
+    browser.get(f"{browser.base_url}/scenario/{name}/studio_view/?student=staff")
+    wait_for(browser, lambda: pillar_items(browser))
+    browser.execute_script("document.documentElement.setAttribute('dir', 'rtl')")
+    pillar = pillar_items(browser)[0]
+    assert pillar.value_of_css_property("border-right-width") == "4px"
+    assert pillar.value_of_css_property("border-left-width") == "1px"
+    browser.find_element(By.CSS_SELECTOR, 'input[type="radio"][value="post"]').click()
+    pre = browser.find_element(By.CSS_SELECTOR, 'input[data-field="pre"]')
+    assert pre.is_displayed()
+    button(editor(browser), "Save").click()
+    assert "needs the url_name of its pre-course self-assessment" in " ".join(problems(browser))
+    assert pre.get_attribute("aria-invalid") == "true"
+    assert active(browser) == browser.find_element(By.CSS_SELECTOR, ".rtcm-ns-summary")
