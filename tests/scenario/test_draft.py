@@ -1,0 +1,115 @@
+"""Reading the Studio editor's draft: field-by-field errors, sanitising, settings to and from OLX attributes."""
+from rtcm_xblocks.scenario.draft import attributes_to_settings, read_draft, read_settings, settings_to_attributes
+from rtcm_xblocks.scenario.graph import Scenario
+
+SETTINGS = {"display_name": "Case", "pillar": "border", "scoring": "path", "grading": "best", "max_attempts": 2,
+            "weight": 1.5, "show_expert_path": True}
+
+
+def _draft(**scenario):
+    base = {
+        "intro": "<p>Intro</p>", "start": None,
+        "steps": [{"id": "s1", "title": "One", "body": "<p>Body</p>", "image": None,
+                   "choices": [{"id": "a", "label": "Go", "to": "end", "points": 1, "expert": True,
+                                "feedback": "<p>Fine</p>"}]}],
+        "endings": [{"id": "end", "title": "End", "body": "", "outcome": "good", "points": 0}],
+    }
+    base.update(scenario)
+    return {"scenario": base, "settings": dict(SETTINGS)}
+
+
+def _fields(draft):
+    return {error.field: error for error in draft.errors}
+
+
+def test_a_well_formed_draft_reads_without_errors_into_the_same_scenario_dict():
+    payload = _draft()
+    draft = read_draft(payload)
+    assert draft.errors == []
+    assert draft.scenario.to_dict() == payload["scenario"]
+    assert Scenario.from_dict(draft.scenario.to_dict()) == draft.scenario
+    assert draft.settings == SETTINGS
+
+
+def test_author_html_is_sanitised_and_titles_reduced_to_plain_text():
+    payload = _draft()
+    payload["scenario"]["steps"][0]["body"] = '<p onclick="x()">Hi<script>alert(1)</script></p>'
+    payload["scenario"]["steps"][0]["title"] = "<b>Bold</b> title"
+    draft = read_draft(payload)
+    assert draft.scenario.steps[0].body == "<p>Hi</p>"
+    assert draft.scenario.steps[0].title == "Bold title"
+
+
+def test_each_bad_field_is_named_by_its_path_and_the_step_it_belongs_to():
+    payload = _draft()
+    choice = payload["scenario"]["steps"][0]["choices"][0]
+    choice["points"] = "three"
+    choice["expert"] = "yes"
+    payload["scenario"]["steps"][0]["title"] = "   "
+    payload["scenario"]["endings"][0]["outcome"] = "great"
+    errors = _fields(read_draft(payload))
+    assert set(errors) == {"scenario.steps.0.choices.0.points", "scenario.steps.0.choices.0.expert",
+                           "scenario.steps.0.title", "scenario.endings.0.outcome"}
+    assert errors["scenario.steps.0.choices.0.points"].node == "s1"
+    assert errors["scenario.steps.0.choices.0.points"].text() == "This must be a whole number."
+
+
+def test_a_bad_field_still_leaves_a_scenario_to_validate_and_draw():
+    payload = _draft()
+    payload["scenario"]["steps"][0]["choices"][0]["points"] = True
+    draft = read_draft(payload)
+    assert draft.scenario.steps[0].choices[0].points == 0
+    assert draft.scenario.steps[0].choices[0].to == "end"
+
+
+def test_ids_must_be_short_words_and_choice_ids_unique_within_a_step():
+    payload = _draft()
+    step = payload["scenario"]["steps"][0]
+    step["id"] = "has space"
+    step["choices"].append(dict(step["choices"][0]))
+    errors = _fields(read_draft(payload))
+    assert "scenario.steps.0.id" in errors
+    assert "scenario.steps.0.choices.1.id" in errors
+
+
+def test_a_choice_without_a_target_is_not_a_field_error_but_a_draft_the_core_will_flag():
+    payload = _draft()
+    payload["scenario"]["steps"][0]["choices"][0]["to"] = ""
+    draft = read_draft(payload)
+    assert draft.errors == []
+    assert draft.scenario.steps[0].choices[0].to == ""
+
+
+def test_an_image_needs_a_safe_address():
+    payload = _draft()
+    payload["scenario"]["steps"][0]["image"] = {"src": "javascript:alert(1)", "alt": "x"}
+    assert "scenario.steps.0.image.src" in _fields(read_draft(payload))
+    payload["scenario"]["steps"][0]["image"] = {"src": "/static/map.png", "alt": "A map"}
+    assert read_draft(payload).scenario.steps[0].image.src == "/static/map.png"
+
+
+def test_the_payload_and_its_parts_must_be_objects_and_lists():
+    assert {error.field for error in read_draft([]).errors} >= {"", "scenario", "settings"}
+    errors = _fields(read_draft({"scenario": {"steps": "many"}, "settings": SETTINGS}))
+    assert set(errors) == {"scenario.steps"}
+
+
+def test_settings_are_checked_one_by_one():
+    settings, errors = read_settings({**SETTINGS, "scoring": "stars", "max_attempts": -1, "weight": "heavy",
+                                      "pillar": "Border Management", "show_expert_path": "true", "colour": "red"})
+    assert {error.field for error in errors} == {"settings.scoring", "settings.max_attempts", "settings.weight",
+                                                 "settings.pillar", "settings.show_expert_path", "settings.colour"}
+    assert settings["scoring"] == "path"
+
+
+def test_settings_go_to_olx_attributes_and_back_unchanged():
+    attributes = settings_to_attributes(SETTINGS)
+    assert attributes["weight"] == "1.5" and attributes["show_expert_path"] == "true"
+    settings, errors = attributes_to_settings(attributes, SETTINGS)
+    assert errors == [] and settings == SETTINGS
+
+
+def test_missing_attributes_take_the_defaults_and_unknown_ones_are_refused():
+    settings, errors = attributes_to_settings({"scoring": "ending", "url_name": "x", "bogus": "1"}, SETTINGS)
+    assert settings["scoring"] == "ending" and settings["display_name"] == "Case"
+    assert [error.field for error in errors] == ["settings.bogus"]
