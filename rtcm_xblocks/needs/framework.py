@@ -14,12 +14,12 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from rtcm_xblocks.common.i18n import N_
-from rtcm_xblocks.common.safe_xml import UnsafeXMLError, XMLSyntaxError, parse_xml_string
+from rtcm_xblocks.common.safe_xml import parse_xml_string
 from rtcm_xblocks.common.sanitize import plain_text
 
 __all__ = [
     "Competency", "Pillar", "Framework", "FrameworkError", "Problem", "SubmissionError",
-    "DEFAULT_FRAMEWORK", "NOT_APPLICABLE", "SCALE", "SCALE_VALUES", "PROFILE_QUESTIONS", "ROLE_MAX_LENGTH",
+    "DEFAULT_FRAMEWORK", "NOT_APPLICABLE", "NOT_APPLICABLE_LABEL", "SCALE", "SCALE_VALUES", "PROFILE_QUESTIONS", "ROLE_MAX_LENGTH",
     "load_framework", "framework_names", "parse_pillars", "write_pillars", "with_recommends",
     "validate_framework", "clean_submission", "safe_link", "translate_framework",
 ]
@@ -412,37 +412,51 @@ def write_pillars(framework, node, base=None):
 def validate_framework(framework):
     """Every problem an author must fix before learners can rate `framework`, in framework order."""
     problems = []
+
+    def report(code, message, params=None, node=None):
+        problems.append(Problem(code, message, dict(params or {}), node or None))
+
     if not framework.pillars:
-        problems.append(Problem("no_pillars", N_("The framework has no pillars.")))
-    seen_pillars = set()
-    seen_competencies = set()
+        report("no_pillars", N_("The framework has no pillars."))
+    seen_pillars, seen_competencies = set(), set()
     for position, pillar in enumerate(framework.pillars, start=1):
-        if not pillar.id:
-            problems.append(Problem("empty_pillar_id", N_("Pillar {position} has no id."), {"position": position}))
-        elif not _ID.match(pillar.id):
-            problems.append(Problem("invalid_pillar_id", N_("The pillar id \"{pillar}\" may only use letters, digits, \".\", \"_\", \":\" and \"-\" (at most 100)."), {"pillar": pillar.id}, pillar.id))
-        elif pillar.id in seen_pillars:
-            problems.append(Problem("duplicate_pillar_id", N_("The pillar id \"{pillar}\" is used more than once."), {"pillar": pillar.id}, pillar.id))
-        seen_pillars.add(pillar.id)
         label = pillar.id or str(position)
+        if not pillar.id:
+            report("empty_pillar_id", N_("Pillar {position} has no id."), {"position": position})
+        elif not _ID.match(pillar.id):
+            report("invalid_pillar_id",
+                   N_("The pillar id \"{pillar}\" may only use letters, digits, \".\", \"_\", \":\" and \"-\" (at most 100)."),
+                   {"pillar": pillar.id}, pillar.id)
+        elif pillar.id in seen_pillars:
+            report("duplicate_pillar_id", N_("The pillar id \"{pillar}\" is used more than once."), {"pillar": pillar.id}, pillar.id)
+        seen_pillars.add(pillar.id)
         if not pillar.title.strip():
-            problems.append(Problem("empty_pillar_title", N_("The pillar \"{pillar}\" has no title."), {"pillar": label}, pillar.id or None))
+            report("empty_pillar_title", N_("The pillar \"{pillar}\" has no title."), {"pillar": label}, pillar.id)
         if not pillar.competencies:
-            problems.append(Problem("empty_pillar", N_("The pillar \"{pillar}\" has no competencies."), {"pillar": label}, pillar.id or None))
+            report("empty_pillar", N_("The pillar \"{pillar}\" has no competencies."), {"pillar": label}, pillar.id)
         try:
             safe_link(pillar.recommend)
         except FrameworkError:
-            problems.append(Problem("unsafe_link", N_("The pillar \"{pillar}\" links to \"{link}\", which is not a course link or web address."), {"pillar": label, "link": pillar.recommend}, pillar.id or None))
+            report(
+                "unsafe_link",
+                N_("The pillar \"{pillar}\" links to \"{link}\", which is not a course link or web address."),
+                {"pillar": label, "link": pillar.recommend},
+                pillar.id,
+            )
         for number, competency in enumerate(pillar.competencies, start=1):
-            if not competency.id:
-                problems.append(Problem("empty_competency_id", N_("Competency {position} of pillar \"{pillar}\" has no id."), {"position": number, "pillar": label}, pillar.id or None))
-            elif not _ID.match(competency.id):
-                problems.append(Problem("invalid_competency_id", N_("The competency id \"{competency}\" may only use letters, digits, \".\", \"_\", \":\" and \"-\" (at most 100)."), {"competency": competency.id}, competency.id))
-            elif competency.id in seen_competencies:
-                problems.append(Problem("duplicate_competency_id", N_("The competency id \"{competency}\" is used more than once."), {"competency": competency.id}, competency.id))
-            seen_competencies.add(competency.id)
+            cid = competency.id
+            if not cid:
+                report("empty_competency_id", N_("Competency {position} of pillar \"{pillar}\" has no id."),
+                       {"position": number, "pillar": label}, pillar.id)
+            elif not _ID.match(cid):
+                report("invalid_competency_id",
+                       N_("The competency id \"{competency}\" may only use letters, digits, \".\", \"_\", \":\" and \"-\" (at most 100)."),
+                       {"competency": cid}, cid)
+            elif cid in seen_competencies:
+                report("duplicate_competency_id", N_("The competency id \"{competency}\" is used more than once."), {"competency": cid}, cid)
+            seen_competencies.add(cid)
             if not competency.text.strip():
-                problems.append(Problem("empty_competency_text", N_("The competency \"{competency}\" has no text."), {"competency": competency.id or str(number)}, competency.id or None))
+                report("empty_competency_text", N_("The competency \"{competency}\" has no text."), {"competency": cid or str(number)}, cid)
     return problems
 
 
@@ -473,20 +487,22 @@ def clean_submission(framework, ratings, profile):
     return cleaned, _clean_profile(profile)
 
 
+_RATING_MESSAGES = (
+    ("importance", N_("The importance of \"{text}\" must be a whole number from 1 to 5.")),
+    ("proficiency", N_("Your proficiency in \"{text}\" must be a whole number from 1 to 5.")),
+)
+
+
 def _clean_rating(competency, rating):
     if rating == NOT_APPLICABLE:
         return NOT_APPLICABLE
     params = {"competency": competency.id, "text": competency.text}
     if not isinstance(rating, dict) or set(rating) != {"importance", "proficiency"}:
         raise SubmissionError("invalid_rating", N_("The rating of \"{text}\" must give an importance and a proficiency, or be \"na\"."), params)
-    for dimension in ("importance", "proficiency"):
+    for dimension, message in _RATING_MESSAGES:
         value = rating[dimension]
         if not _is_int(value) or value not in SCALE_VALUES:
-            raise SubmissionError(
-                "invalid_rating_value",
-                N_("The {dimension} of \"{text}\" must be a whole number from 1 to 5."),
-                dict(params, dimension=dimension),
-            )
+            raise SubmissionError("invalid_rating_value", message, dict(params, dimension=dimension))
     return {"importance": rating["importance"], "proficiency": rating["proficiency"]}
 
 

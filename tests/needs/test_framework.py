@@ -1,5 +1,8 @@
 """Specification of competency frameworks: the default framework, OLX pillars, validation, the scale and submissions."""
+import pathlib
 import re
+import subprocess
+import sys
 
 import pytest
 from lxml import etree
@@ -11,6 +14,7 @@ from rtcm_xblocks.needs.framework import (
     validate_framework, write_pillars,
 )
 
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 DOMAIN_PILLARS = ["governance", "law-rights", "data", "border", "trafficking", "labour", "development", "return", "health", "crisis"]
 
 
@@ -408,3 +412,20 @@ def test_framework_errors_translate_their_message():
     error = FrameworkError("unknown_pillar", "No pillar \"{pillar}\".", {"pillar": "x"})
     assert error.text(lambda message: message.replace("No", "Pas de")) == 'Pas de pillar "x".'
     assert str(error) == 'No pillar "x".'
+
+
+def test_the_core_modules_import_nothing_from_xblock_or_django():
+    code = (
+        "import sys; import rtcm_xblocks.needs.framework, rtcm_xblocks.needs.scoring, rtcm_xblocks.needs.cohort; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'xblock', 'django', 'webob', 'web_fragments'}))"
+    )
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    assert output.strip() == "[]"
+
+
+def test_an_out_of_range_rating_says_which_scale_is_wrong():
+    framework = small_framework()
+    with pytest.raises(SubmissionError) as caught:
+        clean_submission(framework, dict(full_ratings(framework), **{"p1.b": {"importance": 3, "proficiency": 9}}), {})
+    assert caught.value.params["dimension"] == "proficiency"
+    assert caught.value.text(lambda message: message) == 'Your proficiency in "I can b." must be a whole number from 1 to 5.'
