@@ -1,0 +1,167 @@
+"""Storage of submissions and exact cohort aggregates in the package's own Django models."""
+import random
+from types import SimpleNamespace
+
+import pytest
+from django.db import connection
+
+from rtcm_xblocks.needs import cohort, storage
+from rtcm_xblocks.needs.models import Aggregate, Submission
+
+BLOCK = "course/tna_pre"
+COMPETENCIES = [f"pillar{p}.c{c}" for p in range(3) for c in range(4)]
+
+
+def random_submission(rng):
+    """Random valid (ratings, profile), with some "na" ratings and optional country/agency."""
+    ratings = {
+        cid: "na" if rng.random() < 0.15 else {"importance": rng.randint(1, 5), "proficiency": rng.randint(1, 5)}
+        for cid in COMPETENCIES
+    }
+    profile = {}
+    if rng.random() < 0.8:
+        profile["country"] = rng.choice(["AZ", "GE", "MD", "other"])
+    if rng.random() < 0.6:
+        profile["agency"] = rng.choice(["border", "ngo", "police"])
+    return ratings, profile
+
+
+def stored_rows(block=BLOCK):
+    """The non-zero aggregate rows of `block` as {(by, value, competency): Sums}."""
+    return {
+        (row.by, row.value, row.competency): cohort.Sums(row.n, row.sum_importance, row.sum_proficiency)
+        for row in Aggregate.objects.filter(block_key=block)
+        if row.n or row.sum_importance or row.sum_proficiency
+    }
+
+
+def test_a_first_submission_stores_the_row_and_its_contribution(db):  # pylint: disable=unused-argument
+    ratings = {"a": {"importance": 5, "proficiency": 2}, "b": "na"}
+    assert storage.save_submission(BLOCK, "learner", ratings, {"country": "AZ"}) is False
+    assert storage.get_submission(BLOCK, "learner") == (ratings, {"country": "AZ"})
+    assert stored_rows() == {
+        ("all", "", ""): cohort.Sums(1), ("all", "", "a"): cohort.Sums(1, 5, 2),
+        ("country", "AZ", ""): cohort.Sums(1), ("country", "AZ", "a"): cohort.Sums(1, 5, 2),
+    }
+
+
+def test_a_resubmission_moves_the_contribution_to_the_new_answers_and_group(db):  # pylint: disable=unused-argument
+    storage.save_submission(BLOCK, "learner", {"a": {"importance": 5, "proficiency": 2}}, {"country": "AZ"})
+    assert storage.save_submission(BLOCK, "learner", {"a": {"importance": 3, "proficiency": 3}}, {"agency": "ngo"}) is True
+    assert Submission.objects.count() == 1
+    assert storage.cohort_stats(BLOCK) == cohort.CohortStats({
+        ("all", "", ""): cohort.Sums(1), ("all", "", "a"): cohort.Sums(1, 3, 3),
+        ("agency", "ngo", ""): cohort.Sums(1), ("agency", "ngo", "a"): cohort.Sums(1, 3, 3),
+    })
+    assert storage.cohort_stats(BLOCK).values("country") == []
+
+
+def test_the_incremental_aggregates_equal_a_recomputation_after_many_submissions_and_resubmissions(db):  # pylint: disable=unused-argument
+    rng = random.Random(7)
+    for _ in range(300):
+        ratings, profile = random_submission(rng)
+        storage.save_submission(BLOCK, f"learner{rng.randint(0, 60)}", ratings, profile)
+    assert storage.cohort_stats(BLOCK) == storage.recompute_stats(BLOCK)
+    assert storage.cohort_stats(BLOCK).respondents() == Submission.objects.filter(block_key=BLOCK).count()
+
+
+def test_blocks_are_kept_apart(db):  # pylint: disable=unused-argument
+    storage.save_submission("x/one", "learner", {"a": {"importance": 5, "proficiency": 1}}, {})
+    storage.save_submission("x/two", "learner", {"a": {"importance": 2, "proficiency": 2}}, {})
+    assert storage.cohort_stats("x/one").get("all", "", "a") == cohort.Sums(1, 5, 1)
+    assert storage.get_submission("x/two", "learner")[0] == {"a": {"importance": 2, "proficiency": 2}}
+    assert storage.get_submission("x/three", "learner") is None
+
+
+def test_a_submission_costs_a_few_queries_whatever_the_framework_size(db, django_assert_max_num_queries):  # pylint: disable=unused-argument
+    many = {f"c{index}": {"importance": 4, "proficiency": 2} for index in range(60)}
+    storage.save_submission(BLOCK, "first", many, {"country": "AZ", "agency": "ngo"})
+    changed = {f"c{index}": {"importance": 5, "proficiency": 1} for index in range(60)}
+    with django_assert_max_num_queries(12):
+        storage.save_submission(BLOCK, "first", changed, {"country": "AZ", "agency": "ngo"})
+    with django_assert_max_num_queries(12):
+        storage.save_submission(BLOCK, "second", changed, {"country": "GE", "agency": "police"})
+    assert storage.cohort_stats(BLOCK) == storage.recompute_stats(BLOCK)
+
+
+def test_the_cohort_report_reads_one_query_of_competencies_times_groups_rows(db, django_assert_num_queries):  # pylint: disable=unused-argument
+    rng = random.Random(3)
+    for number in range(120):
+        storage.save_submission(BLOCK, f"learner{number}", *random_submission(rng))
+    with django_assert_num_queries(1):
+        stats = storage.cohort_stats(BLOCK)
+    groups = 1 + len(stats.values("country")) + len(stats.values("agency"))
+    assert Aggregate.objects.filter(block_key=BLOCK).count() <= groups * (len(COMPETENCIES) + 1)
+
+
+def test_rebuild_aggregates_repairs_damaged_sums_from_the_submissions(db):  # pylint: disable=unused-argument
+    rng = random.Random(11)
+    for number in range(20):
+        storage.save_submission(BLOCK, f"learner{number}", *random_submission(rng))
+    expected = storage.cohort_stats(BLOCK)
+    Aggregate.objects.filter(block_key=BLOCK, by="all", competency="").update(n=999)
+    assert storage.cohort_stats(BLOCK) != expected
+    storage.rebuild_aggregates(BLOCK)
+    assert storage.cohort_stats(BLOCK) == expected
+
+
+def test_zero_rows_left_by_resubmissions_are_not_reported_as_groups(db):  # pylint: disable=unused-argument
+    storage.save_submission(BLOCK, "learner", {"a": {"importance": 1, "proficiency": 1}}, {"country": "MD"})
+    storage.save_submission(BLOCK, "learner", {"a": "na"}, {})
+    stats = storage.cohort_stats(BLOCK)
+    assert stats.values("country") == [] and stats.get("all", "", "a") == cohort.Sums()
+    assert stats.respondents() == 1
+
+
+def test_the_workbench_key_is_scenario_and_url_name_so_pre_and_post_agree():
+    usage = "before-and-after.rtcm_needs_assessment.d1.u0"
+    assert storage.block_key(usage, "rtcm_needs_assessment", "tna_post") == "before-and-after/tna_post"
+    assert storage.linked_block_key(usage, "rtcm_needs_assessment", "tna_pre") == "before-and-after/tna_pre"
+    assert storage.block_key(usage, "rtcm_needs_assessment") == usage
+
+
+class FakeCourseKey:
+    """Just enough of opaque-keys' CourseLocator for the LMS form of the key."""
+
+    def __init__(self, branch=None):
+        self.branch = branch
+
+    def for_branch(self, branch):
+        return FakeCourseKey(branch)
+
+    def make_usage_key(self, block_type, block_id):
+        suffix = f"+branch@{self.branch}" if self.branch else ""
+        return f"block-v1:RTCM+MM101+2026{suffix}+type@{block_type}+block@{block_id}"
+
+
+def test_the_lms_key_is_the_usage_key_in_its_course_without_branch():
+    usage = SimpleNamespace(course_key=FakeCourseKey("published"), block_id="tna_post")
+    assert storage.block_key(usage, "rtcm_needs_assessment") == "block-v1:RTCM+MM101+2026+type@rtcm_needs_assessment+block@tna_post"
+    assert storage.linked_block_key(usage, "rtcm_needs_assessment", "tna_pre").endswith("+block@tna_pre")
+
+
+def test_the_migration_matches_the_models(db):  # pylint: disable=unused-argument
+    from django.core.management import call_command  # pylint: disable=import-outside-toplevel
+    call_command("makemigrations", "rtcm_needs", "--check", "--dry-run", verbosity=0)
+    tables = connection.introspection.table_names()
+    assert "rtcm_needs_submission" in tables and "rtcm_needs_aggregate" in tables
+
+
+@pytest.mark.parametrize("message", ["database is locked", "Deadlock found when trying to get lock", "could not serialize access"])
+def test_lost_races_are_retried_until_they_succeed(db, monkeypatch, message):  # pylint: disable=unused-argument
+    from django.db import OperationalError  # pylint: disable=import-outside-toplevel
+    calls = []
+    real = storage._apply  # pylint: disable=protected-access
+
+    def flaky(block, delta):
+        calls.append(1)
+        if len(calls) < 3:
+            raise OperationalError(message)
+        return real(block, delta)
+
+    monkeypatch.setattr(storage, "_apply", flaky)
+    # The test runs inside pytest-django's transaction; the work itself is retried in a savepoint.
+    monkeypatch.setattr(storage, "_inside_outer_transaction", lambda: False)
+    storage.save_submission(BLOCK, "learner", {"a": {"importance": 4, "proficiency": 1}}, {})
+    assert len(calls) == 3
+    assert storage.cohort_stats(BLOCK).get("all", "", "a") == cohort.Sums(1, 4, 1)
