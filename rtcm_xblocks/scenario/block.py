@@ -26,7 +26,7 @@ from rtcm_xblocks.scenario.studio import ScenarioStudioMixin
 
 __all__ = ["ScenarioBlock"]
 
-loader = ResourceLoader(__name__)
+loader = ResourceLoader("rtcm_xblocks")
 
 MAX_REFLECTION = 5000
 MAX_KEPT_ATTEMPTS = 20
@@ -160,7 +160,7 @@ class ScenarioBlock(ScenarioStudioMixin, CompletableXBlockMixin, XBlock):
         """Studio's validation: the core's problems with the case, translated."""
         result = super().validate()
         _ = translator(self).gettext
-        for problem in graph.validate(self._scenario(), self.scoring):
+        for problem in graph.validate(self._scenario(), self._scoring):
             kind = ValidationMessage.ERROR if problem.severity == "error" else ValidationMessage.WARNING
             result.add(ValidationMessage(kind, problem.text(_)))
         return result
@@ -179,7 +179,7 @@ class ScenarioBlock(ScenarioStudioMixin, CompletableXBlockMixin, XBlock):
         step_id, choice_id = self._body(data, "step", "choice")
         scenario, attempts, _notice = self._ready_learner()
         before = attempts[-1]
-        attempts[-1] = after = self._core(graph.choose, scenario, before, step_id, choice_id, scoring=self.scoring)
+        attempts[-1] = after = self._core(graph.choose, scenario, before, step_id, choice_id, scoring=self._scoring)
         self._save(attempts)
         if not before.path:
             self._event("started", attempt=after.number)
@@ -267,7 +267,7 @@ class ScenarioBlock(ScenarioStudioMixin, CompletableXBlockMixin, XBlock):
             if not attempts:
                 continue
             latest = attempts[-1]
-            score = graph.overall([a.score for a in attempts if a.finished and a.score is not None], self.grading)
+            score = graph.overall([a.score for a in attempts if a.finished and a.score is not None], self._grading)
             reflections = [a.reflection for a in attempts if a.reflection]
             yield user_state.username, {
                 "path": " > ".join(f"{step}:{choice}" for step, choice in latest.path),
@@ -290,6 +290,16 @@ class ScenarioBlock(ScenarioStudioMixin, CompletableXBlockMixin, XBlock):
         return scenarios
 
     # ---------------------------------------------------------------- helpers
+
+    @property
+    def _scoring(self):
+        """The scoring mode, falling back to 'path' should a setting ever hold something else."""
+        return self.scoring if self.scoring in graph.SCORING_MODES else "path"
+
+    @property
+    def _grading(self):
+        """The grading mode, falling back to 'best' should a setting ever hold something else."""
+        return self.grading if self.grading in graph.GRADING_MODES else "best"
 
     def _scenario(self):
         """The case as a core Scenario (an empty one before the author has written anything)."""
@@ -353,7 +363,8 @@ class ScenarioBlock(ScenarioStudioMixin, CompletableXBlockMixin, XBlock):
 
     def _attempts_left(self, number):
         """Further attempts allowed after attempt `number`; None when unlimited."""
-        return None if self.max_attempts <= 0 else max(self.max_attempts - number, 0)
+        limit = self.max_attempts or 0
+        return None if limit <= 0 else max(limit - number, 0)
 
     def _attempts_note(self, attempts_left):
         """A sentence for the debrief on how many attempts remain."""
@@ -432,7 +443,7 @@ class ScenarioBlock(ScenarioStudioMixin, CompletableXBlockMixin, XBlock):
         """Publish the grade over finished attempts; with 'best' grading this is never lower than before."""
         if not self.has_score:
             return
-        value = graph.overall([a.score for a in attempts if a.finished and a.score is not None], self.grading)
+        value = graph.overall([a.score for a in attempts if a.finished and a.score is not None], self._grading)
         if value is not None:
             self.runtime.publish(self, "grade", {"value": value, "max_value": 1.0})
 

@@ -1,0 +1,246 @@
+"""The scenario block: OLX in and out, settings, samples, Studio validation, mobile data, reports, stale state."""
+import io
+from types import SimpleNamespace
+
+import pytest
+from lxml import etree
+from workbench.runtime import WorkbenchRuntime
+
+from rtcm_xblocks.common.safe_xml import UnsafeXMLError
+from rtcm_xblocks.scenario import graph, olx
+from rtcm_xblocks.scenario.block import ScenarioBlock
+from tests.scenario.cases import case
+from tests.workbench import get_block, load_scenario
+
+
+def exported(block):
+    """The block's OLX as the runtime exports it."""
+    out = io.BytesIO()
+    block.runtime.export_to_xml(block, out)
+    return out.getvalue().decode("utf-8")
+
+
+def author_block(usage_id):
+    """The block as an author's runtime sees it (no learner)."""
+    return WorkbenchRuntime().get_block(usage_id)
+
+
+SAMPLES = ScenarioBlock.workbench_scenarios()
+
+
+def test_the_workbench_offers_at_least_two_samples():
+    assert len(SAMPLES) >= 2
+
+
+@pytest.mark.parametrize("title,xml", SAMPLES, ids=[title for title, _xml in SAMPLES])
+def test_each_sample_is_a_realistic_case_that_validates_cleanly(title, xml):
+    attributes, scenario = olx.parse_scenario_string(xml)
+    assert len(scenario.steps) >= 5 and len(scenario.endings) >= 3, title
+    assert graph.validate(scenario, attributes.get("scoring", "path")) == []
+    assert {ending.outcome for ending in scenario.endings} == {"good", "neutral", "bad"}
+
+
+@pytest.mark.parametrize("title,xml", SAMPLES, ids=[title for title, _xml in SAMPLES])
+def test_each_sample_loads_in_the_workbench_renders_and_has_no_studio_problems(workbench, title, xml):
+    name, usage_id = load_scenario(xml)
+    page = workbench.page(name)
+    first = olx.parse_scenario_string(xml)[1].steps[0]
+    assert first.title in page
+    assert author_block(usage_id).validate().messages == [], title
+
+
+def test_olx_attributes_become_settings_and_children_the_case(workbench):  # pylint: disable=unused-argument
+    _name, usage_id = load_scenario(case(expert=True))
+    block = author_block(usage_id)
+    assert (block.display_name, block.pillar, block.scoring, block.grading) == ("Test case", "border", "path", "best")
+    assert (block.max_attempts, block.weight, block.show_expert_path) == (2, 2.0, True)
+    scenario = graph.Scenario.from_dict(block.scenario)
+    assert [step.id for step in scenario.steps] == ["zq_start", "zq_mid", "zq_loop"]
+    assert scenario.step("zq_start").choice("zq_good").feedback == "<p>Feedback zq_good</p>"
+
+
+@pytest.mark.parametrize("attribute,value", [
+    ("scoring", "fastest"), ("grading", "worst"), ("max_attempts", "-1"), ("max_attempts", "two"),
+    ("weight", "heavy"), ("weight", "-2"), ("weight", "nan"), ("show_expert_path", "yes"), ("pillar", "Not an id!"),
+])
+def test_invalid_settings_in_olx_are_refused_with_the_attribute_named(workbench, attribute, value):  # pylint: disable=unused-argument
+    with pytest.raises(olx.OlxError, match=attribute):
+        load_scenario(case(**{attribute: value}))
+
+
+def test_olx_with_a_doctype_is_refused(workbench):  # pylint: disable=unused-argument
+    xml = '<!DOCTYPE rtcm_scenario [<!ENTITY x "boom">]>' + case().replace("Intro of", "&x; Intro of")
+    with pytest.raises(UnsafeXMLError):
+        load_scenario(xml)
+
+
+def test_export_is_readable_xml_with_the_case_as_elements_not_a_json_blob(workbench):  # pylint: disable=unused-argument
+    _name, usage_id = load_scenario(case())
+    xml = exported(author_block(usage_id))
+    root = etree.fromstring(xml.encode("utf-8"))
+    assert root.tag == "rtcm_scenario"
+    assert "scenario" not in root.attrib and "user_state" not in root.attrib
+    assert not any(value.lstrip().startswith(("{", "[")) for value in root.attrib.values())
+    assert [step.get("id") for step in root.findall("step")] == ["zq_start", "zq_mid", "zq_loop"]
+    assert root.find("step/body/p").text == "Body zq_start"
+    assert (root.get("max_attempts"), root.get("weight"), root.get("show_expert_path")) == ("2", "2", "false")
+
+
+def test_export_then_import_is_lossless_with_the_runtime_handling_url_name(workbench):  # pylint: disable=unused-argument
+    _name, usage_id = load_scenario(case(expert=True))
+    first = author_block(usage_id)
+    xml = exported(first).replace("<rtcm_scenario ", '<rtcm_scenario url_name="border_case" ', 1)
+    _name, again_id = load_scenario(xml.split("?>", 1)[1])
+    again = author_block(again_id)
+    for field in ("display_name", "pillar", "scoring", "grading", "max_attempts", "weight", "show_expert_path",
+                  "scenario"):
+        assert getattr(again, field) == getattr(first, field), field
+    assert graph.Scenario.from_dict(again.scenario) == graph.Scenario.from_dict(first.scenario)
+    assert exported(again) == exported(first)
+
+
+def test_settings_left_at_their_default_are_not_exported(workbench):  # pylint: disable=unused-argument
+    _name, usage_id = load_scenario(
+        '<rtcm_scenario><step id="a" title="A"><choice id="x" to="e" points="1"><label>X</label></choice></step>'
+        '<ending id="e" title="E"/></rtcm_scenario>')
+    root = etree.fromstring(exported(author_block(usage_id)).encode("utf-8"))
+    assert set(root.attrib) <= {"xblock-family", "start"}
+
+
+def test_studio_validation_reports_the_core_problems_as_errors(workbench):  # pylint: disable=unused-argument
+    _name, usage_id = load_scenario(
+        '<rtcm_scenario><step id="a" title="A"><choice id="x" to="nowhere" points="1"><label>X</label></choice>'
+        '</step><ending id="e" title="E"/></rtcm_scenario>')
+    messages = author_block(usage_id).validate().messages
+    assert messages and all(message.type == "error" for message in messages)
+    assert any("nowhere" in message.text for message in messages)
+
+
+def test_an_empty_block_shows_learners_a_notice_and_refuses_to_play(workbench):
+    name, usage_id = load_scenario("<rtcm_scenario/>")
+    assert "This exercise has no steps yet." in workbench.page(name)
+    status, error = workbench.call(usage_id, "choose", {"step": "a", "choice": "b"})
+    assert (status, error["error"]) == (400, "not_ready")
+    assert author_block(usage_id).validate().messages
+
+
+def test_student_view_data_has_settings_and_intro_but_no_state_or_answers(workbench):
+    _name, usage_id = load_scenario(case())
+    workbench.call(usage_id, "choose", {"step": "zq_start", "choice": "zq_good"})
+    data = get_block(usage_id).student_view_data()
+    assert data["display_name"] == "Test case" and data["intro"] == "<p>Intro of the zq case</p>"
+    text = repr(data)
+    for secret in ("zq_", "Feedback", "points", "Label"):
+        assert secret not in text
+
+
+def test_the_learner_view_is_multi_device(workbench):  # pylint: disable=unused-argument
+    _name, usage_id = load_scenario(case())
+    block = author_block(usage_id)
+    assert block.has_support(block.student_view, "multi_device")
+
+
+def test_the_gradebook_sees_a_weighted_score_out_of_one(workbench):  # pylint: disable=unused-argument
+    _name, usage_id = load_scenario(case())
+    block = author_block(usage_id)
+    assert block.has_score and block.max_score() == 1.0 and block.weight == 2.0
+    _name, usage_id = load_scenario(case(scoring="none"))
+    assert not author_block(usage_id).has_score
+
+
+def test_completion_is_declared_completable():
+    assert ScenarioBlock.completion_mode == "completable" and ScenarioBlock.has_custom_completion
+
+
+def learner_states(usage_id, *students):
+    """What the LMS hands generate_report_data: each learner's username and stored fields."""
+    return [SimpleNamespace(username=student, state={"user_state": get_block(usage_id, student).user_state})
+            for student in students]
+
+
+def test_report_has_one_row_per_learner_with_path_ending_score_attempts_and_reflection(workbench):
+    _name, usage_id = load_scenario(case())
+    workbench.call(usage_id, "choose", {"step": "zq_start", "choice": "zq_bad"}, student="ann")
+    workbench.call(usage_id, "reflect", {"text": "Separate them next time."}, student="ann")
+    workbench.call(usage_id, "restart", {}, student="ann")
+    workbench.call(usage_id, "choose", {"step": "zq_start", "choice": "zq_good"}, student="ann")
+    workbench.call(usage_id, "choose", {"step": "zq_start", "choice": "zq_good"}, student="ben")
+    rows = list(author_block(usage_id).generate_report_data(iter(learner_states(usage_id, "ann", "ben", "cy"))))
+    assert rows == [
+        ("ann", {"path": "zq_start:zq_good", "ending": "", "score": 0.0, "attempts": 2,
+                 "reflection": "Separate them next time."}),
+        ("ben", {"path": "zq_start:zq_good", "ending": "", "score": "", "attempts": 1, "reflection": ""}),
+    ]
+    limited = list(author_block(usage_id).generate_report_data(iter(learner_states(usage_id, "ann", "ben")), 1))
+    assert [username for username, _row in limited] == ["ann"]
+
+
+def remove_mid_step(usage_id):
+    """The author deletes step zq_mid; zq_good now leads straight to the good ending."""
+    block = author_block(usage_id)
+    scenario = dict(block.scenario)
+    scenario["steps"] = [step for step in scenario["steps"] if step["id"] != "zq_mid"]
+    for step in scenario["steps"]:
+        for choice in step["choices"]:
+            if choice["to"] == "zq_mid":
+                choice["to"] = "zq_end_good"
+    block.scenario = scenario
+    block.save()
+
+
+def test_a_learner_on_a_removed_step_restarts_cleanly_with_a_notice(workbench):
+    name, usage_id = load_scenario(case())
+    workbench.call(usage_id, "choose", {"step": "zq_start", "choice": "zq_good"})
+    remove_mid_step(usage_id)
+    status, state = workbench.call(usage_id, "get_state", {})
+    assert status == 200
+    assert (state["attempt"], state["step"]["id"], state["path"], state["last_feedback"]) == (1, "zq_start", [], None)
+    assert state["notice"]
+    assert state["notice"] in workbench.page(name)
+    status, state = workbench.call(usage_id, "choose", {"step": "zq_start", "choice": "zq_good"})
+    assert status == 200 and state["finished"] and state["notice"] is None
+
+
+def test_a_restart_after_content_changed_keeps_the_finished_attempts(workbench):
+    _name, usage_id = load_scenario(case())
+    workbench.call(usage_id, "choose", {"step": "zq_start", "choice": "zq_bad"})
+    workbench.call(usage_id, "restart", {})
+    workbench.call(usage_id, "choose", {"step": "zq_start", "choice": "zq_good"})
+    remove_mid_step(usage_id)
+    _status, state = workbench.call(usage_id, "get_state", {})
+    assert state["attempt"] == 2 and state["notice"]
+    workbench.call(usage_id, "choose", {"step": "zq_start", "choice": "zq_bad"})
+    attempts = get_block(usage_id).user_state["attempts"]
+    assert [(a["number"], a["finished"], a["current"]) for a in attempts] == [
+        (1, True, "zq_end_bad"), (2, True, "zq_end_bad")]
+
+
+def test_a_learner_whose_start_step_is_unchanged_sees_no_notice(workbench):
+    _name, usage_id = load_scenario(case())
+    remove_mid_step(usage_id)
+    _status, state = workbench.call(usage_id, "get_state", {})
+    assert state["notice"] is None
+
+
+def test_unreadable_learner_state_starts_the_learner_afresh(workbench):
+    _name, usage_id = load_scenario(case())
+    block = get_block(usage_id)
+    block.user_state = {"attempts": [{"path": "garbage"}]}
+    block.save()
+    status, state = workbench.call(usage_id, "get_state", {})
+    assert status == 200 and state["step"]["id"] == "zq_start"
+
+
+def test_many_unlimited_attempts_keep_the_first_the_best_and_the_latest(workbench):
+    _name, usage_id = load_scenario(case(max_attempts=0))
+    workbench.call(usage_id, "choose", {"step": "zq_start", "choice": "zq_bad"})
+    workbench.call(usage_id, "restart", {})
+    workbench.call(usage_id, "choose", {"step": "zq_start", "choice": "zq_good"})
+    workbench.call(usage_id, "choose", {"step": "zq_mid", "choice": "zq_finish"})
+    for _ in range(25):
+        workbench.call(usage_id, "restart", {})
+        workbench.call(usage_id, "choose", {"step": "zq_start", "choice": "zq_bad"})
+    attempts = get_block(usage_id).user_state["attempts"]
+    numbers = [attempt["number"] for attempt in attempts]
+    assert len(attempts) == 20 and numbers[:2] == [1, 2] and numbers[-1] == 27
+    assert max(attempt["score"] for attempt in attempts) == 1.0
