@@ -24,6 +24,7 @@ import re
 import unicodedata
 
 from web_fragments.fragment import Fragment
+from xblock.validation import ValidationMessage
 from xblock.utils.resources import ResourceLoader
 
 from rtcm_xblocks.common.handlers import HandlerError, json_handler
@@ -347,6 +348,29 @@ class NeedsStudioMixin:
             raise HandlerError("invalid_settings", _problems_message(errors, _), errors=errors)
         self.studio_save(settings, name, framework)
         return self.studio_state()
+
+    def validate(self):
+        """Studio's validation of the saved block, for content that arrived as OLX: framework problems and the pre link."""
+        validation = super().validate()
+        _ = translator(self).gettext
+        messages = []
+        if (self.framework_content or {}).get("pillars"):
+            messages.extend(problem.text(_) for problem in validate_framework(self.get_framework()))
+        else:
+            try:
+                load_framework(self.framework)
+            except FrameworkError as error:
+                messages.append(error.text(_))
+        if self.phase == "post":
+            if not self.pre:
+                messages.append(_("A post-course self-assessment needs the url_name of its pre-course self-assessment."))
+            else:
+                problems = []
+                self._check_pre_link(self.pre, problems, _)
+                messages.extend(problem["message"] for problem in problems)
+        for message in messages:
+            validation.add(ValidationMessage(ValidationMessage.ERROR, message))
+        return validation
 
     def _check_pre_link(self, url_name, errors, _):
         """Add an error when the runtime can tell that the linked pre block is missing, is this block, or is a post block."""

@@ -430,3 +430,36 @@ def test_editor_save_export_import_shows_the_same_default_framework_links(workbe
 ])
 def test_ids_are_derived_from_titles_in_ascii(title, expected):
     assert slug(title) == expected
+
+
+# --- Studio's validation of content that arrived as OLX --------------------------------------
+
+def validation_messages(usage_id):
+    return [message.text for message in get_block(usage_id, "staff").validate().messages]
+
+
+def test_studio_validation_reports_framework_problems_of_imported_olx(workbench):  # pylint: disable=unused-argument
+    _name, usage_id = load_scenario("""
+        <rtcm_needs_assessment url_name="tna_broken">
+          <pillar id="border" title="Borders"><competency id="border.a">I can a.</competency></pillar>
+          <pillar id="border" title="Borders again"><competency id="border.a">I can a again.</competency></pillar>
+          <pillar id="empty" title="Nothing yet"/>
+        </rtcm_needs_assessment>""")
+    messages = validation_messages(usage_id)
+    assert any('pillar id "border" is used more than once' in m for m in messages)
+    assert any('competency id "border.a" is used more than once' in m for m in messages)
+    assert any('"empty" has no competencies' in m for m in messages)
+
+
+def test_studio_validation_reports_a_post_block_without_a_pre_link(workbench):  # pylint: disable=unused-argument
+    _name, usage_id = load_scenario('<rtcm_needs_assessment url_name="tna_post" phase="post"/>')
+    assert validation_messages(usage_id) == [
+        "A post-course self-assessment needs the url_name of its pre-course self-assessment."]
+
+
+def test_studio_validation_reports_a_pre_link_to_a_missing_block_and_accepts_a_good_one(workbench):  # pylint: disable=unused-argument
+    _name, root = load_scenario(PAIR_OLX.replace('url_name="tna_other_post" display_name="After again" phase="post" pre="tna_pre"',
+                                                 'url_name="tna_other_post" display_name="After again" phase="post" pre="tna_gone"'))
+    children = get_block(root).children
+    assert validation_messages(children[1]) == []
+    assert validation_messages(children[2]) == ["There is no self-assessment with the url_name 'tna_gone' in this course."]

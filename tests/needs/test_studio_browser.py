@@ -26,7 +26,10 @@ def field(scope, role):
 
 
 def button(scope, text):
-    return next(b for b in scope.find_elements(By.TAG_NAME, "button") if b.text.strip() == text)
+    """The button labelled `text`, scrolled clear of the workbench's fixed header so it can be clicked."""
+    found = next(b for b in scope.find_elements(By.TAG_NAME, "button") if b.text.strip() == text)
+    found.parent.execute_script("arguments[0].scrollIntoView({block: 'center'})", found)
+    return found
 
 
 def active(browser):

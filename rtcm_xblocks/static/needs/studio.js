@@ -9,6 +9,8 @@ function RtcmNeedsStudio(runtime, element) {
   var ns = root.getAttribute("data-i18n-namespace");
   var catalog = (ns && window[ns] && typeof window[ns].gettext === "function") ? window[ns] : window;
   var gettext = typeof catalog.gettext === "function" ? function (s) { return catalog.gettext(s); } : function (s) { return s; };
+  var ngettext = typeof catalog.ngettext === "function" ? function (one, many, n) { return catalog.ngettext(one, many, n); }
+    : function (one, many, n) { return n === 1 ? one : many; };
   var uid = root.getAttribute("data-uid") || "rtcm-ns";
   var data = JSON.parse(root.querySelector(".rtcm-ns-data").textContent);
   var limits = data.limits || {};
@@ -118,7 +120,18 @@ function RtcmNeedsStudio(runtime, element) {
   function validate() {
     var problems = [];
     function add(field, message) { problems.push({ field: field, message: message }); }
-    if (!state.display_name.trim()) { add("display_name", gettext("Give the self-assessment a title.")); }
+    function tooLong(field, value, limit) {
+      if (value.trim().length > limit) {
+        add(field, fmt(gettext("This is too long: at most {limit} characters."), { limit: limit }));
+        return true;
+      }
+      return false;
+    }
+    if (!state.display_name.trim()) {
+      add("display_name", gettext("Give the self-assessment a title."));
+    } else {
+      tooLong("display_name", state.display_name, limits.display_name || 200);
+    }
     var pre = state.pre.trim();
     if (state.phase === "post") {
       if (!pre) {
@@ -145,6 +158,9 @@ function RtcmNeedsStudio(runtime, element) {
       return problems;
     }
     if (!state.custom.length) { add("pillars", gettext("A custom framework needs at least one pillar.")); }
+    if (state.custom.length > (limits.pillars || 50)) {
+      add("pillars", fmt(gettext("A framework has at most {limit} pillars."), { limit: limits.pillars || 50 }));
+    }
     var pillarIds = {};
     var competencyIds = {};
     state.custom.forEach(function (pillar, p) {
@@ -158,10 +174,17 @@ function RtcmNeedsStudio(runtime, element) {
         add(base + ".id", fmt(gettext("Another pillar already has the id '{id}'."), { id: id }));
       }
       pillarIds[id] = true;
-      if (!pillar.title.trim()) { add(base + ".title", gettext("Give the pillar a title.")); }
+      if (!pillar.title.trim()) {
+        add(base + ".title", gettext("Give the pillar a title."));
+      } else {
+        tooLong(base + ".title", pillar.title, limits.title || 200);
+      }
       var problem = linkProblem(pillar.recommend);
       if (problem) { add(base + ".recommend", problem); }
       if (!pillar.competencies.length) { add(base + ".competencies", gettext("A pillar needs at least one competency.")); }
+      if (pillar.competencies.length > (limits.competencies || 50)) {
+        add(base + ".competencies", fmt(gettext("A pillar has at most {limit} competencies."), { limit: limits.competencies || 50 }));
+      }
       pillar.competencies.forEach(function (competency, c) {
         var field = base + ".competencies." + c;
         var cid = competency.id.trim();
@@ -173,7 +196,11 @@ function RtcmNeedsStudio(runtime, element) {
           add(field + ".id", fmt(gettext("Another competency already has the id '{id}'."), { id: cid }));
         }
         competencyIds[cid] = true;
-        if (!competency.text.trim()) { add(field + ".text", gettext("Write the competency statement.")); }
+        if (!competency.text.trim()) {
+          add(field + ".text", gettext("Write the competency statement."));
+        } else {
+          tooLong(field + ".text", competency.text, limits.text || 1000);
+        }
       });
     });
     return problems;
@@ -251,8 +278,8 @@ function RtcmNeedsStudio(runtime, element) {
     return true;
   }
 
-  function pillarName(pillar, index) {
-    return pillar.title.trim() || fmt(gettext("Pillar {number}"), { number: index + 1 });
+  function pillarName(pillar) {
+    return pillar.title.trim() || gettext("(untitled)");
   }
 
   /* ---- rendering the framework ---------------------------------------------------------- */
@@ -265,7 +292,8 @@ function RtcmNeedsStudio(runtime, element) {
       var headingId = fieldId("pillars." + index + ".heading");
       item.appendChild(el("h3", { className: "rtcm-ns-pillar-title", id: headingId }, pillar.title));
       var details = el("details", { className: "rtcm-ns-details" });
-      details.appendChild(el("summary", {}, fmt(gettext("{count} competencies"), { count: pillar.competencies.length })));
+      details.appendChild(el("summary", {}, fmt(ngettext("{count} competency", "{count} competencies", pillar.competencies.length),
+        { count: pillar.competencies.length })));
       var list = el("ul", { className: "rtcm-ns-statements" });
       pillar.competencies.forEach(function (c) { list.appendChild(el("li", {}, c.text)); });
       details.appendChild(list);
@@ -293,11 +321,11 @@ function RtcmNeedsStudio(runtime, element) {
       label: gettext("Statement learners rate (“I can …”)"), value: competency.text,
       onInput: function (value) { competency.text = value; deriveIds(); syncIds(); }
     }));
-    item.appendChild(textField({
+    var row = el("div", { className: "rtcm-ns-row" });
+    row.appendChild(textField({
       field: field + ".id", owner: competency.key, role: "id", ltr: true, label: gettext("Competency id"),
-      help: gettext("Learners' ratings are stored under this id: keep it once learners have answered."),
       value: competency.id,
-      onInput: function (value) { competency.id = value; competency.idAuto = false; }
+      onInput: function (value) { competency.id = value; competency.idAuto = false; deriveIds(); syncIds(); }
     }));
     var tools = el("div", { className: "rtcm-ns-tools", role: "group", "aria-labelledby": labelId });
     var count = pillar.competencies.length;
@@ -313,7 +341,8 @@ function RtcmNeedsStudio(runtime, element) {
       render(next ? '[data-owner="' + next.key + '"][data-role="heading"]' : '[data-owner="' + pillar.key + '"][data-role="add"]');
       announce(gettext("Competency deleted."));
     }));
-    item.appendChild(tools);
+    row.appendChild(tools);
+    item.appendChild(row);
     item.addEventListener("keydown", function (event) {
       if (event.altKey && (event.key === "ArrowUp" || event.key === "ArrowDown")) {
         event.preventDefault();
@@ -354,7 +383,7 @@ function RtcmNeedsStudio(runtime, element) {
       var headingId = fieldId(base + ".heading");
       item.appendChild(el("h3", { className: "rtcm-ns-pillar-title", id: headingId, tabindex: "-1",
         "data-owner": pillar.key, "data-role": "heading" },
-        fmt(gettext("Pillar {number}: {title}"), { number: p + 1, title: pillarName(pillar, p) })));
+        fmt(gettext("Pillar {number}: {title}"), { number: p + 1, title: pillarName(pillar) })));
       var tools = el("div", { className: "rtcm-ns-tools", role: "group", "aria-labelledby": headingId });
       tools.appendChild(toolButton(gettext("Move up"), "up", pillar.key, headingId, p === 0, function () {
         movePillar(p, -1, "up");
@@ -366,7 +395,7 @@ function RtcmNeedsStudio(runtime, element) {
         state.custom.splice(p, 1);
         var next = state.custom[p] || state.custom[p - 1];
         render(next ? '[data-owner="' + next.key + '"][data-role="heading"]' : ".rtcm-ns-add-pillar");
-        announce(fmt(gettext("Pillar “{title}” deleted."), { title: pillarName(pillar, p) }));
+        announce(fmt(gettext("Pillar “{title}” deleted."), { title: pillarName(pillar) }));
       }));
       item.appendChild(tools);
       item.appendChild(textField({
@@ -376,7 +405,7 @@ function RtcmNeedsStudio(runtime, element) {
           deriveIds();
           syncIds();
           item.querySelector(".rtcm-ns-pillar-title").textContent =
-            fmt(gettext("Pillar {number}: {title}"), { number: p + 1, title: pillarName(pillar, p) });
+            fmt(gettext("Pillar {number}: {title}"), { number: p + 1, title: pillarName(pillar) });
         }
       }));
       item.appendChild(textField({
@@ -394,7 +423,9 @@ function RtcmNeedsStudio(runtime, element) {
       var groupId = fieldId(base + ".competencies.heading");
       var group = el("div", { className: "rtcm-ns-competency-group", role: "group", "aria-labelledby": groupId });
       group.appendChild(el("p", { className: "rtcm-ns-label", id: groupId },
-        fmt(gettext("Competencies of “{title}”"), { title: pillarName(pillar, p) })));
+        fmt(gettext("Competencies of “{title}”"), { title: pillarName(pillar) })));
+      group.appendChild(el("p", { className: "rtcm-ns-help" },
+        gettext("Learners' ratings are stored under each competency id: keep the ids once learners have answered.")));
       var list = el("ol", { className: "rtcm-ns-competencies", "data-field": base + ".competencies", tabindex: "-1" });
       pillar.competencies.forEach(function (competency, c) {
         list.appendChild(renderCompetency(pillar, p, competency, c));
@@ -446,6 +477,7 @@ function RtcmNeedsStudio(runtime, element) {
     pillarList.setAttribute("aria-label", custom ? gettext("Pillars of the custom framework") : gettext("Pillars of the default framework"));
     if (custom) { renderCustom(); } else { renderDefault(); }
     addPillarButton.hidden = !custom;
+    root.querySelector(".rtcm-ns-keys").hidden = !custom;
     modeHelp.textContent = custom
       ? gettext("Write your own pillars and “I can …” statements, or start from a copy of the default framework.")
       : fmt(gettext("Learners rate the {count} pillars of the RTCM framework. You can link each pillar to the course unit that teaches it."),
@@ -552,7 +584,6 @@ function RtcmNeedsStudio(runtime, element) {
 
   function refresh() {
     root.querySelector(".rtcm-ns-pre").hidden = state.phase !== "post";
-    root.querySelector('input[data-field="weight"]').disabled = !state.participation_credit;
     problems = currentProblems();
     showErrors();
   }
@@ -615,8 +646,8 @@ function RtcmNeedsStudio(runtime, element) {
       problemList.appendChild(entry);
     });
     summary.hidden = problems.length === 0;
-    summaryTitle.textContent = problems.length === 1 ? gettext("1 problem to fix before saving")
-      : fmt(gettext("{count} problems to fix before saving"), { count: problems.length });
+    summaryTitle.textContent = fmt(ngettext("{count} problem to fix before saving", "{count} problems to fix before saving",
+      problems.length), { count: problems.length });
   }
 
   /* A reader's name for a field path such as pillars.1.competencies.0.text. */
@@ -676,12 +707,17 @@ function RtcmNeedsStudio(runtime, element) {
 
   var saving = false;
 
+  function notSaved() {
+    return fmt(ngettext("Not saved: {count} problem to fix.", "Not saved: {count} problems to fix.", problems.length),
+      { count: problems.length });
+  }
+
   function save() {
     if (saving) { return; }
     showAll = true;
     refresh();
     if (problems.length) {
-      status.textContent = fmt(gettext("Not saved: {count} problems to fix."), { count: problems.length });
+      status.textContent = notSaved();
       summary.focus();
       return;
     }
@@ -713,7 +749,7 @@ function RtcmNeedsStudio(runtime, element) {
       (result.body.errors || []).forEach(function (problem) { serverErrors[problem.field] = problem.message; });
       if (!result.body.errors) { serverErrors[""] = result.body.message || gettext("The changes could not be saved."); }
       refresh();
-      status.textContent = fmt(gettext("Not saved: {count} problems to fix."), { count: problems.length });
+      status.textContent = notSaved();
       summary.focus();
       if (runtime.notify) {
         runtime.notify("error", { title: gettext("The self-assessment was not saved"), message: result.body.message || "" });
