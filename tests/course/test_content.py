@@ -56,3 +56,12 @@ def test_knowledge_check_problems_are_single_answer_multiple_choice_with_an_expl
         assert "".join(root.find("multiplechoiceresponse/label").itertext()).strip(), name
         solution = root.find(".//solution")
         assert solution is not None and len(" ".join(solution.itertext()).split()) >= 25, name
+
+
+def test_attempts_match_what_the_welcome_page_promises():
+    from tests.course.course_tree import custom_blocks  # pylint: disable=import-outside-toplevel
+
+    for _path, scenario in custom_blocks("rtcm_scenario"):
+        assert (scenario.get("max_attempts"), scenario.get("grading")) == ("2", "best"), scenario.get("url_name")
+    for path in sorted((COURSE_DIR / "problem").glob("*.xml")):
+        assert parse(path).get("max_attempts") == "2", path.name
