@@ -284,6 +284,23 @@ def naive_section(submissions):
     return ranked + [row for row in rows if not row["n"]]
 
 
+def assert_pillars_match(reported, submissions):
+    expected = {row["id"]: row for row in naive_section(submissions)}
+    scores = []
+    for entry, pillar in zip(reported, PROPERTY_FRAMEWORK.pillars):
+        rated = [expected[c.id] for c in pillar.competencies if expected[c.id]["n"]]
+        assert (entry["id"], entry["n"]) == (pillar.id, sum(row["n"] for row in rated))
+        score = sum(row["mwds"] for row in rated) / len(rated) if rated else None
+        scores.append(score)
+        if score is None:
+            assert entry["mwds"] is None and entry["rank"] is None
+        else:
+            assert abs(Fraction(entry["mwds"]) - score) <= Fraction(1, 20000)
+            assert abs(Fraction(entry["mean_importance"]) - sum(row["i"] for row in rated) / len(rated)) <= Fraction(1, 20000)
+    ranked = sorted((i for i, score in enumerate(scores) if score is not None), key=lambda i: (-scores[i], i))
+    assert [entry["rank"] for entry in reported] == [ranked.index(i) + 1 if i in ranked else None for i in range(len(scores))]
+
+
 def assert_section_matches(reported, submissions):
     expected = naive_section(submissions)
     assert [entry["id"] for entry in reported] == [row["id"] for row in expected]
@@ -314,6 +331,7 @@ def test_incremental_stats_and_report_equal_a_recomputation_from_scratch(operati
     report = cohort_report(PROPERTY_FRAMEWORK, stats, min_group_size)
     assert report["respondents"] == len(final)
     assert_section_matches(report["competencies"], final)
+    assert_pillars_match(report["pillars"], final)
     expected_groups = []
     for by, values in (("country", ["AZ", "GE", "other"]), ("agency", ["border", "ngo"])):
         for value in values:
@@ -327,3 +345,4 @@ def test_incremental_stats_and_report_equal_a_recomputation_from_scratch(operati
         else:
             assert (group["respondents"], group["suppressed"]) == (size, False)
             assert_section_matches(group["competencies"], members)
+            assert_pillars_match(group["pillars"], members)

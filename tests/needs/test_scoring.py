@@ -1,5 +1,7 @@
 """Specification of learner scores (discrepancy, weighted need, ranks, change) and of Borich's MWDS and quadrants."""
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from rtcm_xblocks.needs.framework import Competency, Framework, Pillar, load_framework
 from rtcm_xblocks.needs.scoring import learner_change, learner_results, mwds, number, quadrant, ranks
@@ -156,3 +158,21 @@ def test_learner_change_without_a_pre_assessment_has_only_post_figures():
     for entry in change["competencies"] + change["pillars"]:
         assert entry["pre_proficiency"] is None and entry["proficiency_change"] is None and entry["weighted_need_change"] is None
         assert entry["post_weighted_need"] == 8
+
+
+RATING = st.one_of(st.just("na"), st.builds(rating, st.integers(1, 5), st.integers(1, 5)))
+
+
+@given(st.fixed_dictionaries({c: RATING for c in "abcde"}))
+def test_learner_ranking_is_a_total_order_by_need_then_framework_position(ratings):
+    results = learner_results(two_pillars(), ratings)
+    rated = [entry for entry in results["competencies"] if entry["rank"] is not None]
+    assert [entry["rank"] for entry in rated] == list(range(1, len(rated) + 1))
+    assert {entry["id"] for entry in rated} == {cid for cid, r in ratings.items() if r != "na"}
+    position = {cid: index for index, cid in enumerate("abcde")}
+    keys = [(-entry["weighted_need"], position[entry["id"]]) for entry in rated]
+    assert keys == sorted(keys)
+    assert [p["competency"] for p in results["priorities"]] == [e["id"] for e in rated if e["weighted_need"] > 0]
+    for entry in rated:
+        r = ratings[entry["id"]]
+        assert entry["weighted_need"] == r["importance"] * (r["importance"] - r["proficiency"])
