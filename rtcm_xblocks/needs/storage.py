@@ -155,12 +155,26 @@ def _increment_group(block, by, value, changes):
         cursor.execute(sql, params + [block, by, value] + competencies)
 
 
+def _take_write_lock():
+    """On SQLite, take the database's write lock now, as ``BEGIN IMMEDIATE`` would.
+
+    A deferred SQLite transaction that reads and then writes fails at once with "database is
+    locked" when another writer got in first (a retry follows); a write lock taken before the
+    first read makes the others wait in SQLite's busy handler instead. Row-locking databases
+    need nothing of the kind: ``select_for_update`` does the job there.
+    """
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {connection.ops.quote_name(Submission._meta.db_table)} SET id = id WHERE 0 = 1")  # pylint: disable=protected-access
+
+
 def save_submission(block, learner, ratings, profile):
     """Store a learner's (already validated) submission and update the aggregates by the exact delta.
 
     Returns True when this replaced an earlier submission.
     """
     def work():
+        _take_write_lock()
         existing = Submission.objects.select_for_update().filter(block_key=block, learner_key=learner).first()
         if existing is None:
             with transaction.atomic():

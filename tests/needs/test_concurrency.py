@@ -1,0 +1,161 @@
+"""Concurrent submissions from many threads lose nothing: the aggregates equal a recomputation.
+
+The threads write to a file-based sqlite database (as `make run` does), each through its own
+Django connection: new connections are opened from `connections.settings["default"]`, which this
+module points at a temporary file for the duration of the test.
+"""
+import random
+import threading
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, connections
+
+from rtcm_xblocks.needs import storage
+from rtcm_xblocks.needs.models import Aggregate, Submission
+
+THREADS = 16
+LEARNERS = 24
+BLOCK = "concurrency/tna_pre"
+OTHER_BLOCK = "concurrency/tna_post"
+COMPETENCIES = [f"p{p}.c{c}" for p in range(4) for c in range(5)]
+
+
+@pytest.fixture
+def file_database(tmp_path, django_db_blocker):
+    """Point new Django connections at a migrated sqlite file; restore the test database afterwards."""
+    config = connections.settings["default"]
+    saved = {"NAME": config["NAME"], "OPTIONS": dict(config.get("OPTIONS", {}))}
+    path = str(tmp_path / "concurrency.sqlite3")
+    errors = []
+
+    def in_thread(work):
+        def run():
+            try:
+                work()
+            except BaseException as error:  # pylint: disable=broad-exception-caught
+                errors.append(error)
+            finally:
+                connection.close()
+        thread = threading.Thread(target=run)
+        thread.start()
+        thread.join()
+
+    with django_db_blocker.unblock():
+        config["NAME"] = path
+        config["OPTIONS"] = {"timeout": 20}
+        try:
+            in_thread(lambda: call_command("migrate", "rtcm_needs", verbosity=0))
+            assert not errors, errors
+            yield in_thread
+        finally:
+            config["NAME"] = saved["NAME"]
+            config["OPTIONS"] = saved["OPTIONS"]
+
+
+def plan(seed):
+    """Each thread's list of (block, learner, ratings, profile): every learner submits from several threads."""
+    rng = random.Random(seed)
+    jobs = [[] for _ in range(THREADS)]
+    for learner in range(LEARNERS):
+        for _ in range(rng.randint(2, 4)):
+            ratings = {
+                cid: "na" if rng.random() < 0.1 else {"importance": rng.randint(1, 5), "proficiency": rng.randint(1, 5)}
+                for cid in COMPETENCIES
+            }
+            profile = {key: rng.choice(values) for key, values in (("country", ["AZ", "GE", "UA"]), ("agency", ["border", "ngo"]))
+                       if rng.random() < 0.8}
+            block = BLOCK if rng.random() < 0.85 else OTHER_BLOCK
+            jobs[rng.randrange(THREADS)].append((block, f"learner{learner}", ratings, profile))
+    return jobs
+
+
+def submit_all_at_once(jobs):
+    """Run every thread's jobs, all threads released together; return the errors raised."""
+    barrier = threading.Barrier(len(jobs))
+    errors = []
+
+    def worker(mine):
+        try:
+            barrier.wait()
+            for block, learner, ratings, profile in mine:
+                storage.save_submission(block, learner, ratings, profile)
+        except BaseException as error:  # pylint: disable=broad-exception-caught
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(mine,)) for mine in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return errors
+
+
+def test_sixteen_threads_submitting_and_resubmitting_at_once_lose_no_update(file_database):
+    jobs = plan(seed=2026)
+    submitted = {}
+    for mine in jobs:
+        for block, learner, ratings, profile in mine:
+            submitted.setdefault((block, learner), []).append((ratings, profile))
+
+    errors = submit_all_at_once(jobs)
+    assert not errors, errors
+
+    results = {}
+
+    def check():
+        for block in (BLOCK, OTHER_BLOCK):
+            results[block] = {
+                "incremental": storage.cohort_stats(block),
+                "recomputed": storage.recompute_stats(block),
+                "rows": {s.learner_key: (s.ratings, s.profile) for s in Submission.objects.filter(block_key=block)},
+                "aggregate_rows": Aggregate.objects.filter(block_key=block).count(),
+            }
+
+    file_database(check)
+    for block in (BLOCK, OTHER_BLOCK):
+        learners = {learner for (b, learner) in submitted if b == block}
+        found = results[block]
+        assert found["incremental"] == found["recomputed"]
+        assert found["incremental"].respondents() == len(learners)
+        assert set(found["rows"]) == learners
+        for learner, stored in found["rows"].items():
+            assert stored in submitted[(block, learner)], "a stored row is one the learner sent"
+        respondents_by_country = sum(found["incremental"].respondents("country", value) for value in ("AZ", "GE", "UA"))
+        assert respondents_by_country == sum(1 for ratings, profile in found["rows"].values() if "country" in profile)
+
+
+def test_the_naive_read_modify_write_that_xblock_poll_uses_does_lose_updates_here(file_database):
+    """A control: the same threads adding to one shared total the way xblock-poll does lose votes."""
+    lost = {}
+
+    def naive():
+        from rtcm_xblocks.needs.models import Aggregate as Row  # pylint: disable=import-outside-toplevel,reimported
+        Row.objects.create(block_key="naive", by="all", value="", competency="", n=0)
+        barrier = threading.Barrier(THREADS)
+
+        def vote():
+            try:
+                barrier.wait()
+                for _ in range(8):
+                    row = Row.objects.get(block_key="naive", competency="")
+                    row.n += 1
+                    threading.Event().wait(0.0005)
+                    try:
+                        row.save(update_fields=["n"])
+                    except Exception:  # pylint: disable=broad-exception-caught
+                        pass  # a locked database drops the vote, as a 500 would
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=vote) for _ in range(THREADS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        lost["total"] = Row.objects.get(block_key="naive", competency="").n
+
+    file_database(naive)
+    assert lost["total"] < THREADS * 8
