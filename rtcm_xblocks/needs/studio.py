@@ -24,10 +24,12 @@ import re
 import unicodedata
 
 from web_fragments.fragment import Fragment
+from xblock.core import XBlock, XBlockMixin
+from xblock.exceptions import NoSuchServiceError
 from xblock.validation import ValidationMessage
 from xblock.utils.resources import ResourceLoader
 
-from rtcm_xblocks.common.handlers import HandlerError, json_handler
+from rtcm_xblocks.common.handlers import HandlerError, json_handler, user_is_staff
 from rtcm_xblocks.common.i18n import translator
 from rtcm_xblocks.common.sanitize import plain_text
 from rtcm_xblocks.needs.framework import (
@@ -283,8 +285,9 @@ def clean_studio_payload(data, gettext):
     return settings, name, framework, errors.items
 
 
-class NeedsStudioMixin:
-    """studio_view and studio_submit for NeedsAssessmentBlock."""
+@XBlock.wants("studio_user_permissions")
+class NeedsStudioMixin(XBlockMixin):
+    """studio_view, studio_submit and Studio's validation for NeedsAssessmentBlock."""
 
     def studio_view(self, context=None):  # pylint: disable=unused-argument
         """The framework and settings editor shown in Studio."""
@@ -337,10 +340,12 @@ class NeedsStudioMixin:
                  if pillar.recommend != base.pillar(pillar.id).recommend}
         self.framework_content = {"recommend": links} if links else {}
 
-    @json_handler(staff_only=True)
+    @json_handler
     def studio_submit(self, data, suffix=""):  # pylint: disable=unused-argument
         """Validate the whole editor payload and save it, or save nothing and answer 400 field by field."""
         _ = translator(self).gettext
+        if not self.is_author():
+            raise HandlerError("forbidden", _("Only the course's authors can change this self-assessment."), status=403)
         settings, name, framework, errors = clean_studio_payload(data, _)
         if not errors and settings["phase"] == "post":
             self._check_pre_link(settings["pre"], errors, _)
@@ -371,6 +376,21 @@ class NeedsStudioMixin:
         for message in messages:
             validation.add(ValidationMessage(ValidationMessage.ERROR, message))
         return validation
+
+    def is_author(self):
+        """True for course staff (LMS-like user service) and for users Studio lets write to this course.
+
+        Studio's handler runtime gives a user service without course roles, so a course author is
+        recognised there through its `studio_user_permissions` service instead.
+        """
+        if user_is_staff(self):
+            return True
+        try:
+            permissions = self.runtime.service(self, "studio_user_permissions")
+        except NoSuchServiceError:
+            permissions = None
+        course_key = getattr(self.scope_ids.usage_id, "course_key", None)
+        return bool(permissions is not None and course_key is not None and permissions.can_write(course_key))
 
     def _check_pre_link(self, url_name, errors, _):
         """Add an error when the runtime can tell that the linked pre block is missing, is this block, or is a post block."""

@@ -463,3 +463,24 @@ def test_studio_validation_reports_a_pre_link_to_a_missing_block_and_accepts_a_g
     children = get_block(root).children
     assert validation_messages(children[1]) == []
     assert validation_messages(children[2]) == ["There is no self-assessment with the url_name 'tna_gone' in this course."]
+
+
+# --- who may save ----------------------------------------------------------------------------
+
+def _studio_block(can_write):
+    """A block as Studio's handler runtime sees it: a user service without roles, and a permissions service."""
+    services = {
+        "user": SimpleNamespace(get_current_user=lambda: SimpleNamespace(opt_attrs={"edx-platform.user_role": "student"})),
+        "studio_user_permissions": SimpleNamespace(can_write=lambda course_key: can_write),
+    }
+    block = SimpleNamespace(scope_ids=SimpleNamespace(usage_id=_Key("tna_pre"), block_type="rtcm_needs_assessment"))
+    block.runtime = SimpleNamespace(service=lambda _block, name: services.get(name))
+    return block
+
+
+def test_in_studio_a_course_author_without_lms_roles_may_save():
+    assert NeedsStudioMixin.is_author(_studio_block(can_write=True)) is True
+
+
+def test_in_studio_a_user_without_write_access_may_not_save():
+    assert NeedsStudioMixin.is_author(_studio_block(can_write=False)) is False
