@@ -55,12 +55,11 @@ def test_each_pillar_section_has_learn_and_check_subsections_with_intro_scenario
     assert problems[:2] == [f"{p}_check_1", f"{p}_check_2"]
 
 
-def test_policy_offers_both_blocks_and_sets_start_image_and_description():
+def test_policy_offers_both_blocks_and_sets_start_and_end():
     policy = _policy()
     assert set(policy["advanced_modules"]) >= {"rtcm_scenario", "rtcm_needs_assessment"}
     assert policy["start"].startswith("2026-")
     assert policy["start"] < policy["end"]
-    assert len(policy["short_description"].split()) >= 15
 
 
 def test_course_image_is_a_real_png_of_card_size():
@@ -76,7 +75,7 @@ def test_about_pages_describe_the_course():
     overview = (COURSE_DIR / "about" / "overview.html").read_text(encoding="utf-8")
     short = (COURSE_DIR / "about" / "short_description.html").read_text(encoding="utf-8")
     assert "Migration management in practice" in overview and len(overview.split()) >= 150
-    assert short.strip()
+    assert len(short.split()) >= 15
 
 
 def test_grading_policy_counts_every_scenario_and_knowledge_check():
