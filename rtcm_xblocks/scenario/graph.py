@@ -199,11 +199,12 @@ class _Graph:
             if ending.id not in self.steps:
                 self.endings.setdefault(ending.id, ending)
         self.nodes = list(self.steps) + list(self.endings)
-        # edges[u] = [(v, points, choice)], in document order, only for targets that exist
+        # edges[u] = [(v, points, choice)] in document order, for the choices a learner can make:
+        # those whose target exists and whose id is not shadowed by an earlier choice of the step
         self.edges = {node: [] for node in self.nodes}
         for step_id, step in self.steps.items():
             for choice in step.choices:
-                if choice.to in self.edges:
+                if choice.to in self.edges and step.choice(choice.id) is choice:
                     self.edges[step_id].append((choice.to, choice.points, choice))
         start = scenario.start_id
         self.start = start if start in self.steps else None
