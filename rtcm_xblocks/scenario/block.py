@@ -7,6 +7,7 @@ rendering, JSON handlers, grade/completion/tracking events, Studio validation an
 import dataclasses
 import hashlib
 import importlib.resources
+import json
 import re
 from urllib.parse import urlsplit
 
@@ -123,6 +124,7 @@ class ScenarioBlock(ScenarioStudioMixin, CompletableXBlockMixin, XBlock):
         _ = translator(self).gettext
         scenario, attempts, notice = self._learner()
         state = self._state_json(scenario, attempts, notice)
+        outcome = state["ending"]["outcome"] if state["ending"] else None
         uid = "rtcm-sc-" + hashlib.sha1(str(self.scope_ids.usage_id).encode()).hexdigest()[:10]
         html = loader.render_django_template("templates/scenario/student_view.html", {
             "uid": uid,
@@ -130,16 +132,19 @@ class ScenarioBlock(ScenarioStudioMixin, CompletableXBlockMixin, XBlock):
             "intro": self._html(scenario.intro),
             "ready": scenario.start_id is not None,
             "state": state,
+            "state_json": json.dumps(state),
             "step_number": len(state["path"]) + 1,
             "score_percent": None if state["score"] is None else round(state["score"] * 100),
-            "outcome_label": _(OUTCOME_LABELS[state["ending"]["outcome"]]) if state["ending"] else "",
+            "outcome_label": _(OUTCOME_LABELS.get(outcome, OUTCOME_LABELS["neutral"])) if outcome else "",
             "attempts_note": self._attempts_note(state["attempts_left"]),
             "max_reflection": MAX_REFLECTION,
         }, i18n_service=translator(self))
         fragment = Fragment(html)
         fragment.add_css(loader.load_unicode("static/scenario/learner.css"))
         fragment.add_javascript(loader.load_unicode("static/scenario/learner.js"))
-        fragment.initialize_js("RtcmScenarioBlock", {"state": state, "maxReflection": MAX_REFLECTION})
+        # The state travels in an HTML-escaped attribute, not in the runtime's init-args <script>, which some
+        # runtimes fill with unescaped JSON: a learner's reflection could otherwise close that script element.
+        fragment.initialize_js("RtcmScenarioBlock")
         return fragment
 
     def student_view_data(self, context=None):  # pylint: disable=unused-argument

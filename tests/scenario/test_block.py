@@ -244,3 +244,40 @@ def test_many_unlimited_attempts_keep_the_first_the_best_and_the_latest(workbenc
     numbers = [attempt["number"] for attempt in attempts]
     assert len(attempts) == 20 and numbers[:2] == [1, 2] and numbers[-1] == 27
     assert max(attempt["score"] for attempt in attempts) == 1.0
+
+
+def test_author_html_is_sanitized_again_when_rendered_and_unsafe_image_urls_are_dropped(workbench):
+    name, usage_id = load_scenario(case())
+    block = author_block(usage_id)
+    scenario = dict(block.scenario)
+    scenario["intro"] = '<p onclick="steal()">Intro</p><script>steal()</script>'
+    scenario["steps"][0]["body"] = '<p>Body<iframe src="https://evil.example"></iframe></p>'
+    scenario["steps"][0]["image"] = {"src": "javascript:steal()", "alt": "A trap"}
+    block.scenario = scenario
+    block.save()
+    _status, state = workbench.call(usage_id, "get_state", {})
+    page = block_html(workbench.page(name))
+    assert state["step"]["body"] == "<p>Body</p>" and state["step"]["image"] is None
+    for text in (page, repr(state)):
+        assert "steal()" not in text and "<iframe" not in text and "onclick" not in text
+
+
+def test_a_learners_reflection_is_escaped_on_the_page(workbench):
+    name, usage_id = load_scenario(case())
+    workbench.call(usage_id, "choose", {"step": "zq_start", "choice": "zq_bad"})
+    workbench.call(usage_id, "reflect", {"text": '<img src=x onerror="alert(1)">'})
+    page = block_html(workbench.page(name))
+    assert '<img src=x onerror="alert(1)">' not in page
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in page
+
+
+def block_html(page):
+    """The block's own output on a workbench page, without the workbench's debug panel (which prints the OLX)."""
+    return page[page.index('<section class="main">'):page.index('<section class="debug">')]
+
+
+def test_a_reflection_cannot_close_a_script_element_on_the_page(workbench):
+    name, usage_id = load_scenario(case())
+    workbench.call(usage_id, "choose", {"step": "zq_start", "choice": "zq_bad"})
+    workbench.call(usage_id, "reflect", {"text": "</script><script>window.pwned = 1</script>"})
+    assert "<script>window.pwned" not in workbench.page(name)

@@ -1,5 +1,5 @@
 /* The scenario exercise for learners: sends choices to the block's JSON handlers and shows what comes back. */
-function RtcmScenarioBlock(runtime, element, init) {
+function RtcmScenarioBlock(runtime, element) {
   "use strict";
   var root = (element.jquery ? element[0] : element).querySelector(".rtcm-scenario");
   var uid = root.getAttribute("data-uid");
@@ -12,7 +12,8 @@ function RtcmScenarioBlock(runtime, element, init) {
   var ngettext = (i18n && i18n.ngettext) || window.ngettext ||
     function (one, many, count) { return count === 1 ? one : many; };
   var outcomes = {good: gettext("Good outcome"), neutral: gettext("Mixed outcome"), bad: gettext("Poor outcome")};
-  var state = init.state;
+  var state = JSON.parse(root.getAttribute("data-state"));
+  var maxReflection = root.getAttribute("data-max-reflection");
   var busy = false;
 
   function format(text, values) {
@@ -116,13 +117,13 @@ function RtcmScenarioBlock(runtime, element, init) {
       children.push(node("h5", {}, [gettext("The expert path")]), node("ol", {"class": "rtcm-scenario__expert"},
         state.expert_path.map(function (entry) { return node("li", {}, [entry.label]); })));
     }
-    var text = node("textarea", {id: uid + "-reflection", name: "text", rows: "4", maxlength: String(init.maxReflection),
+    var text = node("textarea", {id: uid + "-reflection", name: "text", rows: "4", maxlength: String(maxReflection),
       "aria-describedby": uid + "-reflection-hint"});
     text.value = state.reflection || "";
     children.push(node("form", {"class": "rtcm-scenario__reflect"}, [
       node("label", {"for": uid + "-reflection"}, [gettext("Your reflection (optional)")]),
       node("p", {id: uid + "-reflection-hint", "class": "rtcm-scenario__hint"},
-        [format(gettext("What would you do differently next time? At most {limit} characters."), {limit: init.maxReflection})]),
+        [format(gettext("What would you do differently next time? At most {limit} characters."), {limit: maxReflection})]),
       text,
       node("button", {type: "submit", "class": "rtcm-scenario__button"}, [gettext("Save reflection")])
     ]));
