@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from rtcm_xblocks.needs.framework import PROFILE_QUESTIONS
-from rtcm_xblocks.needs.scoring import number, quadrant, ranks
+from rtcm_xblocks.needs.scoring import number, quadrant, ranks, split_by_pillar
 
 __all__ = [
     "GROUP_BY", "RESPONDENTS", "CSV_HEADER", "Sums", "CohortStats", "contribution",
@@ -173,13 +173,10 @@ def _section(framework, stats, by, value):
     ]
     competencies.sort(key=lambda entry: (entry["rank"] is None, entry["rank"] or 0))
 
-    by_pillar = {pillar.id: [] for pillar in framework.pillars}
-    for (competency, n, imp, prof, disc), score in zip(figures, scores):
-        if n:
-            by_pillar[competency.pillar].append((n, imp, prof, disc, score))
     pillar_rows = []
-    for pillar in framework.pillars:
-        rated = by_pillar[pillar.id]
+    scored = [(n, imp, prof, disc, score) for (_, n, imp, prof, disc), score in zip(figures, scores)]
+    for pillar, rows in zip(framework.pillars, split_by_pillar(framework, scored)):
+        rated = [row for row in rows if row[0]]
         count = len(rated)
         pillar_rows.append((
             pillar,

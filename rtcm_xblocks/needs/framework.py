@@ -19,7 +19,8 @@ from rtcm_xblocks.common.sanitize import plain_text
 
 __all__ = [
     "Competency", "Pillar", "Framework", "FrameworkError", "Problem", "SubmissionError",
-    "DEFAULT_FRAMEWORK", "NOT_APPLICABLE", "NOT_APPLICABLE_LABEL", "SCALE", "SCALE_VALUES", "PROFILE_QUESTIONS", "ROLE_MAX_LENGTH",
+    "DEFAULT_FRAMEWORK", "NOT_APPLICABLE", "NOT_APPLICABLE_LABEL", "SCALE", "SCALE_VALUES", "PROFILE_QUESTIONS",
+    "ROLE_MAX_LENGTH",
     "load_framework", "framework_names", "parse_pillars", "write_pillars", "with_recommends",
     "validate_framework", "clean_submission", "safe_link", "translate_framework",
 ]
@@ -29,13 +30,13 @@ NOT_APPLICABLE = "na"
 ROLE_MAX_LENGTH = 200
 SCALE_VALUES = (1, 2, 3, 4, 5)
 
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$")
-_FRAMEWORK_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}")
+_FRAMEWORK_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 _LINK_SCHEMES = {"", "http", "https"}
 
 
-class FrameworkError(ValueError):
-    """A framework that cannot be loaded or parsed; `message` is an untranslated template."""
+class _TemplateError(ValueError):
+    """A domain error whose `message` is an untranslated template filled in from `params`."""
 
     def __init__(self, code, message, params=None):
         self.code = code
@@ -48,18 +49,12 @@ class FrameworkError(ValueError):
         return gettext(self.message).format(**self.params)
 
 
-class SubmissionError(ValueError):
-    """A learner submission that does not fit the framework; `message` is an untranslated template."""
+class FrameworkError(_TemplateError):
+    """A framework that cannot be loaded or parsed."""
 
-    def __init__(self, code, message, params=None):
-        self.code = code
-        self.message = message
-        self.params = dict(params or {})
-        super().__init__(message.format(**self.params))
 
-    def text(self, gettext):
-        """The message translated with `gettext` and filled in with its parameters."""
-        return gettext(self.message).format(**self.params)
+class SubmissionError(_TemplateError):
+    """A learner submission that does not fit the framework."""
 
 
 @dataclass(frozen=True)
@@ -276,7 +271,7 @@ def framework_names():
 @functools.lru_cache(maxsize=16)
 def load_framework(name):
     """The shipped framework `name` (e.g. "rtcm-default"); FrameworkError when there is none."""
-    if not isinstance(name, str) or not _FRAMEWORK_NAME.match(name):
+    if not isinstance(name, str) or not _FRAMEWORK_NAME.fullmatch(name):
         raise FrameworkError("unknown_framework", N_("There is no framework called \"{name}\"."), {"name": str(name)})
     resource = resources.files("rtcm_xblocks.needs").joinpath("frameworks", name + ".xml")
     try:
@@ -423,7 +418,7 @@ def validate_framework(framework):
         label = pillar.id or str(position)
         if not pillar.id:
             report("empty_pillar_id", N_("Pillar {position} has no id."), {"position": position})
-        elif not _ID.match(pillar.id):
+        elif not _ID.fullmatch(pillar.id):
             report("invalid_pillar_id",
                    N_("The pillar id \"{pillar}\" may only use letters, digits, \".\", \"_\", \":\" and \"-\" (at most 100)."),
                    {"pillar": pillar.id}, pillar.id)
@@ -448,7 +443,7 @@ def validate_framework(framework):
             if not cid:
                 report("empty_competency_id", N_("Competency {position} of pillar \"{pillar}\" has no id."),
                        {"position": number, "pillar": label}, pillar.id)
-            elif not _ID.match(cid):
+            elif not _ID.fullmatch(cid):
                 report("invalid_competency_id",
                        N_("The competency id \"{competency}\" may only use letters, digits, \".\", \"_\", \":\" and \"-\" (at most 100)."),
                        {"competency": cid}, cid)

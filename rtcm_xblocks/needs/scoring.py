@@ -7,7 +7,9 @@ framework order.
 """
 from fractions import Fraction
 
-__all__ = ["DECIMALS", "QUADRANTS", "learner_results", "learner_change", "mwds", "quadrant", "ranks", "number"]
+__all__ = [
+    "DECIMALS", "QUADRANTS", "learner_results", "learner_change", "mwds", "quadrant", "ranks", "number", "split_by_pillar",
+]
 
 DECIMALS = 4
 QUADRANTS = ("HH", "HL", "LH", "LL")
@@ -47,6 +49,15 @@ def quadrant(mean_importance, mean_discrepancy, grand_importance, grand_discrepa
     return importance + discrepancy
 
 
+def split_by_pillar(framework, items):
+    """`items` (one per competency, in framework order) cut into one list per pillar."""
+    groups, start = [], 0
+    for pillar in framework.pillars:
+        groups.append(items[start:start + len(pillar.competencies)])
+        start += len(pillar.competencies)
+    return groups
+
+
 def _mean(values):
     values = list(values)
     return Fraction(sum(values), len(values)) if values else None
@@ -65,13 +76,9 @@ def _learner_figures(framework, ratings):
 
 
 def _learner_pillars(framework, figures):
-    by_pillar = {pillar.id: [] for pillar in framework.pillars}
-    for competency, importance, proficiency, discrepancy, need in figures:
-        if importance is not None:
-            by_pillar[competency.pillar].append((importance, proficiency, discrepancy, need))
     summaries = []
-    for pillar in framework.pillars:
-        rated = by_pillar[pillar.id]
+    for pillar, figures_of_pillar in zip(framework.pillars, split_by_pillar(framework, figures)):
+        rated = [figure[1:] for figure in figures_of_pillar if figure[1] is not None]
         summaries.append({
             "id": pillar.id,
             "title": pillar.title,

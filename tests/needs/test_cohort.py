@@ -260,6 +260,9 @@ OPERATION = st.one_of(
 )
 
 
+HALF_UNIT = Fraction(1, 20000) + Fraction(1, 10**12)  # reported figures are rounded to 4 places, then to a float
+
+
 def naive_section(submissions):
     """The figures of a group recomputed from per-learner answers with Borich's original formula."""
     rows = []
@@ -295,8 +298,8 @@ def assert_pillars_match(reported, submissions):
         if score is None:
             assert entry["mwds"] is None and entry["rank"] is None
         else:
-            assert abs(Fraction(entry["mwds"]) - score) <= Fraction(1, 20000)
-            assert abs(Fraction(entry["mean_importance"]) - sum(row["i"] for row in rated) / len(rated)) <= Fraction(1, 20000)
+            assert abs(Fraction(entry["mwds"]) - score) <= HALF_UNIT
+            assert abs(Fraction(entry["mean_importance"]) - sum(row["i"] for row in rated) / len(rated)) <= HALF_UNIT
     ranked = sorted((i for i, score in enumerate(scores) if score is not None), key=lambda i: (-scores[i], i))
     assert [entry["rank"] for entry in reported] == [ranked.index(i) + 1 if i in ranked else None for i in range(len(scores))]
 
@@ -311,7 +314,7 @@ def assert_section_matches(reported, submissions):
             continue
         assert (entry["rank"], entry["quadrant"]) == (row["rank"], row["quadrant"])
         for key, exact in (("mean_importance", row["i"]), ("mean_proficiency", row["c"]), ("mwds", row["mwds"])):
-            assert abs(Fraction(entry[key]) - exact) <= Fraction(1, 20000), key
+            assert abs(Fraction(entry[key]) - exact) <= HALF_UNIT, key
 
 
 @settings(max_examples=150, deadline=None)

@@ -69,7 +69,7 @@ def test_loading_is_cached_and_lists_the_shipped_frameworks(default):
     assert DEFAULT_FRAMEWORK in framework_names()
 
 
-@pytest.mark.parametrize("name", ["nope", "../needs/frameworks/rtcm-default", "", None, "RTCM-DEFAULT"])
+@pytest.mark.parametrize("name", ["nope", "../needs/frameworks/rtcm-default", "", None, "RTCM-DEFAULT", "rtcm-default\n"])
 def test_an_unknown_framework_name_is_a_framework_error(name):
     with pytest.raises(FrameworkError) as caught:
         load_framework(name)
@@ -429,3 +429,8 @@ def test_an_out_of_range_rating_says_which_scale_is_wrong():
         clean_submission(framework, dict(full_ratings(framework), **{"p1.b": {"importance": 3, "proficiency": 9}}), {})
     assert caught.value.params["dimension"] == "proficiency"
     assert caught.value.text(lambda message: message) == 'Your proficiency in "I can b." must be a whole number from 1 to 5.'
+
+
+def test_ids_with_white_space_or_line_breaks_are_invalid():
+    framework = Framework("f", (Pillar("p\n", "P", (Competency("p.a\n", "I can a.", "p\n"),)),))
+    assert problem_codes(framework) == ["invalid_pillar_id", "invalid_competency_id"]
