@@ -166,7 +166,7 @@ def test_designer_builds_a_two_pillar_self_assessment_and_a_learner_takes_it(bro
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_editor_mirrors_in_right_to_left_pages_and_marks_a_missing_pre_link(browser):
+def test_the_editor_mirrors_right_to_left_marks_a_missing_pre_link_copies_the_default_and_cancels(browser):
     name, _usage_id = load_scenario(BLANK_OLX)
     browser.get(f"{browser.base_url}/scenario/{name}/studio_view/?student=staff")
     wait_for(browser, lambda: pillar_items(browser))
@@ -181,3 +181,16 @@ def test_the_editor_mirrors_in_right_to_left_pages_and_marks_a_missing_pre_link(
     assert "needs the url_name of its pre-course self-assessment" in " ".join(problems(browser))
     assert pre.get_attribute("aria-invalid") == "true"
     assert active(browser) == browser.find_element(By.CSS_SELECTOR, ".rtcm-ns-summary")
+
+    # Copying the default framework gives editable pillars with the default's ids; Cancel brings back the saved state.
+    button(editor(browser), "Copy the default framework as a starting point").click()
+    assert browser.find_element(By.CSS_SELECTOR, 'input[type="radio"][value="custom"]').is_selected()
+    copied = pillar_items(browser)
+    assert len(copied) == 10 and field(copied[0], "id").get_attribute("value") == "governance"
+    assert active(browser) == field(copied[0], "title")
+    button(editor(browser), "Cancel").click()
+    assert browser.find_element(By.CSS_SELECTOR, 'input[type="radio"][value="default"]').is_selected()
+    assert browser.find_element(By.CSS_SELECTOR, 'input[type="radio"][value="pre"]').is_selected()
+    assert not pre.is_displayed()
+    assert problems(browser) == []
+    assert browser.find_element(By.CSS_SELECTOR, ".rtcm-ns-status").text == "Changes discarded."

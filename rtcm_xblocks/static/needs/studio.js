@@ -488,6 +488,16 @@ function RtcmNeedsStudio(runtime, element) {
 
   /* ---- settings fields ------------------------------------------------------------------ */
 
+  /* Put the state's settings into their controls (on opening, after a save, after cancelling). */
+  function fillSettings() {
+    ["display_name", "pre", "min_group_size", "weight"].forEach(function (name) {
+      root.querySelector('input[data-field="' + name + '"]').value = state[name];
+    });
+    root.querySelectorAll('input[name="' + uid + '-phase"]').forEach(function (radio) { radio.checked = radio.value === state.phase; });
+    root.querySelectorAll('input[name="' + uid + '-framework"]').forEach(function (radio) { radio.checked = radio.value === state.mode; });
+    root.querySelector('input[data-field="participation_credit"]').checked = state.participation_credit;
+  }
+
   function bindSettings() {
     root.querySelectorAll("[data-for]").forEach(function (label) {
       label.setAttribute("for", fieldId(label.getAttribute("data-for")));
@@ -495,7 +505,6 @@ function RtcmNeedsStudio(runtime, element) {
     ["display_name", "pre", "min_group_size", "weight"].forEach(function (name) {
       var input = root.querySelector('input[data-field="' + name + '"]');
       input.id = fieldId(name);
-      input.value = state[name];
       var help = root.querySelector('[data-help="' + name + '"]');
       if (help) { help.id = fieldId(name) + "-help"; }
       input.addEventListener("input", function () {
@@ -508,7 +517,6 @@ function RtcmNeedsStudio(runtime, element) {
     });
     root.querySelectorAll('input[name="phase"]').forEach(function (radio) {
       radio.name = uid + "-phase";
-      radio.checked = radio.value === state.phase;
       radio.addEventListener("change", function () {
         state.phase = radio.value;
         delete serverErrors.pre;
@@ -517,11 +525,9 @@ function RtcmNeedsStudio(runtime, element) {
     });
     var credit = root.querySelector('input[data-field="participation_credit"]');
     credit.id = fieldId("participation_credit");
-    credit.checked = state.participation_credit;
     credit.addEventListener("change", function () { state.participation_credit = credit.checked; refresh(); });
     root.querySelectorAll('input[name="framework"]').forEach(function (radio) {
       radio.name = uid + "-framework";
-      radio.checked = radio.value === state.mode;
       radio.addEventListener("change", function () {
         state.mode = radio.value;
         serverErrors = {};
@@ -542,7 +548,18 @@ function RtcmNeedsStudio(runtime, element) {
       save();
     });
     root.querySelector(".rtcm-ns-cancel").addEventListener("click", function () {
-      if (runtime.notify) { runtime.notify("cancel", {}); }
+      if (runtime.notify) {
+        runtime.notify("cancel", {});
+        return;
+      }
+      // Outside Studio (the workbench) there is no modal to close: go back to what was last saved.
+      load(saved);
+      fillSettings();
+      touched = {};
+      serverErrors = {};
+      showAll = false;
+      render();
+      status.textContent = gettext("Changes discarded.");
     });
   }
 
@@ -735,15 +752,16 @@ function RtcmNeedsStudio(runtime, element) {
     }).then(function (result) {
       saving = false;
       if (result.ok) {
-        var mode = state.mode;
-        load(result.body);
+        saved = result.body;
+        load(saved);
+        fillSettings();
         touched = {};
         serverErrors = {};
         showAll = false;
         render();
         status.textContent = gettext("Saved.");
         if (runtime.notify) { runtime.notify("save", { state: "end" }); }
-        return mode;
+        return;
       }
       serverErrors = {};
       (result.body.errors || []).forEach(function (problem) { serverErrors[problem.field] = problem.message; });
@@ -754,14 +772,15 @@ function RtcmNeedsStudio(runtime, element) {
       if (runtime.notify) {
         runtime.notify("error", { title: gettext("The self-assessment was not saved"), message: result.body.message || "" });
       }
-      return null;
     }).catch(function () {
       saving = false;
       status.textContent = gettext("Not saved: the server could not be reached. Try again.");
     });
   }
 
-  load(data);
+  var saved = data;
+  load(saved);
   bindSettings();
+  fillSettings();
   render();
 }
