@@ -151,13 +151,11 @@ def _quadrants(rows):
 
 
 def _section(framework, stats, by, value):
+    """The competency entries (rank order), pillar entries (framework order) and quadrant split of one group."""
     figures = _competency_figures(framework, stats, by, value)
     scores = [None if imp is None else imp * disc for _, _, imp, _, disc in figures]
-    competency_ranks = ranks(scores)
     axes = [(imp, disc) for _, _, imp, _, disc in figures]
-    competency_quadrants = _quadrants(axes)
     grand_importance, grand_discrepancy = _grand_means(axes)
-    split = {"importance": number(grand_importance), "discrepancy": number(grand_discrepancy)}
     competencies = [
         {
             "id": competency.id,
@@ -169,26 +167,24 @@ def _section(framework, stats, by, value):
             "rank": rank,
             "quadrant": quad,
         }
-        for (competency, n, imp, prof, _), score, rank, quad in zip(figures, scores, competency_ranks, competency_quadrants)
+        for (competency, n, imp, prof, _), score, rank, quad in zip(figures, scores, ranks(scores), _quadrants(axes))
     ]
     competencies.sort(key=lambda entry: (entry["rank"] is None, entry["rank"] or 0))
+    split = {"importance": number(grand_importance), "discrepancy": number(grand_discrepancy)}
+    return competencies, _pillar_entries(framework, figures, scores), split
 
-    pillar_rows = []
+
+def _pillar_entries(framework, figures, scores):
+    """Per pillar: ratings, and the unweighted means of its rated competencies' means and MWDS."""
+    rows = []
     scored = [(n, imp, prof, disc, score) for (_, n, imp, prof, disc), score in zip(figures, scores)]
-    for pillar, rows in zip(framework.pillars, split_by_pillar(framework, scored)):
-        rated = [row for row in rows if row[0]]
-        count = len(rated)
-        pillar_rows.append((
-            pillar,
-            sum(r[0] for r in rated),
-            sum((r[1] for r in rated), Fraction(0)) / count if count else None,
-            sum((r[2] for r in rated), Fraction(0)) / count if count else None,
-            sum((r[3] for r in rated), Fraction(0)) / count if count else None,
-            sum((r[4] for r in rated), Fraction(0)) / count if count else None,
-        ))
-    pillar_ranks = ranks([row[5] for row in pillar_rows])
-    pillar_quadrants = _quadrants([(row[2], row[4]) for row in pillar_rows])
-    pillars = [
+    for pillar, pillar_figures in zip(framework.pillars, split_by_pillar(framework, scored)):
+        rated = [row for row in pillar_figures if row[0]]
+        means = [sum((row[k] for row in rated), Fraction(0)) / len(rated) if rated else None for k in range(1, 5)]
+        rows.append((pillar, sum(row[0] for row in rated), *means))
+    pillar_ranks = ranks([row[5] for row in rows])
+    pillar_quadrants = _quadrants([(row[2], row[4]) for row in rows])
+    return [
         {
             "id": pillar.id,
             "title": pillar.title,
@@ -200,9 +196,8 @@ def _section(framework, stats, by, value):
             "rank": rank,
             "quadrant": quad,
         }
-        for (pillar, ratings, imp, prof, disc, score), rank, quad in zip(pillar_rows, pillar_ranks, pillar_quadrants)
+        for (pillar, ratings, imp, prof, disc, score), rank, quad in zip(rows, pillar_ranks, pillar_quadrants)
     ]
-    return competencies, pillars, split
 
 
 def cohort_report(framework, stats, min_group_size):
