@@ -241,6 +241,7 @@ function RtcmNeedsStudio(runtime, element) {
     wrap.appendChild(input);
     if (options.help) {
       wrap.appendChild(el("p", { className: "rtcm-ns-help", id: id + "-help", "data-help": options.field }, options.help));
+      input.setAttribute("aria-describedby", id + "-help");
     }
     return wrap;
   }
@@ -330,15 +331,15 @@ function RtcmNeedsStudio(runtime, element) {
     var tools = el("div", { className: "rtcm-ns-tools", role: "group", "aria-labelledby": labelId });
     var count = pillar.competencies.length;
     tools.appendChild(toolButton(gettext("Move up"), "up", competency.key, labelId, c === 0, function () {
-      moveCompetency(pillar, c, -1, "up");
+      moveCompetency(pillar, p, c, -1, "up");
     }));
     tools.appendChild(toolButton(gettext("Move down"), "down", competency.key, labelId, c === count - 1, function () {
-      moveCompetency(pillar, c, 1, "down");
+      moveCompetency(pillar, p, c, 1, "down");
     }));
     tools.appendChild(toolButton(gettext("Delete competency"), "delete", competency.key, labelId, false, function () {
       pillar.competencies.splice(c, 1);
       var next = pillar.competencies[c] || pillar.competencies[c - 1];
-      render(next ? '[data-owner="' + next.key + '"][data-role="heading"]' : '[data-owner="' + pillar.key + '"][data-role="add"]');
+      redraw([p], next ? '[data-owner="' + next.key + '"][data-role="heading"]' : '[data-owner="' + pillar.key + '"][data-role="add"]');
       announce(gettext("Competency deleted."));
     }));
     row.appendChild(tools);
@@ -348,16 +349,16 @@ function RtcmNeedsStudio(runtime, element) {
         event.preventDefault();
         event.stopPropagation();
         var role = event.target.getAttribute("data-role") || "text";
-        moveCompetency(pillar, c, event.key === "ArrowUp" ? -1 : 1, role);
+        moveCompetency(pillar, p, c, event.key === "ArrowUp" ? -1 : 1, role);
       }
     });
     return item;
   }
 
-  function moveCompetency(pillar, index, delta, focusRole) {
+  function moveCompetency(pillar, p, index, delta, focusRole) {
     var competency = pillar.competencies[index];
     if (!moveItem(pillar.competencies, index, delta)) { return; }
-    render(focusSelector(competency.key, focusRole));
+    redraw([p], focusSelector(competency.key, focusRole));
     announce(fmt(gettext("Competency moved to position {position} of {count}."),
       { position: index + delta + 1, count: pillar.competencies.length }));
   }
@@ -365,7 +366,7 @@ function RtcmNeedsStudio(runtime, element) {
   function movePillar(index, delta, focusRole) {
     var pillar = state.custom[index];
     if (!moveItem(state.custom, index, delta)) { return; }
-    render(focusSelector(pillar.key, focusRole));
+    redraw([Math.min(index, index + delta), Math.max(index, index + delta)], focusSelector(pillar.key, focusRole));
     announce(fmt(gettext("Pillar moved to position {position} of {count}."),
       { position: index + delta + 1, count: state.custom.length }));
   }
@@ -377,7 +378,11 @@ function RtcmNeedsStudio(runtime, element) {
   }
 
   function renderCustom() {
-    state.custom.forEach(function (pillar, p) {
+    state.custom.forEach(function (pillar, p) { pillarList.appendChild(renderPillar(pillar, p)); });
+  }
+
+  function renderPillar(pillar, p) {
+    {
       var base = "pillars." + p;
       var item = el("li", { className: "rtcm-ns-pillar", "data-key": pillar.key });
       var headingId = fieldId(base + ".heading");
@@ -438,7 +443,7 @@ function RtcmNeedsStudio(runtime, element) {
         var competency = { key: key(), id: "", text: "", idAuto: true };
         pillar.competencies.push(competency);
         deriveIds();
-        render('[data-owner="' + competency.key + '"][data-role="text"]');
+        redraw([p], '[data-owner="' + competency.key + '"][data-role="text"]');
         announce(gettext("Competency added."));
       });
       group.appendChild(addButton);
@@ -449,19 +454,34 @@ function RtcmNeedsStudio(runtime, element) {
           movePillar(p, event.key === "ArrowUp" ? -1 : 1, event.target.getAttribute("data-role") || "title");
         }
       });
-      pillarList.appendChild(item);
-    });
+      return item;
+    }
   }
 
-  /* Auto-derived ids change as the author types a title: update their inputs without redrawing. */
-  function syncIds() {
-    state.custom.forEach(function (pillar) {
-      var input = root.querySelector('[data-owner="' + pillar.key + '"][data-role="id"]');
-      if (input && input !== document.activeElement && input.value !== pillar.id) { input.value = pillar.id; }
-      pillar.competencies.forEach(function (competency) {
-        var cInput = root.querySelector('[data-owner="' + competency.key + '"][data-role="id"]');
-        if (cInput && cInput !== document.activeElement && cInput.value !== competency.id) { cInput.value = competency.id; }
+  /* Redraw only the pillars at `indices` (a move or a competency edit), then focus and re-check. */
+  function redraw(indices, focus) {
+    indices.forEach(function (index) {
+      var old = pillarList.children[index];
+      Object.keys(shown).forEach(function (field) {
+        if (field === "pillars." + index || field.indexOf("pillars." + index + ".") === 0) { delete shown[field]; }
       });
+      pillarList.replaceChild(renderPillar(state.custom[index], index), old);
+    });
+    refresh();
+    if (focus) { focusLater(focus); }
+  }
+
+  /* Auto-derived ids change as the author types a title: update their inputs without redrawing
+     (only new items have them, so a large saved framework costs nothing here). */
+  function syncIds() {
+    function sync(item) {
+      if (!item.idAuto) { return; }
+      var input = root.querySelector('[data-owner="' + item.key + '"][data-role="id"]');
+      if (input && input !== document.activeElement && input.value !== item.id) { input.value = item.id; }
+    }
+    state.custom.forEach(function (pillar) {
+      sync(pillar);
+      pillar.competencies.forEach(sync);
     });
   }
 
@@ -471,6 +491,7 @@ function RtcmNeedsStudio(runtime, element) {
 
   function render(focus) {
     pillarList.textContent = "";
+    Object.keys(shown).forEach(function (field) { if (field.indexOf("pillars") === 0) { delete shown[field]; } });
     var custom = state.mode === "custom";
     pillarList.setAttribute("data-field", "pillars");
     pillarList.setAttribute("tabindex", "-1");
@@ -506,7 +527,10 @@ function RtcmNeedsStudio(runtime, element) {
       var input = root.querySelector('input[data-field="' + name + '"]');
       input.id = fieldId(name);
       var help = root.querySelector('[data-help="' + name + '"]');
-      if (help) { help.id = fieldId(name) + "-help"; }
+      if (help) {
+        help.id = fieldId(name) + "-help";
+        input.setAttribute("aria-describedby", help.id);
+      }
       input.addEventListener("input", function () {
         state[name] = input.value;
         touched[name] = true;
@@ -625,30 +649,52 @@ function RtcmNeedsStudio(runtime, element) {
     return node;
   }
 
+  /* Fields whose error is on screen, and the summary last drawn: only what changed is redrawn,
+     so typing stays quick in a large framework. render() clears `shown` after rebuilding. */
+  var shown = {};
+  var summaryDrawn = null;
+
+  function describe(input, field, errorId) {
+    if (!/^(INPUT|TEXTAREA)$/.test(input.tagName)) { return; }
+    var ids = [];
+    var help = document.getElementById(fieldId(field) + "-help");
+    if (help) { ids.push(help.id); }
+    if (errorId) { ids.push(errorId); }
+    if (ids.length) { input.setAttribute("aria-describedby", ids.join(" ")); } else { input.removeAttribute("aria-describedby"); }
+    if (errorId) { input.setAttribute("aria-invalid", "true"); } else { input.removeAttribute("aria-invalid"); }
+  }
+
   function showErrors() {
-    var byField = {};
-    problems.forEach(function (problem) { if (!byField[problem.field]) { byField[problem.field] = problem.message; } });
-    root.querySelectorAll(".rtcm-ns-error").forEach(function (node) { node.hidden = true; node.textContent = ""; });
-    root.querySelectorAll('[aria-invalid="true"]').forEach(function (node) { node.removeAttribute("aria-invalid"); });
-    root.querySelectorAll("[data-field]").forEach(function (input) {
-      var field = input.getAttribute("data-field");
-      var described = [];
-      var help = document.getElementById(fieldId(field) + "-help");
-      if (help) { described.push(help.id); }
-      var message = byField[field];
-      if (message && (showAll || touched[field] || serverErrors[field])) {
-        var node = errorNode(field);
-        if (node) {
-          node.textContent = message;
-          node.hidden = false;
-          described.push(node.id);
-        }
-        if (/^(INPUT|TEXTAREA)$/.test(input.tagName)) { input.setAttribute("aria-invalid", "true"); }
-      }
-      if (/^(INPUT|TEXTAREA)$/.test(input.tagName)) {
-        if (described.length) { input.setAttribute("aria-describedby", described.join(" ")); } else { input.removeAttribute("aria-describedby"); }
-      }
+    var wanted = {};
+    problems.forEach(function (problem) {
+      var field = problem.field;
+      if (!wanted[field] && (showAll || touched[field] || serverErrors[field])) { wanted[field] = problem.message; }
     });
+    Object.keys(shown).forEach(function (field) {
+      if (wanted[field] === shown[field]) { return; }
+      var node = document.getElementById(fieldId(field) + "-error");
+      if (node) { node.hidden = true; node.textContent = ""; }
+      var input = inputFor(field);
+      if (input) { describe(input, field, null); }
+      delete shown[field];
+    });
+    Object.keys(wanted).forEach(function (field) {
+      if (shown[field] === wanted[field]) { return; }
+      var input = inputFor(field);
+      var node = errorNode(field);
+      if (!input || !node) { return; }
+      node.textContent = wanted[field];
+      node.hidden = false;
+      describe(input, field, node.id);
+      shown[field] = wanted[field];
+    });
+    drawSummary();
+  }
+
+  function drawSummary() {
+    var drawn = JSON.stringify(problems);
+    if (drawn === summaryDrawn) { return; }
+    summaryDrawn = drawn;
     problemList.textContent = "";
     problems.forEach(function (problem) {
       var entry = el("li");
