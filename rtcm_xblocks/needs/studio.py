@@ -21,7 +21,6 @@ only checked for shape.
 """
 import json
 import re
-import unicodedata
 
 from web_fragments.fragment import Fragment
 from xblock.core import XBlock, XBlockMixin
@@ -45,7 +44,7 @@ from rtcm_xblocks.needs.framework import (
     with_recommends,
 )
 
-__all__ = ["NeedsStudioMixin", "CUSTOM", "LIMITS", "clean_studio_payload", "slug"]
+__all__ = ["NeedsStudioMixin", "CUSTOM", "LIMITS", "clean_studio_payload"]
 
 CUSTOM = "custom"
 PHASES = ("pre", "post")
@@ -56,25 +55,7 @@ LIMITS = {
 _TOP_KEYS = {"display_name", "phase", "pre", "min_group_size", "participation_credit", "weight", "framework", "pillars"}
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$")  # as framework.validate_framework
 _URL_NAME = re.compile(r"^[A-Za-z0-9_.:\-]+$")
-_SLUG_DROP = re.compile(r"[^a-z0-9]+")
-_CYRILLIC = dict(zip(
-    "абвгдеёжзийклмнопрстуфхцчшщъыьэюяәғқңөұүһі",
-    ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "i", "k", "l", "m", "n", "o", "p", "r", "s",
-     "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "iu", "ia", "a", "g", "k", "n",
-     "o", "u", "u", "h", "i"],
-))
-_LATIN_EXTRA = {"ə": "e", "ı": "i", "ß": "ss", "ø": "o", "æ": "ae", "đ": "d", "ł": "l"}
 _loader = ResourceLoader("rtcm_xblocks")
-
-
-def slug(text, max_words=4):
-    """An ASCII id fragment from a title (lower case, hyphens; Cyrillic and Azerbaijani letters transliterated)."""
-    letters = []
-    for char in (text or "").lower():
-        char = _CYRILLIC.get(char, _LATIN_EXTRA.get(char, char))
-        letters.append(unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode("ascii"))
-    words = [word for word in _SLUG_DROP.split("".join(letters)) if word]
-    return "-".join(words[:max_words])[:40].strip("-")
 
 
 class _Errors:
@@ -452,7 +433,8 @@ def _dom_id(usage_id):
 def _problems_message(errors, _):
     """One human message naming every field problem."""
     lines = [_("Nothing was saved; please fix these problems:")]
-    lines.extend(f"{item['field'] or _('request')}: {item['message']}" for item in errors)
+    request = _("request")
+    lines.extend(f"{item['field'] or request}: {item['message']}" for item in errors)
     return "\n".join(lines)
 
 

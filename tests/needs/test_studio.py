@@ -8,7 +8,7 @@ import pytest
 from lxml import etree
 
 from rtcm_xblocks.needs.framework import DEFAULT_FRAMEWORK, load_framework
-from rtcm_xblocks.needs.studio import NeedsStudioMixin, slug
+from rtcm_xblocks.needs.studio import NeedsStudioMixin
 from tests.workbench import get_block, load_scenario
 
 CUSTOM_OLX = """
@@ -416,20 +416,6 @@ def test_editor_save_export_import_shows_the_same_default_framework_links(workbe
     assert "<competency" not in olx
     name2, _usage2 = load_scenario(olx)
     assert editor_state(workbench.page(name2, student="staff", view="studio_view")) == saved
-
-
-# --- ids derived from titles -----------------------------------------------------------------
-
-@pytest.mark.parametrize("title,expected", [
-    ("Integrated border management", "integrated-border-management"),
-    ("Counter-trafficking & protection of victims", "counter-trafficking-protection-of"),
-    ("Пограничный контроль", "pogranichnyi-kontrol"),
-    ("Miqrasiya siyasəti və əməkdaşlıq", "miqrasiya-siyaseti-ve-emekdasliq"),
-    ("Göç yönetimi", "goc-yonetimi"),
-    ("مدیریت مرز", ""),
-])
-def test_ids_are_derived_from_titles_in_ascii(title, expected):
-    assert slug(title) == expected
 
 
 # --- Studio's validation of content that arrived as OLX --------------------------------------

@@ -100,6 +100,19 @@ def test_designer_builds_a_two_pillar_self_assessment_and_a_learner_takes_it(bro
     second_id.send_keys("trafficking")
     assert not [text for text in problems(browser) if "id" in text]
 
+    # Ids derived from Russian or Azerbaijani titles are transliterated; this pillar is deleted again.
+    button(editor(browser), "Add a pillar").click()
+    third = pillar_items(browser)[2]
+    active(browser).send_keys("Пограничный контроль")
+    assert field(third, "id").get_attribute("value") == "pogranichnyi-kontrol"
+    field(third, "title").send_keys(Keys.CONTROL, "a")
+    field(third, "title").send_keys("Sərhəd idarəçiliyi")
+    assert field(third, "id").get_attribute("value") == "serhed-idareciliyi"
+    button(third, "Delete pillar").click()
+    assert len(pillar_items(browser)) == 2
+    assert active(browser) == browser.find_element(By.CSS_SELECTOR, '[data-role="heading"][data-owner="%s"]'
+                                                    % pillar_items(browser)[1].get_attribute("data-key"))
+
     # A stray competency is added and deleted again; focus lands on a sensible place.
     second = pillar_items(browser)[1]
     button(second, "Add a competency").click()
