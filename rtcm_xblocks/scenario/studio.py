@@ -1,5 +1,270 @@
-"""Studio authoring for the scenario block: the map editor view and its save handler."""
+"""Studio authoring for the scenario block: the map editor (studio_view), the summary and preview (author_view).
+
+Who is an author. Open edX gives an XBlock two different pictures of the user in Studio:
+- the editor's handlers (`studio_view`, `studio_submit` …) run in the CMS component handler, whose
+  `user` service is built without any role (`DjangoXBlockUserService(user)`: not staff, role
+  "student", even for the course team) but which offers the `studio_user_permissions` service;
+  its `can_write(course_key)` is the course team's write access, the very check Studio made
+  before showing the editor;
+- the unit page preview (`author_view` and its `preview` handler) has both that service and a
+  `user` service carrying the course role ("staff" or "instructor").
+The LMS offers no `studio_user_permissions` service, only the `user` service with the LMS staff
+flags. So an author is a user with Studio write access where that service exists, or a user the
+user service calls staff or instructor (LMS, workbench). Learners calling an authoring handler
+through the LMS get 403; they never reach the scenario's targets, points or feedback that way.
+"""
+import re
+
+from web_fragments.fragment import Fragment
+from xblock.utils.resources import ResourceLoader
+
+from rtcm_xblocks.common.handlers import HandlerError, json_handler, user_is_staff
+from rtcm_xblocks.common.i18n import N_, translator
+from rtcm_xblocks.common.safe_xml import UnsafeXMLError, XMLSyntaxError
+from rtcm_xblocks.scenario import graph, olx
+from rtcm_xblocks.scenario.draft import SETTINGS, attributes_to_settings, read_draft, settings_to_attributes
+from rtcm_xblocks.scenario.layout import layout
+
+__all__ = ["ScenarioStudioMixin", "is_author"]
+
+loader = ResourceLoader("rtcm_xblocks")
+
+MAX_OLX = 2_000_000
+MAX_PREVIEW_MOVES = 5000
+PERMISSIONS_SERVICE = "studio_user_permissions"
+NO_TARGET = N_('Choice "{choice}" of step "{step}" does not lead anywhere yet: choose where it leads.')
+_LINE = re.compile(r"\bline (\d+)")
+
+
+def is_author(block):
+    """True for the course team: Studio write access where Studio says so, else LMS staff or instructor."""
+    if user_is_staff(block):
+        return True
+    permissions = block.runtime.service(block, PERMISSIONS_SERVICE) if block.runtime else None
+    if permissions is None:
+        return False
+    usage_id = block.scope_ids.usage_id
+    course_key = getattr(usage_id, "context_key", None) or getattr(usage_id, "course_key", None)
+    return bool(course_key is not None and permissions.can_write(course_key))
 
 
 class ScenarioStudioMixin:
-    """studio_view, author_view and studio_submit for ScenarioBlock (filled in by the Studio editor work)."""
+    """The Studio side of ScenarioBlock: the map editor, the author summary and preview, and their handlers."""
+
+    @classmethod
+    def service_declaration(cls, service_name):
+        """Declare Studio's permission service as wanted (see the module docstring), besides the block's own."""
+        if service_name == PERMISSIONS_SERVICE:
+            return "want"
+        return super().service_declaration(service_name)
+
+    # --- views ---------------------------------------------------------------------------------
+
+    def studio_view(self, context=None):  # pylint: disable=unused-argument
+        """The map editor, with the saved scenario, settings and its validation already worked out."""
+        _ = translator(self).gettext
+        if not is_author(self):
+            return Fragment(f'<p class="rtcm-studio-refused">{_("Only the course team can edit this scenario.")}</p>')
+        scenario = self._saved_scenario()
+        settings = self._current_settings()
+        fragment = Fragment(loader.render_django_template(
+            "templates/scenario/studio.html", {"block_id": self._dom_id()}, i18n_service=translator(self)))
+        fragment.add_css(loader.load_unicode("static/scenario/studio.css"))
+        fragment.add_javascript(loader.load_unicode("static/scenario/studio.js"))
+        fragment.initialize_js("RtcmScenarioStudio", {
+            "scenario": scenario.to_dict(),
+            "settings": settings,
+            "report": self._report(scenario, settings["scoring"], []),
+            "options": self._options(),
+            "i18n_namespace": getattr(self, "i18n_js_namespace", None),
+        })
+        return fragment
+
+    def author_view(self, context=None):  # pylint: disable=unused-argument
+        """The unit-page summary: steps, endings, best score, validation state, and a preview that records nothing."""
+        _ = translator(self).gettext
+        scenario = self._saved_scenario()
+        report = self._report(scenario, self.scoring, [])
+        summary = report["summary"]
+        fragment = Fragment(loader.render_django_template("templates/scenario/studio_author.html", {
+            "block_id": self._dom_id(),
+            "display_name": self.display_name,
+            "summary": summary,
+            "problems": report["problems"],
+            "best_label": _best_label(_, self.scoring, summary["best"]),
+        }, i18n_service=translator(self)))
+        fragment.add_css(loader.load_unicode("static/scenario/studio.css"))
+        fragment.add_javascript(loader.load_unicode("static/scenario/studio_author.js"))
+        fragment.initialize_js("RtcmScenarioAuthor", {"i18n_namespace": getattr(self, "i18n_js_namespace", None)})
+        return fragment
+
+    # --- handlers ------------------------------------------------------------------------------
+
+    @json_handler
+    def validate_draft(self, data, suffix=""):  # pylint: disable=unused-argument
+        """Live validation of an unsaved draft: field errors, graph problems, the map layout and a summary."""
+        self._require_author()
+        draft = read_draft(data, self._pillars())
+        return self._report(draft.scenario, draft.settings["scoring"], draft.errors)
+
+    @json_handler
+    def studio_submit(self, data, suffix=""):  # pylint: disable=unused-argument
+        """Save a draft: refused field by field when any field is wrong; graph problems are allowed (shown)."""
+        self._require_author()
+        draft = self._checked_draft(data)
+        self.scenario = draft.scenario.to_dict()
+        for name in SETTINGS:
+            setattr(self, name, draft.settings[name])
+        return dict(self._report(draft.scenario, draft.settings["scoring"], []),
+                    saved=True, scenario=self.scenario, settings=self._current_settings())
+
+    @json_handler
+    def draft_olx(self, data, suffix=""):  # pylint: disable=unused-argument
+        """The OLX of a draft, as the block would export it (for the editor's OLX tab)."""
+        self._require_author()
+        draft = self._checked_draft(data)
+        return {"olx": olx.scenario_to_string(settings_to_attributes(draft.settings), draft.scenario)}
+
+    @json_handler
+    def parse_olx(self, data, suffix=""):  # pylint: disable=unused-argument
+        """Read OLX typed in the editor into a draft; a parse error answers 400 with the line it is on."""
+        self._require_author()
+        _ = translator(self).gettext
+        text = data.get("olx")
+        if not isinstance(text, str) or not text.strip() or len(text) > MAX_OLX:
+            raise HandlerError("invalid_olx", _("Send the OLX as non-empty text of at most 2 MB."))
+        attributes, scenario = self._parse_olx_text(text, _)
+        settings, errors = attributes_to_settings(attributes, self._current_settings(), self._pillars())
+        if errors:
+            raise HandlerError("invalid_fields", _("Some attributes are not valid."),
+                               errors=[_field_json(error, _) for error in errors])
+        return {"scenario": scenario.to_dict(), "settings": settings,
+                "report": self._report(scenario, settings["scoring"], [])}
+
+    @json_handler
+    def preview(self, data, suffix=""):  # pylint: disable=unused-argument
+        """Play the saved scenario for an author: replays `choices` from the start and stores nothing."""
+        self._require_author()
+        _ = translator(self).gettext
+        moves = data.get("choices", [])
+        if not isinstance(moves, list) or len(moves) > MAX_PREVIEW_MOVES or not all(
+                isinstance(move, dict) and isinstance(move.get("step"), str) and isinstance(move.get("choice"), str)
+                for move in moves):
+            raise HandlerError("invalid_body", _('"choices" must be a list of {"step": id, "choice": id}.'))
+        scenario = self._saved_scenario()
+        attempt = graph.start_attempt(scenario, 1)
+        if attempt.current is None:
+            raise HandlerError("no_steps", _("This scenario has no start step yet."))
+        try:
+            for move in moves:
+                attempt = graph.choose(scenario, attempt, move["step"], move["choice"], scoring=self.scoring)
+        except graph.ScenarioError as error:
+            raise HandlerError(error.code, error.text(_)) from error
+        return self._preview_state(scenario, attempt)
+
+    # --- helpers -------------------------------------------------------------------------------
+
+    def _require_author(self):
+        if not is_author(self):
+            _ = translator(self).gettext
+            raise HandlerError("forbidden", _("Only the course team can edit this scenario."), status=403)
+
+    def _checked_draft(self, data):
+        _ = translator(self).gettext
+        draft = read_draft(data, self._pillars())
+        if draft.errors:
+            errors = [_field_json(error, _) for error in draft.errors]
+            message = _("Nothing was saved: {count} fields need fixing.").format(count=len(errors))
+            raise HandlerError("invalid_fields", message + " " + " ".join(
+                f"{error['field']}: {error['message']}" for error in errors[:20]), errors=errors)
+        return draft
+
+    def _parse_olx_text(self, text, _):
+        try:
+            return olx.parse_scenario_string(text)
+        except XMLSyntaxError as error:
+            line = error.position[0] if error.position else None
+            raise HandlerError("olx_syntax", _("The OLX is not well-formed XML: {error}").format(error=error.msg),
+                               errors=[{"field": "olx", "message": error.msg, "line": line}]) from error
+        except (olx.OlxError, UnsafeXMLError) as error:
+            match = _LINE.search(str(error))
+            line = getattr(error, "line", None) or (int(match.group(1)) if match else None)
+            raise HandlerError("olx_invalid", str(error),
+                               errors=[{"field": "olx", "message": str(error), "line": line}]) from error
+
+    def _saved_scenario(self):
+        return graph.Scenario.from_dict(self.scenario)
+
+    def _current_settings(self):
+        weight = self.weight
+        return {
+            "display_name": self.display_name or "",
+            "pillar": self.pillar or "",
+            "scoring": self.scoring,
+            "grading": self.grading,
+            "max_attempts": int(self.max_attempts or 0),
+            "weight": 1.0 if weight is None else float(weight),
+            "show_expert_path": bool(self.show_expert_path),
+        }
+
+    def _pillars(self):
+        """The allowed pillar ids when the block's `pillar` field declares values; None for free text."""
+        values = getattr(self.fields["pillar"], "values", None)
+        if not values:
+            return None
+        return tuple(value["value"] if isinstance(value, dict) else value for value in values)
+
+    def _options(self):
+        _ = translator(self).gettext
+        pillar_values = getattr(self.fields["pillar"], "values", None) or ()
+        return {
+            "scoring": [["path", _("Points of the choices taken")], ["ending", _("Points of the ending reached")],
+                        ["none", _("Not scored")]],
+            "grading": [["best", _("Best attempt")], ["last", _("Last attempt")], ["first", _("First attempt")]],
+            "outcomes": [["good", _("Good")], ["neutral", _("Neutral")], ["bad", _("Bad")]],
+            "pillars": [[value["value"], _(value.get("display_name", value["value"]))] if isinstance(value, dict)
+                        else [value, value] for value in pillar_values],
+        }
+
+    def _report(self, scenario, scoring, field_errors):
+        """Field errors, graph problems (translated), the map layout and a summary of `scenario`."""
+        _ = translator(self).gettext
+        problems = [_problem_json(problem, _) for problem in graph.validate(scenario, scoring)]
+        best = None
+        if scoring == "path":
+            best = graph.best_path_total(scenario)
+        elif scoring == "ending":
+            best = graph.best_ending_points(scenario)
+        return {
+            "fields": [_field_json(error, _) for error in field_errors],
+            "problems": problems,
+            "layout": layout(scenario).to_dict(),
+            "summary": {"steps": len(scenario.steps), "endings": len(scenario.endings), "best": best,
+                        "errors": len(problems) + len(field_errors)},
+        }
+
+    def _preview_state(self, scenario, attempt):
+        """What a learner would see at this point (the block's get_state shape); unlimited attempts, nothing stored."""
+        state = self._state_json(scenario, [attempt])
+        state["attempts_left"] = None
+        return state
+
+    def _dom_id(self):
+        return "rtcm-" + re.sub(r"[^A-Za-z0-9_-]", "-", str(self.scope_ids.usage_id))[-60:]
+
+
+def _problem_json(problem, _):
+    message = problem.text(_)
+    if problem.code == "unknown_target" and not problem.params.get("target"):
+        message = _(NO_TARGET).format(**problem.params)
+    return {"code": problem.code, "message": message, "node": problem.node, "severity": problem.severity}
+
+
+def _field_json(error, _):
+    return {"field": error.field, "message": error.text(_), "node": error.node}
+
+
+def _best_label(_, scoring, best):
+    if scoring == "none" or best is None:
+        return _("Not scored")
+    return _("{points} points").format(points=best)

@@ -1,0 +1,1112 @@
+/* Studio map editor of the scenario block: an SVG map, an outline, a step/ending editor, live validation, OLX.
+ *
+ * The server is the reference for every rule: each edit sends the draft to the block's
+ * `validate_draft` handler, which answers the field errors, the core's validation problems and
+ * the map layout. This file only draws what comes back and edits the draft.
+ */
+function RtcmScenarioStudio(runtime, element, init) {
+  "use strict";
+  var block = element.jquery ? element[0] : element;
+  var root = block.querySelector(".rtcm-studio");
+  var uid = root.getAttribute("data-uid");
+  var i18n = init.i18n_namespace && window[init.i18n_namespace];
+  var gettext = (i18n && i18n.gettext) || window.gettext || function (text) { return text; };
+  var ngettext = (i18n && i18n.ngettext) || window.ngettext ||
+    function (one, many, count) { return count === 1 ? one : many; };
+  var SVG = "http://www.w3.org/2000/svg";
+  var NEW_STEP = "\u0000new-step";
+  var NEW_ENDING = "\u0000new-ending";
+  var ALLOWED = {
+    P: [], BR: [], STRONG: [], EM: [], B: [], I: [], U: [], S: [], SUB: [], SUP: [], SMALL: [], MARK: [],
+    UL: [], OL: [], LI: [], A: ["href", "title"], H3: [], H4: [], H5: [], BLOCKQUOTE: [], CODE: [], PRE: [],
+    HR: [], IMG: ["src", "alt", "width", "height"], FIGURE: [], FIGCAPTION: [], TABLE: [], THEAD: [],
+    TBODY: [], TR: [], TH: ["scope", "colspan", "rowspan"], TD: ["colspan", "rowspan"], CAPTION: [], SPAN: []
+  };
+
+  var state = {
+    scenario: init.scenario,
+    settings: init.settings,
+    report: init.report,
+    options: init.options,
+    fixed: fixedIds(init.scenario),
+    selected: null,
+    dirty: false,
+    sequence: 0,
+    timer: null,
+    drawPending: false
+  };
+
+  function $(role) { return root.querySelector('[data-role="' + role + '"]'); }
+  var ui = {
+    map: $("map"), outline: $("outline"), editor: $("editor"), problems: $("problems"),
+    problemCount: $("problem-count"), counts: $("counts"), status: $("status"), olx: $("olx"),
+    olxError: $("olx-error"), settings: $("settings")
+  };
+
+  function format(text, values) {
+    return text.replace(/\{(\w+)\}/g, function (whole, key) { return key in values ? values[key] : whole; });
+  }
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    setAttrs(node, attrs);
+    append(node, children);
+    return node;
+  }
+
+  function svg(tag, attrs, children) {
+    var node = document.createElementNS(SVG, tag);
+    setAttrs(node, attrs);
+    append(node, children);
+    return node;
+  }
+
+  function setAttrs(node, attrs) {
+    Object.keys(attrs || {}).forEach(function (key) {
+      var value = attrs[key];
+      if (value === null || value === undefined || value === false) { return; }
+      if (key === "text") { node.textContent = value; } else { node.setAttribute(key, value === true ? "" : value); }
+    });
+  }
+
+  function append(node, children) {
+    (children || []).forEach(function (child) {
+      if (child === null || child === undefined) { return; }
+      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    });
+  }
+
+  function shorten(text, limit) {
+    text = text || "";
+    return text.length > limit ? text.slice(0, limit - 1) + "\u2026" : text;
+  }
+
+  /* ---- the draft ------------------------------------------------------------------------------ */
+
+  function fixedIds(scenario) {
+    var fixed = {};
+    (scenario.steps || []).forEach(function (step) {
+      fixed[step.id] = true;
+      (step.choices || []).forEach(function (choice) { fixed[step.id + "\u0000" + choice.id] = true; });
+    });
+    (scenario.endings || []).forEach(function (ending) { fixed[ending.id] = true; });
+    return fixed;
+  }
+
+  function startId() {
+    var steps = state.scenario.steps;
+    return state.scenario.start || (steps.length ? steps[0].id : null);
+  }
+
+  function findNode(id) {
+    var i;
+    for (i = 0; i < state.scenario.steps.length; i += 1) {
+      if (state.scenario.steps[i].id === id) { return {kind: "step", node: state.scenario.steps[i], index: i}; }
+    }
+    for (i = 0; i < state.scenario.endings.length; i += 1) {
+      if (state.scenario.endings[i].id === id) { return {kind: "ending", node: state.scenario.endings[i], index: i}; }
+    }
+    return null;
+  }
+
+  function nodeIds(except) {
+    var taken = {};
+    state.scenario.steps.concat(state.scenario.endings).forEach(function (node) {
+      if (node !== except) { taken[node.id] = true; }
+    });
+    return taken;
+  }
+
+  /* A readable id from a title: lower-case ASCII words joined by "-", unique among `taken`. */
+  function slugId(title, taken, fallback) {
+    var base = (title || "").toLowerCase();
+    if (base.normalize) { base = base.normalize("NFKD").replace(/[\u0300-\u036f]/g, ""); }
+    base = base.replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40).replace(/-+$/, "") || fallback;
+    var candidate = base;
+    var number = 2;
+    while (taken[candidate]) {
+      candidate = base + "-" + number;
+      number += 1;
+    }
+    return candidate;
+  }
+
+  /* Ids follow the title until saved (or written by hand in OLX); after that they never change. */
+  function retitleNode(node) {
+    if (state.fixed[node.id]) { return; }
+    var kind = findNode(node.id).kind;
+    var next = slugId(node.title, nodeIds(node), kind);
+    if (next === node.id) { return; }
+    var old = node.id;
+    node.id = next;
+    state.scenario.steps.forEach(function (step) {
+      step.choices.forEach(function (choice) { if (choice.to === old) { choice.to = next; } });
+    });
+    if (state.scenario.start === old) { state.scenario.start = next; }
+    state.report.layout.boxes.forEach(function (box) { if (box.id === old) { box.id = next; } });
+    state.report.layout.arrows.forEach(function (arrow) {
+      if (arrow.source === old) { arrow.source = next; }
+      if (arrow.target === old) { arrow.target = next; }
+    });
+    if (state.selected === old) { state.selected = next; }
+  }
+
+  function relabelChoice(step, choice) {
+    if (state.fixed[step.id + "\u0000" + choice.id]) { return; }
+    var taken = {};
+    step.choices.forEach(function (other) { if (other !== choice) { taken[other.id] = true; } });
+    var next = slugId(choice.label, taken, "choice");
+    state.report.layout.arrows.forEach(function (arrow) {
+      if (arrow.source === step.id && arrow.choice === choice.id) { arrow.choice = next; }
+    });
+    choice.id = next;
+  }
+
+  function newStep(title) {
+    var step = {id: slugId(title, nodeIds(null), "step"), title: title, body: "", image: null, choices: []};
+    state.scenario.steps.push(step);
+    return step;
+  }
+
+  function newEnding(title) {
+    var ending = {id: slugId(title, nodeIds(null), "ending"), title: title, body: "", outcome: "neutral", points: 0};
+    state.scenario.endings.push(ending);
+    return ending;
+  }
+
+  function newChoice(step) {
+    var taken = {};
+    step.choices.forEach(function (other) { taken[other.id] = true; });
+    var choice = {id: slugId("", taken, "choice"), label: "", to: "", points: 0, expert: false, feedback: ""};
+    step.choices.push(choice);
+    return choice;
+  }
+
+  function move(list, index, delta) {
+    var target = index + delta;
+    if (target < 0 || target >= list.length) { return false; }
+    var item = list.splice(index, 1)[0];
+    list.splice(target, 0, item);
+    return true;
+  }
+
+  function payload() {
+    return {scenario: state.scenario, settings: state.settings};
+  }
+
+  /* ---- server --------------------------------------------------------------------------------- */
+
+  function csrfToken() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  function post(handler, body) {
+    return fetch(runtime.handlerUrl(block, handler), {
+      method: "POST",
+      credentials: "same-origin",
+      headers: {"Content-Type": "application/json", "X-CSRFToken": csrfToken(), "X-Requested-With": "XMLHttpRequest"},
+      body: JSON.stringify(body)
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        if (!response.ok) {
+          var error = new Error(data.message || gettext("The server could not be reached. Try again."));
+          error.data = data;
+          throw error;
+        }
+        return data;
+      });
+    });
+  }
+
+  /* A newer edit makes any answer still on its way stale (sequence numbers). */
+  function validateSoon(delay) {
+    window.clearTimeout(state.timer);
+    state.sequence += 1;
+    root.setAttribute("data-pending", "true");
+    state.timer = window.setTimeout(validateNow, delay);
+  }
+
+  function validateNow() {
+    var sequence = state.sequence;
+    root.setAttribute("aria-busy", "true");
+    return post("validate_draft", payload()).then(function (report) {
+      if (sequence !== state.sequence) { return; }
+      state.report = report;
+      root.removeAttribute("aria-busy");
+      root.removeAttribute("data-pending");
+      root.setAttribute("data-validated", String(sequence));
+      drawAll();
+    }, function (error) {
+      if (sequence !== state.sequence) { return; }
+      root.removeAttribute("aria-busy");
+      root.removeAttribute("data-pending");
+      setStatus(error.message, true);
+    });
+  }
+
+  /* Every edit comes here: redraw what shows the draft, and have the server check it. */
+  function changed(structural) {
+    state.dirty = true;
+    setStatus("");
+    scheduleDraw();
+    validateSoon(structural ? 0 : 350);
+  }
+
+  function scheduleDraw() {
+    if (state.drawPending) { return; }
+    state.drawPending = true;
+    window.requestAnimationFrame(function () {
+      state.drawPending = false;
+      drawMap();
+      drawOutline();
+    });
+  }
+
+  function drawAll() {
+    drawMap();
+    drawOutline();
+    drawProblems();
+    markFields();
+  }
+
+  function setStatus(text, isError) {
+    ui.status.textContent = text;
+    ui.status.classList.toggle("rtcm-studio__status--error", Boolean(isError));
+  }
+
+  /* ---- problems ------------------------------------------------------------------------------- */
+
+  function problemsByNode() {
+    var byNode = {};
+    state.report.problems.concat(state.report.fields).forEach(function (problem) {
+      if (!problem.node) { return; }
+      var entry = byNode[problem.node] || (byNode[problem.node] = {count: 0, unreachable: false, deadEnd: false});
+      entry.count += 1;
+      if (problem.code === "unreachable") { entry.unreachable = true; }
+      if (problem.code === "dead_end" || problem.code === "no_choices") { entry.deadEnd = true; }
+    });
+    return byNode;
+  }
+
+  function drawProblems() {
+    var items = state.report.fields.concat(state.report.problems);
+    ui.problems.textContent = "";
+    ui.problemCount.textContent = items.length ?
+      format(ngettext("{count} problem to fix before learners see this.",
+        "{count} problems to fix before learners see this.", items.length), {count: items.length}) :
+      gettext("No problems: learners can play this scenario.");
+    items.forEach(function (problem) {
+      var text = problem.field ? fieldLabel(problem) + ": " + problem.message : problem.message;
+      var target = problem.node && findNode(problem.node) ? problem.node : null;
+      var isSetting = problem.field && problem.field.indexOf("settings.") === 0;
+      var action = null;
+      if (target) {
+        action = el("button", {type: "button", "class": "rtcm-studio__link", text: text});
+        action.addEventListener("click", function () { openNode(target, true); });
+      } else if (isSetting) {
+        action = el("button", {type: "button", "class": "rtcm-studio__link", text: text});
+        action.addEventListener("click", function () { showTab("settings", true); });
+      }
+      ui.problems.appendChild(el("li", {"class": "rtcm-studio__problem", "data-code": problem.code || "field"},
+        [action || text]));
+    });
+    ui.counts.textContent = format(gettext("{steps} steps, {endings} endings"), {
+      steps: state.scenario.steps.length, endings: state.scenario.endings.length
+    });
+  }
+
+  function fieldLabel(problem) {
+    var found = problem.node && findNode(problem.node);
+    var name = problem.field.split(".").pop();
+    var names = {
+      title: gettext("title"), label: gettext("label"), points: gettext("points"), id: gettext("id"),
+      to: gettext("target"), src: gettext("image address"), alt: gettext("alt text"), outcome: gettext("outcome"),
+      display_name: gettext("Display name"), pillar: gettext("Pillar"), scoring: gettext("Scoring"),
+      grading: gettext("Grading"), max_attempts: gettext("Maximum attempts"), weight: gettext("Problem weight")
+    };
+    var label = names[name] || name;
+    return found ? (found.node.title || found.node.id) + " \u2013 " + label : label;
+  }
+
+  /* Put field errors next to the inputs they concern (inputs carry their payload path in data-field). */
+  function markFields() {
+    var byField = {};
+    state.report.fields.forEach(function (problem) { byField[problem.field] = problem.message; });
+    Array.prototype.forEach.call(root.querySelectorAll("[data-field]"), function (input) {
+      var message = byField[input.getAttribute("data-field")];
+      var noteId = input.id + "-error";
+      var note = document.getElementById(noteId);
+      if (message) {
+        input.setAttribute("aria-invalid", "true");
+        if (!note) {
+          note = el("p", {id: noteId, "class": "rtcm-studio__field-error"});
+          input.parentNode.appendChild(note);
+          input.setAttribute("aria-describedby",
+            ((input.getAttribute("aria-describedby") || "") + " " + noteId).trim());
+        }
+        note.textContent = message;
+      } else {
+        input.removeAttribute("aria-invalid");
+        if (note) { note.textContent = ""; }
+      }
+    });
+  }
+
+  /* ---- the map -------------------------------------------------------------------------------- */
+
+  function keepFocus(container, draw) {
+    var active = document.activeElement;
+    var key = active && container.contains(active) ? active.getAttribute("data-key") : null;
+    draw();
+    if (key) {
+      var again = container.querySelector('[data-key="' + key.replace(/["\\]/g, "\\$&") + '"]');
+      if (again) { again.focus(); }
+    }
+  }
+
+  function drawMap() {
+    keepFocus(ui.map, drawMapNow);
+  }
+
+  function drawMapNow() {
+    var layout = state.report.layout;
+    ui.map.textContent = "";
+    if (!state.scenario.steps.length && !state.scenario.endings.length) {
+      ui.map.appendChild(el("p", {"class": "rtcm-studio__empty",
+        text: gettext("No steps yet. Add the first step, then its choices and the endings they lead to.")}));
+      return;
+    }
+    var width = layout.box.width;
+    var height = layout.box.height;
+    var rtl = window.getComputedStyle(root).direction === "rtl";
+    var total = layout.width + 60;
+    var places = {};
+    layout.boxes.forEach(function (box) {
+      if (findNode(box.id)) {
+        places[box.id] = {x: rtl ? total - box.x - width : box.x, y: box.y};
+      }
+    });
+    var flags = problemsByNode();
+    var start = startId();
+    var drawing = svg("svg", {
+      "class": "rtcm-map", width: total, height: layout.height + 24,
+      viewBox: "0 0 " + total + " " + (layout.height + 24), role: "group",
+      "aria-label": gettext("Scenario map")
+    });
+    var marker = uid + "-arrowhead";
+    drawing.appendChild(svg("defs", {}, [
+      svg("marker", {id: marker, viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7, markerHeight: 7,
+        orient: "auto-start-reverse"}, [svg("path", {d: "M 0 0 L 10 5 L 0 10 z", "class": "rtcm-map__head"})])
+    ]));
+    var arrows = svg("g", {"class": "rtcm-map__arrows", "aria-hidden": "true"});
+    var boxes = svg("g", {"class": "rtcm-map__boxes"});
+    drawing.appendChild(arrows);
+    drawing.appendChild(boxes);
+    drawArrows(arrows, layout, places, rtl, marker);
+    state.scenario.steps.concat(state.scenario.endings).forEach(function (node) {
+      if (places[node.id]) {
+        boxes.appendChild(drawBox(node, places[node.id], width, height, flags[node.id], node.id === start));
+      }
+    });
+    ui.map.appendChild(drawing);
+  }
+
+  function drawArrows(group, layout, places, rtl, marker) {
+    var width = layout.box.width;
+    var height = layout.box.height;
+    var pairs = {};
+    layout.arrows.forEach(function (arrow) {
+      var from = places[arrow.source];
+      var to = places[arrow.target];
+      var step = findNode(arrow.source);
+      var choice = step && step.kind === "step" && step.node.choices.filter(function (c) {
+        return c.id === arrow.choice && c.to === arrow.target;
+      })[0];
+      if (!from || !to || !choice) { return; }
+      var pair = arrow.source + "\u0000" + arrow.target;
+      var rank = pairs[pair] = (pairs[pair] || 0) + 1;
+      var offset = (rank - 1) * 12;
+      var points = arrow.back ? backCurve(from, to, width, height, offset) :
+        forwardCurve(from, to, width, height, offset, rtl);
+      var text = shorten(choice.label || choice.id, 24) + (choice.points ? " (" + choice.points + ")" : "");
+      group.appendChild(svg("path", {
+        d: points.d, "class": "rtcm-map__arrow" + (arrow.back ? " rtcm-map__arrow--back" : "") +
+          (choice.expert ? " rtcm-map__arrow--expert" : ""),
+        "marker-end": "url(#" + marker + ")"
+      }));
+      group.appendChild(svg("text", {x: points.lx, y: points.ly, "class": "rtcm-map__label", "text-anchor": "middle"},
+        [text]));
+    });
+    drawDangling(group, places, width, height, rtl);
+  }
+
+  /* Choices whose target is missing: a short red stub ending in "?". */
+  function drawDangling(group, places, width, height, rtl) {
+    state.scenario.steps.forEach(function (step) {
+      var from = places[step.id];
+      if (!from) { return; }
+      var missing = step.choices.filter(function (choice) { return !findNode(choice.to); });
+      missing.forEach(function (choice, index) {
+        var x = rtl ? from.x : from.x + width;
+        var y = from.y + height - 8 - index * 10;
+        var end = x + (rtl ? -34 : 34);
+        group.appendChild(svg("path", {d: "M " + x + " " + y + " L " + end + " " + y,
+          "class": "rtcm-map__arrow rtcm-map__arrow--dangling"}));
+        group.appendChild(svg("text", {x: end + (rtl ? -8 : 8), y: y + 4, "class": "rtcm-map__dangling",
+          "text-anchor": "middle"}, ["?"]));
+      });
+    });
+  }
+
+  function forwardCurve(from, to, width, height, offset, rtl) {
+    var sx = rtl ? from.x : from.x + width;
+    var tx = rtl ? to.x + width : to.x;
+    var sy = from.y + height / 2 + offset - 6;
+    var ty = to.y + height / 2 + offset - 6;
+    var mid = (sx + tx) / 2;
+    return {
+      d: "M " + sx + " " + sy + " C " + mid + " " + sy + ", " + mid + " " + ty + ", " + tx + " " + ty,
+      lx: mid, ly: (sy + ty) / 2 - 4
+    };
+  }
+
+  /* Loops go back under the boxes: out of the source's bottom, into the target's bottom. */
+  function backCurve(from, to, width, height, offset) {
+    var sx = from.x + width * 0.62 + offset;
+    var tx = to.x + width * 0.38 - offset;
+    var sy = from.y + height;
+    var ty = to.y + height;
+    var low = Math.max(sy, ty) + 26 + offset + Math.abs(sx - tx) * 0.06;
+    return {
+      d: "M " + sx + " " + sy + " C " + sx + " " + low + ", " + tx + " " + low + ", " + tx + " " + ty,
+      lx: (sx + tx) / 2, ly: 0.125 * sy + 0.75 * low + 0.125 * ty + 12
+    };
+  }
+
+  function drawBox(node, place, width, height, flags, isStart) {
+    var kind = findNode(node.id).kind;
+    var notes = [];
+    if (isStart) { notes.push(gettext("start")); }
+    if (kind === "ending") { notes.push(outcomeLabel(node.outcome)); }
+    if (flags && flags.unreachable) { notes.push(gettext("cannot be reached")); }
+    if (flags && flags.deadEnd) { notes.push(gettext("no way to an ending")); }
+    if (flags && flags.count && !flags.unreachable && !flags.deadEnd) {
+      notes.push(format(ngettext("{count} problem", "{count} problems", flags.count), {count: flags.count}));
+    }
+    var classes = ["rtcm-map__box", "rtcm-map__box--" + kind];
+    if (kind === "ending") { classes.push("rtcm-map__box--" + node.outcome); }
+    if (flags && flags.count) { classes.push("rtcm-map__box--problem"); }
+    if (state.selected === node.id) { classes.push("rtcm-map__box--selected"); }
+    var kindLabel = kind === "step" ? gettext("Step") : gettext("Ending");
+    var label = kindLabel + ": " + (node.title || node.id) + (notes.length ? " (" + notes.join(", ") + ")" : "");
+    var group = svg("g", {
+      "class": classes.join(" "), tabindex: "0", role: "button", "data-key": "box:" + node.id,
+      "aria-label": label, "aria-current": state.selected === node.id ? "true" : null,
+      transform: "translate(" + place.x + " " + place.y + ")"
+    }, [
+      svg("title", {}, [label]),
+      svg("rect", {width: width, height: height, rx: kind === "ending" ? 18 : 6, "class": "rtcm-map__rect"}),
+      svg("text", {x: 10, y: 24, "class": "rtcm-map__title"}, [shorten(node.title || node.id, 24)]),
+      svg("text", {x: 10, y: 44, "class": "rtcm-map__note"},
+        [shorten((isStart ? "\u25B6 " : "") + (notes.length ? notes.join(" \u00B7 ") : node.id), 30)])
+    ]);
+    group.addEventListener("click", function () { openNode(node.id, false); });
+    group.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" || event.key === " ") {
+        event.preventDefault();
+        openNode(node.id, true);
+      }
+    });
+    return group;
+  }
+
+  function outcomeLabel(outcome) {
+    var found = state.options.outcomes.filter(function (pair) { return pair[0] === outcome; })[0];
+    return found ? found[1] : outcome;
+  }
+
+  /* ---- the outline (the map as a list) -------------------------------------------------------- */
+
+  function drawOutline() {
+    keepFocus(ui.outline, drawOutlineNow);
+  }
+
+  function drawOutlineNow() {
+    var flags = problemsByNode();
+    var start = startId();
+    ui.outline.textContent = "";
+    var intro = el("button", {type: "button", "class": "rtcm-studio__item", "data-key": "outline:\u0000intro",
+      "aria-current": state.selected === "\u0000intro" ? "true" : null, text: gettext("Introduction")});
+    intro.addEventListener("click", function () { openNode("\u0000intro", true); });
+    ui.outline.appendChild(intro);
+    [["step", gettext("Steps"), state.scenario.steps], ["ending", gettext("Endings"), state.scenario.endings]]
+      .forEach(function (section) {
+        var headingId = uid + "-outline-" + section[0];
+        ui.outline.appendChild(el("h3", {id: headingId, text: section[1]}));
+        var list = el("ol", {"aria-labelledby": headingId, "class": "rtcm-studio__list"});
+        section[2].forEach(function (node) {
+          var extra = [];
+          if (node.id === start) { extra.push(gettext("start")); }
+          if (flags[node.id]) {
+            extra.push(format(ngettext("{count} problem", "{count} problems", flags[node.id].count),
+              {count: flags[node.id].count}));
+          }
+          var item = el("button", {type: "button", "class": "rtcm-studio__item", "data-key": "outline:" + node.id,
+            "aria-current": state.selected === node.id ? "true" : null}, [
+            el("span", {"class": "rtcm-studio__item-title", text: node.title || node.id}),
+            extra.length ? el("span", {"class": "rtcm-studio__badge", text: extra.join(", ")}) : null
+          ]);
+          item.addEventListener("click", function () { openNode(node.id, true); });
+          list.appendChild(el("li", {}, [item]));
+        });
+        ui.outline.appendChild(list);
+      });
+  }
+
+  /* ---- the editor panel ----------------------------------------------------------------------- */
+
+  function openNode(id, focus) {
+    state.selected = id;
+    showTab("map", false);
+    drawEditor();
+    drawMap();
+    drawOutline();
+    var heading = ui.editor.querySelector("h3");
+    if (heading && focus) { heading.focus(); }
+    if (!focus) {
+      var first = ui.editor.querySelector("input");
+      if (first) { first.focus({preventScroll: true}); }
+    }
+  }
+
+  function drawEditor() {
+    ui.editor.textContent = "";
+    if (state.selected === "\u0000intro") {
+      drawIntro();
+      return;
+    }
+    var found = state.selected && findNode(state.selected);
+    if (!found) {
+      ui.editor.appendChild(el("p", {"class": "rtcm-studio__empty",
+        text: gettext("Select a step or an ending on the map or in the list to edit it.")}));
+      return;
+    }
+    if (found.kind === "step") { drawStep(found.node, found.index); } else { drawEnding(found.node, found.index); }
+    markFields();
+  }
+
+  function fieldId(path) {
+    return uid + "-" + path.replace(/[^A-Za-z0-9_-]/g, "-");
+  }
+
+  function textField(label, value, path, onInput, attrs) {
+    var id = fieldId(path);
+    var input = el("input", Object.assign({type: "text", id: id, "data-field": path, value: value}, attrs || {}));
+    input.value = value;
+    input.addEventListener("input", function () { onInput(input.value, input); });
+    return el("div", {"class": "rtcm-studio__field"}, [el("label", {"for": id, text: label}), input]);
+  }
+
+  function numberField(label, value, path, onInput) {
+    var id = fieldId(path);
+    var input = el("input", {type: "number", step: "1", id: id, "data-field": path, inputmode: "numeric"});
+    input.value = String(value);
+    input.addEventListener("input", function () {
+      var number = Number(input.value);
+      onInput(input.value.trim() !== "" && Number.isInteger(number) ? number : input.value);
+    });
+    return el("div", {"class": "rtcm-studio__field rtcm-studio__field--short"}, [el("label", {"for": id, text: label}), input]);
+  }
+
+  function selectField(label, pairs, value, path, onChange) {
+    var id = fieldId(path);
+    var select = el("select", {id: id, "data-field": path});
+    pairs.forEach(function (pair) { select.appendChild(el("option", {value: pair[0], text: pair[1]})); });
+    select.value = value;
+    select.addEventListener("change", function () { onChange(select.value, select); });
+    return el("div", {"class": "rtcm-studio__field"}, [el("label", {"for": id, text: label}), select]);
+  }
+
+  function button(text, onClick, attrs) {
+    var node = el("button", Object.assign({type: "button", "class": "rtcm-studio__button", text: text}, attrs || {}));
+    node.addEventListener("click", onClick);
+    return node;
+  }
+
+  function heading(text) {
+    return el("h3", {tabindex: "-1", "class": "rtcm-studio__heading", text: text});
+  }
+
+  function idNote(id, fixed) {
+    return el("p", {"class": "rtcm-studio__help"}, [
+      gettext("Id:") + " ", el("code", {dir: "ltr", text: id}), " \u2013 ",
+      fixed ? gettext("fixed: learners' progress and analytics refer to it.") :
+        gettext("made from the title; fixed once saved.")
+    ]);
+  }
+
+  function drawIntro() {
+    ui.editor.appendChild(heading(gettext("Introduction")));
+    ui.editor.appendChild(richText(gettext("Shown to learners before the first step"), state.scenario.intro,
+      "scenario.intro", function (html) { state.scenario.intro = html; changed(false); }));
+  }
+
+  function drawStep(step, index) {
+    var path = "scenario.steps." + index;
+    var title = heading(format(gettext("Step: {title}"), {title: step.title || step.id}));
+    ui.editor.appendChild(title);
+    ui.editor.appendChild(textField(gettext("Title"), step.title, path + ".title", function (value) {
+      step.title = value;
+      retitleNode(step);
+      title.textContent = format(gettext("Step: {title}"), {title: step.title || step.id});
+      note.replaceWith(note = idNote(step.id, state.fixed[step.id]));
+      changed(false);
+    }));
+    var note = idNote(step.id, state.fixed[step.id]);
+    ui.editor.appendChild(note);
+    if (startId() === step.id) {
+      ui.editor.appendChild(el("p", {"class": "rtcm-studio__help", text: gettext("Learners start here.")}));
+    } else {
+      ui.editor.appendChild(button(gettext("Make this the start step"), function () {
+        state.scenario.start = step.id;
+        changed(true);
+        drawEditor();
+      }));
+    }
+    ui.editor.appendChild(richText(gettext("Situation"), step.body, path + ".body", function (html) {
+      step.body = html;
+      changed(false);
+    }));
+    ui.editor.appendChild(imageFields(step, path));
+    ui.editor.appendChild(el("h4", {text: gettext("Choices")}));
+    var list = el("ol", {"class": "rtcm-studio__choices"});
+    step.choices.forEach(function (choice, position) { list.appendChild(choiceFields(step, choice, position, path)); });
+    ui.editor.appendChild(list);
+    ui.editor.appendChild(button(gettext("Add choice"), function () {
+      newChoice(step);
+      changed(true);
+      drawEditor();
+      focusLastChoice();
+    }, {"data-action": "add-choice"}));
+    ui.editor.appendChild(nodeActions(state.scenario.steps, index, step, gettext("Delete step")));
+  }
+
+  function focusLastChoice() {
+    var choices = ui.editor.querySelectorAll(".rtcm-studio__choice");
+    if (choices.length) { choices[choices.length - 1].querySelector("input").focus(); }
+  }
+
+  function imageFields(step, path) {
+    var image = step.image || {src: "", alt: ""};
+    function update(src, alt) {
+      step.image = src || alt ? {src: src, alt: alt} : null;
+      changed(false);
+    }
+    var src = textField(gettext("Image address (optional)"), image.src, path + ".image.src", function (value) {
+      update(value.trim(), altInput.value);
+    }, {dir: "ltr", placeholder: "/static/…"});
+    var alt = textField(gettext("Image description for screen readers (alt text)"), image.alt, path + ".image.alt",
+      function (value) { update(src.querySelector("input").value.trim(), value); });
+    var altInput = alt.querySelector("input");
+    return el("fieldset", {"class": "rtcm-studio__group"}, [el("legend", {text: gettext("Image")}), src, alt]);
+  }
+
+  function targetPairs(current) {
+    var pairs = [["", gettext("\u2014 choose where this leads \u2014")]];
+    var known = false;
+    state.scenario.steps.forEach(function (step) {
+      known = known || step.id === current;
+      pairs.push([step.id, format(gettext("Step: {title}"), {title: step.title || step.id})]);
+    });
+    state.scenario.endings.forEach(function (ending) {
+      known = known || ending.id === current;
+      pairs.push([ending.id, format(gettext("Ending: {title}"), {title: ending.title || ending.id})]);
+    });
+    if (current && !known) { pairs.push([current, format(gettext("Missing: {id}"), {id: current})]); }
+    pairs.push([NEW_STEP, gettext("+ A new step\u2026")]);
+    pairs.push([NEW_ENDING, gettext("+ A new ending\u2026")]);
+    return pairs;
+  }
+
+  function choiceFields(step, choice, position, stepPath) {
+    var path = stepPath + ".choices." + position;
+    var legend = format(gettext("Choice {number}"), {number: position + 1});
+    var item = el("li", {"class": "rtcm-studio__choice"});
+    var group = el("fieldset", {"class": "rtcm-studio__group"}, [el("legend", {text: legend})]);
+    group.appendChild(textField(gettext("What the learner does"), choice.label, path + ".label", function (value) {
+      choice.label = value;
+      relabelChoice(step, choice);
+      changed(false);
+    }));
+    group.appendChild(selectField(gettext("Leads to"), targetPairs(choice.to), choice.to, path + ".to",
+      function (value, select) {
+        if (value === NEW_STEP || value === NEW_ENDING) {
+          var isStep = value === NEW_STEP;
+          var name = window.prompt(isStep ? gettext("Title of the new step") : gettext("Title of the new ending"),
+            isStep ? gettext("New step") : gettext("New ending"));
+          if (!name || !name.trim()) {
+            select.value = choice.to;
+            return;
+          }
+          choice.to = (isStep ? newStep(name.trim()) : newEnding(name.trim())).id;
+          changed(true);
+          drawEditor();
+          var again = document.getElementById(select.id);
+          if (again) { again.focus(); }
+          return;
+        }
+        choice.to = value;
+        changed(true);
+      }));
+    group.appendChild(numberField(gettext("Points"), choice.points, path + ".points", function (value) {
+      choice.points = value;
+      changed(false);
+    }));
+    var expertId = fieldId(path + ".expert");
+    var expert = el("input", {type: "checkbox", id: expertId, "data-field": path + ".expert"});
+    expert.checked = Boolean(choice.expert);
+    expert.addEventListener("change", function () { choice.expert = expert.checked; changed(false); });
+    group.appendChild(el("div", {"class": "rtcm-studio__field rtcm-studio__field--check"}, [
+      expert, el("label", {"for": expertId, text: gettext("An expert would choose this")})]));
+    group.appendChild(richText(gettext("Feedback: what happens as a result"), choice.feedback, path + ".feedback",
+      function (html) { choice.feedback = html; changed(false); }));
+    group.appendChild(el("div", {"class": "rtcm-studio__row"}, [
+      button(gettext("Move up"), function () { reorder(step.choices, position, -1); },
+        {disabled: position === 0, "aria-label": format(gettext("Move choice {number} up"), {number: position + 1})}),
+      button(gettext("Move down"), function () { reorder(step.choices, position, 1); },
+        {disabled: position === step.choices.length - 1,
+          "aria-label": format(gettext("Move choice {number} down"), {number: position + 1})}),
+      button(gettext("Delete choice"), function () {
+        if (!window.confirm(format(gettext("Delete choice {number}?"), {number: position + 1}))) { return; }
+        step.choices.splice(position, 1);
+        changed(true);
+        drawEditor();
+      }, {"class": "rtcm-studio__button rtcm-studio__button--danger",
+        "aria-label": format(gettext("Delete choice {number}"), {number: position + 1})})
+    ]));
+    item.appendChild(group);
+    return item;
+  }
+
+  function reorder(list, index, delta) {
+    if (move(list, index, delta)) {
+      changed(true);
+      drawEditor();
+    }
+  }
+
+  function drawEnding(ending, index) {
+    var path = "scenario.endings." + index;
+    var title = heading(format(gettext("Ending: {title}"), {title: ending.title || ending.id}));
+    ui.editor.appendChild(title);
+    var note = idNote(ending.id, state.fixed[ending.id]);
+    ui.editor.appendChild(textField(gettext("Title"), ending.title, path + ".title", function (value) {
+      ending.title = value;
+      retitleNode(ending);
+      title.textContent = format(gettext("Ending: {title}"), {title: ending.title || ending.id});
+      note.replaceWith(note = idNote(ending.id, state.fixed[ending.id]));
+      changed(false);
+    }));
+    ui.editor.appendChild(note);
+    ui.editor.appendChild(selectField(gettext("Outcome"), state.options.outcomes, ending.outcome, path + ".outcome",
+      function (value) { ending.outcome = value; changed(true); }));
+    ui.editor.appendChild(numberField(gettext("Points (for scoring by ending)"), ending.points, path + ".points",
+      function (value) { ending.points = value; changed(false); }));
+    ui.editor.appendChild(richText(gettext("Debrief"), ending.body, path + ".body", function (html) {
+      ending.body = html;
+      changed(false);
+    }));
+    ui.editor.appendChild(nodeActions(state.scenario.endings, index, ending, gettext("Delete ending")));
+  }
+
+  function nodeActions(list, index, node, deleteText) {
+    return el("div", {"class": "rtcm-studio__row rtcm-studio__row--end"}, [
+      button(gettext("Move up in the list"), function () { reorder(list, index, -1); }, {disabled: index === 0}),
+      button(gettext("Move down in the list"), function () { reorder(list, index, 1); },
+        {disabled: index === list.length - 1}),
+      button(deleteText, function () {
+        var question = format(gettext('Delete "{title}"? Choices that lead to it will need a new target.'),
+          {title: node.title || node.id});
+        if (!window.confirm(question)) { return; }
+        list.splice(index, 1);
+        if (state.scenario.start === node.id) { state.scenario.start = null; }
+        state.selected = null;
+        changed(true);
+        drawEditor();
+        ui.outline.querySelector("button").focus();
+      }, {"class": "rtcm-studio__button rtcm-studio__button--danger", "data-action": "delete-node"})
+    ]);
+  }
+
+  /* ---- rich text ------------------------------------------------------------------------------ */
+
+  /* Author HTML reduced to the tags the server keeps, parsed inertly (DOMParser runs no script). */
+  function safeNodes(html) {
+    var doc = new DOMParser().parseFromString("<!DOCTYPE html><body>" + (html || ""), "text/html");
+    cleanTree(doc.body);
+    return Array.prototype.slice.call(doc.body.childNodes).map(function (node) { return document.importNode(node, true); });
+  }
+
+  function cleanTree(parent) {
+    Array.prototype.slice.call(parent.childNodes).forEach(function (node) {
+      if (node.nodeType === 3) { return; }
+      if (node.nodeType !== 1) { node.remove(); return; }
+      var allowed = ALLOWED[node.tagName];
+      if (!allowed) {
+        if (/^(SCRIPT|STYLE|IFRAME|OBJECT|EMBED|TEMPLATE|SVG|MATH)$/.test(node.tagName)) {
+          node.remove();
+        } else {
+          cleanTree(node);
+          while (node.firstChild) { parent.insertBefore(node.firstChild, node); }
+          node.remove();
+        }
+        return;
+      }
+      Array.prototype.slice.call(node.attributes).forEach(function (attribute) {
+        var name = attribute.name.toLowerCase();
+        var keep = allowed.indexOf(name) >= 0 || name === "lang" || name === "dir";
+        if (keep && (name === "href" || name === "src") && !safeUrl(attribute.value)) { keep = false; }
+        if (!keep) { node.removeAttribute(attribute.name); }
+      });
+      cleanTree(node);
+    });
+  }
+
+  function safeUrl(url) {
+    var value = (url || "").trim().toLowerCase();
+    var scheme = value.match(/^([a-z][a-z0-9+.-]*):/);
+    return !scheme || ["http", "https", "mailto"].indexOf(scheme[1]) >= 0;
+  }
+
+  function richText(label, html, path, onChange) {
+    var id = fieldId(path);
+    var labelId = id + "-label";
+    var area = el("div", {id: id, "class": "rtcm-studio__rich", contenteditable: "true", role: "textbox",
+      "aria-multiline": "true", "aria-labelledby": labelId, "data-field": path, spellcheck: "true"});
+    append(area, safeNodes(html));
+    function emit() { onChange(area.innerHTML === "<br>" ? "" : area.innerHTML); }
+    area.addEventListener("input", emit);
+    function command(name, value) {
+      area.focus();
+      document.execCommand(name, false, value);
+      emit();
+    }
+    var tools = el("div", {role: "group", "aria-label": format(gettext("Formatting of {field}"), {field: label}),
+      "class": "rtcm-studio__tools"}, [
+      tool(gettext("Bold"), "B", function () { command("bold"); }),
+      tool(gettext("Italic"), "I", function () { command("italic"); }),
+      tool(gettext("Bulleted list"), "\u2022", function () { command("insertUnorderedList"); }),
+      tool(gettext("Numbered list"), "1.", function () { command("insertOrderedList"); }),
+      tool(gettext("Link"), "\uD83D\uDD17", function () {
+        var url = window.prompt(gettext("Link address (https://…)"), "https://");
+        if (!url || !safeUrl(url) || url.trim() === "https://") { area.focus(); return; }
+        command("createLink", url.trim());
+      }),
+      tool(gettext("Image"), "\uD83D\uDDBC", function () {
+        var src = window.prompt(gettext("Image address"), "/static/");
+        if (!src || !safeUrl(src)) { area.focus(); return; }
+        var alt = window.prompt(gettext("Describe the image for people who cannot see it (alt text)"), "");
+        if (alt === null) { area.focus(); return; }
+        var image = document.createElement("img");
+        image.setAttribute("src", src.trim());
+        image.setAttribute("alt", alt.trim());
+        command("insertHTML", image.outerHTML);
+      })
+    ]);
+    return el("div", {"class": "rtcm-studio__field rtcm-studio__field--rich"},
+      [el("span", {id: labelId, "class": "rtcm-studio__label", text: label}), tools, area]);
+  }
+
+  function tool(name, glyph, action) {
+    var node = el("button", {type: "button", "class": "rtcm-studio__tool", "aria-label": name, title: name},
+      [el("span", {"aria-hidden": "true", text: glyph})]);
+    node.addEventListener("mousedown", function (event) { event.preventDefault(); });
+    node.addEventListener("click", action);
+    return node;
+  }
+
+  /* ---- settings ------------------------------------------------------------------------------- */
+
+  function drawSettings() {
+    Array.prototype.forEach.call(ui.settings.querySelectorAll("[data-setting]"), function (input) {
+      var name = input.getAttribute("data-setting");
+      if (input.tagName === "SELECT" && !input.options.length) {
+        state.options[name].forEach(function (pair) { input.appendChild(el("option", {value: pair[0], text: pair[1]})); });
+      }
+      if (input.type === "checkbox") { input.checked = Boolean(state.settings[name]); } else {
+        input.value = state.settings[name] === null ? "" : String(state.settings[name]);
+      }
+    });
+  }
+
+  function bindSettings() {
+    Array.prototype.forEach.call(ui.settings.querySelectorAll("[data-setting]"), function (input) {
+      var name = input.getAttribute("data-setting");
+      input.addEventListener(input.tagName === "SELECT" || input.type === "checkbox" ? "change" : "input", function () {
+        var value = input.type === "checkbox" ? input.checked : input.value;
+        if (input.type === "number") {
+          var number = Number(value);
+          value = value.trim() !== "" && isFinite(number) ? number : value;
+        }
+        state.settings[name] = value;
+        changed(name === "scoring");
+      });
+    });
+  }
+
+  /* ---- tabs ----------------------------------------------------------------------------------- */
+
+  var tabs = Array.prototype.slice.call(root.querySelectorAll('[role="tab"]'));
+
+  function showTab(name, focus) {
+    tabs.forEach(function (tab) {
+      var active = tab.getAttribute("data-tab") === name;
+      tab.setAttribute("aria-selected", active ? "true" : "false");
+      tab.tabIndex = active ? 0 : -1;
+      root.querySelector('[data-panel="' + tab.getAttribute("data-tab") + '"]').hidden = !active;
+      if (active && focus) { tab.focus(); }
+    });
+    if (name === "olx" && (state.dirty || !ui.olx.value)) { loadOlx(); }
+  }
+
+  tabs.forEach(function (tab, index) {
+    tab.addEventListener("click", function () { showTab(tab.getAttribute("data-tab"), false); });
+    tab.addEventListener("keydown", function (event) {
+      var rtl = window.getComputedStyle(root).direction === "rtl";
+      var step = {ArrowRight: rtl ? -1 : 1, ArrowLeft: rtl ? 1 : -1}[event.key];
+      var next = step ? (index + step + tabs.length) % tabs.length :
+        event.key === "Home" ? 0 : event.key === "End" ? tabs.length - 1 : null;
+      if (next === null) { return; }
+      event.preventDefault();
+      showTab(tabs[next].getAttribute("data-tab"), true);
+    });
+  });
+
+  /* ---- OLX ------------------------------------------------------------------------------------ */
+
+  function loadOlx() {
+    ui.olxError.textContent = "";
+    return post("draft_olx", payload()).then(function (data) {
+      ui.olx.value = data.olx;
+      ui.olx.removeAttribute("aria-invalid");
+    }, function (error) {
+      ui.olxError.textContent = gettext("Fix the fields listed under Problems to see the OLX.") + " " + error.message;
+    });
+  }
+
+  function applyOlx() {
+    ui.olxError.textContent = "";
+    return post("parse_olx", {olx: ui.olx.value}).then(function (data) {
+      state.scenario = data.scenario;
+      state.settings = data.settings;
+      state.report = data.report;
+      state.fixed = Object.assign(fixedIds(data.scenario), state.fixed);
+      state.selected = null;
+      state.dirty = true;
+      ui.olx.removeAttribute("aria-invalid");
+      drawSettings();
+      drawEditor();
+      drawAll();
+      setStatus(format(gettext("OLX applied: {steps} steps, {endings} endings. Save to keep it."), {
+        steps: data.scenario.steps.length, endings: data.scenario.endings.length
+      }));
+    }, function (error) {
+      var detail = error.data && error.data.errors && error.data.errors[0];
+      var line = detail && detail.line;
+      ui.olx.setAttribute("aria-invalid", "true");
+      ui.olxError.textContent = "";
+      var messages = error.data && error.data.errors ? error.data.errors.map(function (item) {
+        return item.message;
+      }) : [];
+      ui.olxError.appendChild(el("p", {text: line ? format(gettext("Line {line}: {message}"),
+        {line: line, message: messages[0] || error.message}) : error.message}));
+      messages.slice(line ? 1 : 0).forEach(function (text) { ui.olxError.appendChild(el("p", {text: text})); });
+      if (line) {
+        ui.olxError.appendChild(button(format(gettext("Go to line {line}"), {line: line}), function () {
+          selectLine(line);
+        }));
+      }
+    });
+  }
+
+  function selectLine(line) {
+    var lines = ui.olx.value.split("\n");
+    var start = 0;
+    for (var i = 0; i < line - 1 && i < lines.length; i += 1) { start += lines[i].length + 1; }
+    ui.olx.focus();
+    ui.olx.setSelectionRange(start, start + (lines[line - 1] || "").length);
+    var height = ui.olx.scrollHeight / Math.max(lines.length, 1);
+    ui.olx.scrollTop = Math.max(0, (line - 4) * height);
+  }
+
+  /* ---- save and cancel ------------------------------------------------------------------------ */
+
+  function save() {
+    window.clearTimeout(state.timer);
+    state.sequence += 1;
+    root.setAttribute("data-pending", "true");
+    setStatus(gettext("Saving\u2026"));
+    if (runtime.notify) { runtime.notify("save", {state: "start", message: gettext("Saving")}); }
+    return post("studio_submit", payload()).then(function (data) {
+      state.scenario = data.scenario;
+      state.settings = data.settings;
+      state.report = data;
+      state.fixed = fixedIds(data.scenario);
+      state.dirty = false;
+      drawSettings();
+      drawEditor();
+      drawAll();
+      var count = data.problems.length;
+      setStatus(count ? format(ngettext("Saved as a draft: {count} problem remains.",
+        "Saved as a draft: {count} problems remain.", count), {count: count}) : gettext("Saved."));
+      root.removeAttribute("data-pending");
+      root.setAttribute("data-saved", String(state.sequence));
+      if (runtime.notify) { runtime.notify("save", {state: "end"}); }
+    }, function (error) {
+      if (error.data && error.data.errors) {
+        state.report.fields = error.data.errors;
+        drawProblems();
+        markFields();
+      }
+      root.removeAttribute("data-pending");
+      setStatus(error.message, true);
+      if (runtime.notify) { runtime.notify("error", {title: gettext("Not saved"), message: error.message}); }
+    });
+  }
+
+  root.addEventListener("click", function (event) {
+    var target = event.target.closest("[data-action]");
+    if (!target || !root.contains(target)) { return; }
+    var action = target.getAttribute("data-action");
+    if (action === "add-step") {
+      var step = newStep(gettext("New step"));
+      changed(true);
+      openNode(step.id, false);
+      ui.editor.querySelector("input").select();
+    } else if (action === "add-ending") {
+      var ending = newEnding(gettext("New ending"));
+      changed(true);
+      openNode(ending.id, false);
+      ui.editor.querySelector("input").select();
+    } else if (action === "save") {
+      save();
+    } else if (action === "cancel") {
+      if (state.dirty && !window.confirm(gettext("Leave without saving your changes?"))) { return; }
+      if (runtime.notify) { runtime.notify("cancel", {}); }
+    } else if (action === "olx-apply") {
+      applyOlx();
+    } else if (action === "olx-refresh") {
+      loadOlx();
+    }
+  });
+
+  state.scenario.steps = state.scenario.steps || [];
+  state.scenario.endings = state.scenario.endings || [];
+  bindSettings();
+  drawSettings();
+  drawEditor();
+  drawAll();
+  root.setAttribute("data-ready", "true");
+  if (window.performance) { root.setAttribute("data-ready-at", String(Math.round(window.performance.now()))); }
+}

@@ -1,0 +1,117 @@
+/* The scenario's author view in Studio: "Preview as learner" plays the saved scenario through the
+ * block's `preview` handler, which replays the choices made so far and stores nothing. */
+function RtcmScenarioAuthor(runtime, element, init) {
+  "use strict";
+  var block = element.jquery ? element[0] : element;
+  var root = block.querySelector(".rtcm-author");
+  var i18n = init.i18n_namespace && window[init.i18n_namespace];
+  var gettext = (i18n && i18n.gettext) || window.gettext || function (text) { return text; };
+  var toggle = root.querySelector('[data-action="preview"]');
+  var panel = root.querySelector('[data-role="preview"]');
+  var stage = root.querySelector('[data-role="stage"]');
+  var outcomes = {good: gettext("Good outcome"), neutral: gettext("Mixed outcome"), bad: gettext("Poor outcome")};
+  var moves = [];
+
+  if (!toggle) { return; }
+
+  function format(text, values) {
+    return text.replace(/\{(\w+)\}/g, function (whole, key) { return key in values ? values[key] : whole; });
+  }
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) {
+      if (key === "text") { node.textContent = attrs[key]; } else { node.setAttribute(key, attrs[key]); }
+    });
+    (children || []).forEach(function (child) { if (child) { node.appendChild(child); } });
+    return node;
+  }
+
+  /* Author HTML that the server has sanitized (clean_html) before sending it. */
+  function authored(html) {
+    var node = el("div", {"class": "rtcm-author__html"});
+    node.innerHTML = html || "";
+    return node;
+  }
+
+  function csrfToken() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  function play() {
+    return fetch(runtime.handlerUrl(block, "preview"), {
+      method: "POST",
+      credentials: "same-origin",
+      headers: {"Content-Type": "application/json", "X-CSRFToken": csrfToken()},
+      body: JSON.stringify({choices: moves})
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        if (!response.ok) { throw new Error(data.message || gettext("The preview could not be loaded.")); }
+        return data;
+      });
+    }).then(draw, function (error) {
+      moves.pop();
+      stage.textContent = "";
+      stage.appendChild(el("p", {role: "alert", text: error.message}));
+    });
+  }
+
+  function draw(state) {
+    stage.textContent = "";
+    if (state.last_feedback) {
+      stage.appendChild(el("div", {"class": "rtcm-author__feedback"}, [
+        el("h4", {text: gettext("What happened")}), authored(state.last_feedback)]));
+    }
+    if (state.step) {
+      var title = el("h4", {tabindex: "-1", text: state.step.title});
+      stage.appendChild(title);
+      stage.appendChild(authored(state.step.body));
+      if (state.step.image) { stage.appendChild(el("img", {src: state.step.image.src, alt: state.step.image.alt})); }
+      var list = el("ul", {"class": "rtcm-author__choices"});
+      state.step.choices.forEach(function (choice) {
+        var option = el("button", {type: "button", "class": "rtcm-author__button", text: choice.label});
+        option.addEventListener("click", function () {
+          moves.push({step: state.step.id, choice: choice.id});
+          play();
+        });
+        list.appendChild(el("li", {}, [option]));
+      });
+      stage.appendChild(list);
+      if (moves.length) { title.focus(); }
+      return;
+    }
+    var ending = state.ending;
+    var heading = el("h4", {tabindex: "-1", text: ending.title});
+    stage.appendChild(heading);
+    stage.appendChild(el("p", {text: outcomes[ending.outcome] || ending.outcome}));
+    stage.appendChild(authored(ending.body));
+    if (state.score !== null && state.score !== undefined) {
+      stage.appendChild(el("p", {text: format(gettext("Score: {percent}%"), {percent: Math.round(state.score * 100)})}));
+    }
+    var path = el("ol", {});
+    state.path.forEach(function (entry) { path.appendChild(el("li", {text: entry.label})); });
+    stage.appendChild(el("h4", {text: gettext("Your path")}));
+    stage.appendChild(path);
+    if (state.expert_path) {
+      var expert = el("ol", {});
+      state.expert_path.forEach(function (entry) { expert.appendChild(el("li", {text: entry.label})); });
+      stage.appendChild(el("h4", {text: gettext("The expert path")}));
+      stage.appendChild(expert);
+    }
+    var again = el("button", {type: "button", "class": "rtcm-author__button", text: gettext("Play the preview again")});
+    again.addEventListener("click", function () { moves = []; play(); });
+    stage.appendChild(again);
+    heading.focus();
+  }
+
+  toggle.addEventListener("click", function () {
+    var open = panel.hidden;
+    panel.hidden = !open;
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    if (open) {
+      moves = [];
+      play();
+    }
+  });
+}

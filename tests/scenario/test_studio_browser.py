@@ -1,0 +1,142 @@
+"""In headless Chromium: a designer builds a scenario from nothing in the map editor, fixes a dangling choice,
+saves; a learner then plays it to an ending."""
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from tests.workbench import get_block, load_scenario
+
+DESIGNER = "staff_designer"
+STEPS = ("Arrival", "Interview", "Interpreter", "Referral", "Decision")
+ENDINGS = (("Protected", "good"), ("Waved through", "bad"), ("Delayed", "neutral"))
+# step -> [(label, target as the editor lists it, points, expert)]
+CHOICES = {
+    "Arrival": [("Separate them", "Step: Interview", 3, True), ("Stamp the passports", "Ending: Waved through", 0, False)],
+    "Interview": [("Call an interpreter", "Step: Interpreter", 2, True), ("Carry on alone", "Step: Decision", 0, False)],
+    "Interpreter": [("Book a sworn interpreter", "Step: Referral", 2, True)],
+    "Referral": [("Call the hotline", "Step: Decision", 1, True), ("Ask her again", "Step: Referral", 0, False)],
+    "Decision": [("Let the bus go", "Ending: Delayed", 0, False)],
+}
+
+
+def _root(browser):
+    return browser.find_element(By.CSS_SELECTOR, ".rtcm-studio")
+
+
+def _settled(browser):
+    """Wait until the editor has no validation or save in flight."""
+    WebDriverWait(browser, 10).until(lambda b: _root(b).get_attribute("data-pending") is None)
+
+
+def _click(browser, element):
+    """Scroll `element` to the middle of the window (the workbench header covers the top) and click it."""
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+    element.click()
+
+
+def _type(field, text):
+    field.send_keys(Keys.CONTROL, "a")
+    field.send_keys(text)
+
+
+def _open_from_outline(browser, title):
+    outline = browser.find_element(By.CSS_SELECTOR, '[data-role="outline"]')
+    button = next(b for b in outline.find_elements(By.CSS_SELECTOR, "button") if b.text.startswith(title))
+    _click(browser, button)
+    WebDriverWait(browser, 5).until(lambda b: title in b.find_element(By.CSS_SELECTOR, ".rtcm-studio__heading").text)
+
+
+def _add_node(browser, action, title):
+    _click(browser, browser.find_element(By.CSS_SELECTOR, f'[data-action="{action}"]'))
+    title_input = browser.find_element(By.CSS_SELECTOR, '[data-role="editor"] input[type="text"]')
+    _type(title_input, title)
+    _settled(browser)
+
+
+def _add_choice(browser, label, target, points, expert):
+    _click(browser, browser.find_element(By.CSS_SELECTOR, '[data-action="add-choice"]'))
+    choice = browser.find_elements(By.CSS_SELECTOR, ".rtcm-studio__choice")[-1]
+    _type(choice.find_element(By.CSS_SELECTOR, 'input[type="text"]'), label)
+    if target:
+        Select(choice.find_element(By.CSS_SELECTOR, "select")).select_by_visible_text(target)
+    if points:
+        _type(choice.find_element(By.CSS_SELECTOR, 'input[type="number"]'), str(points))
+    if expert:
+        _click(browser, choice.find_element(By.CSS_SELECTOR, 'input[type="checkbox"]'))
+    _settled(browser)
+    return choice
+
+
+def _learner_text(browser):
+    return browser.find_element(By.CSS_SELECTOR, ".rtcm-scenario").text
+
+
+def _problems(browser):
+    return [item.text for item in browser.find_elements(By.CSS_SELECTOR, '[data-role="problems"] li')]
+
+
+def test_a_designer_builds_a_five_step_three_ending_scenario_and_a_learner_plays_it(browser):
+    name, usage_id = load_scenario('<rtcm_scenario display_name="A new case"/>')
+    browser.get(f"{browser.base_url}/scenario/{name}/studio_view/?student={DESIGNER}")
+    WebDriverWait(browser, 10).until(lambda b: _root(b).get_attribute("data-ready"))
+    assert "No steps yet" in browser.find_element(By.CSS_SELECTOR, '[data-role="map"]').text
+
+    for title in STEPS:
+        _add_node(browser, "add-step", title)
+    for title, outcome in ENDINGS:
+        _add_node(browser, "add-ending", title)
+        Select(browser.find_element(By.CSS_SELECTOR, '[data-role="editor"] select')).select_by_value(outcome)
+        _settled(browser)
+    boxes = browser.find_elements(By.CSS_SELECTOR, ".rtcm-map__box")
+    assert len(boxes) == 8
+    assert any("cannot be reached" in box.get_attribute("aria-label") for box in boxes)
+
+    for title, choices in CHOICES.items():
+        _open_from_outline(browser, title)
+        for label, target, points, expert in choices:
+            _add_choice(browser, label, target, points, expert)
+
+    # a choice added without a target: the problem is listed and the map marks its step
+    dangling = _add_choice(browser, "Refer her to protection", None, 2, True)
+    assert any("does not lead anywhere yet" in text for text in _problems(browser))
+    decision_box = browser.find_element(By.CSS_SELECTOR, '.rtcm-map__box[data-key="box:decision"]')
+    assert "rtcm-map__box--problem" in decision_box.get_attribute("class")
+
+    # the problem's link opens the step; choosing a target fixes it
+    problem_link = next(b for b in browser.find_elements(By.CSS_SELECTOR, '[data-role="problems"] button')
+                        if "does not lead anywhere yet" in b.text)
+    _click(browser, problem_link)
+    dangling = browser.find_elements(By.CSS_SELECTOR, ".rtcm-studio__choice")[-1]
+    Select(dangling.find_element(By.CSS_SELECTOR, "select")).select_by_visible_text("Ending: Protected")
+    _settled(browser)
+    assert _problems(browser) == []
+    assert "No problems" in browser.find_element(By.CSS_SELECTOR, '[data-role="problem-count"]').text
+
+    # the map is keyboard operable: Enter on a box opens it
+    browser.find_element(By.CSS_SELECTOR, '.rtcm-map__box[data-key="box:arrival"]').send_keys(Keys.ENTER)
+    WebDriverWait(browser, 5).until(
+        lambda b: "Arrival" in b.find_element(By.CSS_SELECTOR, ".rtcm-studio__heading").text)
+    assert browser.switch_to.active_element.get_attribute("class") == "rtcm-studio__heading"
+    assert len(browser.find_elements(By.CSS_SELECTOR, ".rtcm-map__arrow--back")) == 1
+
+    _click(browser, browser.find_element(By.CSS_SELECTOR, '[data-action="save"]'))
+    _settled(browser)
+    assert browser.find_element(By.CSS_SELECTOR, '[data-role="status"]').text == "Saved."
+    saved = get_block(usage_id, DESIGNER).scenario
+    assert [step["id"] for step in saved["steps"]] == ["arrival", "interview", "interpreter", "referral", "decision"]
+    assert [ending["id"] for ending in saved["endings"]] == ["protected", "waved-through", "delayed"]
+    assert saved["steps"][4]["choices"][1] == {"id": "refer-her-to-protection", "label": "Refer her to protection",
+                                               "to": "protected", "points": 2, "expert": True, "feedback": ""}
+
+    browser.get(f"{browser.base_url}/scenario/{name}/?student=learner_7")
+    for label in ("Separate them", "Call an interpreter", "Book a sworn interpreter", "Call the hotline",
+                  "Refer her to protection"):
+        WebDriverWait(browser, 10).until(lambda b, text=label: any(
+            button.text == text for button in b.find_elements(By.CSS_SELECTOR, ".rtcm-scenario__choice")))
+        _click(browser, next(button for button in browser.find_elements(By.CSS_SELECTOR, ".rtcm-scenario__choice")
+                             if button.text == label))
+        WebDriverWait(browser, 10).until(lambda b, text=label: "You chose: " + text in _learner_text(b)
+                                         or b.find_elements(By.CSS_SELECTOR, ".rtcm-scenario__debrief"))
+    debrief = WebDriverWait(browser, 10).until(lambda b: b.find_element(By.CSS_SELECTOR, ".rtcm-scenario__debrief"))
+    assert "Protected" in debrief.text
+    assert "100%" in debrief.text
