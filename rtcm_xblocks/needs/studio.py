@@ -164,7 +164,7 @@ def _settings(data, errors, _):
 
 
 def _custom_pillars(pillars, errors, _):
-    """A Framework from the editor's custom pillars (checked field by field), or None."""
+    """A Framework from the editor's custom pillars, recording each field's problems in `errors`."""
     built = []
     pillar_ids, competency_ids = {}, {}
     for p_index, entry in enumerate(pillars):
@@ -210,9 +210,7 @@ def _custom_pillars(pillars, errors, _):
 
 
 def _default_overrides(name, pillars, errors, _):
-    """The shipped framework `name` with the editor's course links set on its pillars, or None."""
-    if name == CUSTOM:
-        return None
+    """The shipped framework `name` with the editor's course links set on its pillars (None when there is no such framework)."""
     try:
         base = load_framework(name)
     except FrameworkError:

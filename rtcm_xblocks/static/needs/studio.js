@@ -26,12 +26,13 @@ function RtcmNeedsStudio(runtime, element) {
   var nextKey = 1;
   function key() { nextKey += 1; return "k" + nextKey; }
 
-  function customFrom(pillars, autoIds) {
+  /* Editable pillars from saved ones: their ids are kept as they are (idAuto false). */
+  function customFrom(pillars) {
     return pillars.map(function (pillar) {
       return {
-        key: key(), id: pillar.id, title: pillar.title, recommend: pillar.recommend || "", idAuto: !!autoIds,
+        key: key(), id: pillar.id, title: pillar.title, recommend: pillar.recommend || "", idAuto: false,
         competencies: pillar.competencies.map(function (c) {
-          return { key: key(), id: c.id, text: c.text, idAuto: !!autoIds };
+          return { key: key(), id: c.id, text: c.text, idAuto: false };
         })
       };
     });
@@ -54,7 +55,7 @@ function RtcmNeedsStudio(runtime, element) {
       mode: custom ? "custom" : "default",
       defaultName: custom ? source.default_framework : source.framework,
       defaultPillars: custom ? source.default_pillars : source.pillars,
-      custom: custom ? customFrom(source.pillars, false) : [],
+      custom: custom ? customFrom(source.pillars) : [],
       links: {}
     };
     state.defaultPillars.forEach(function (pillar) { state.links[pillar.id] = pillar.recommend || ""; });
@@ -595,7 +596,7 @@ function RtcmNeedsStudio(runtime, element) {
     var source = state.mode === "default" ? state.defaultPillars.map(function (pillar) {
       return { id: pillar.id, title: pillar.title, recommend: state.links[pillar.id] || "", competencies: pillar.competencies };
     }) : data.default_pillars;
-    state.custom = customFrom(source, false);
+    state.custom = customFrom(source);
     state.mode = "custom";
     root.querySelectorAll('input[name="' + uid + '-framework"]').forEach(function (radio) {
       radio.checked = radio.value === "custom";
