@@ -6,6 +6,7 @@ and the Django persistence of `storage`; it holds no domain logic of its own.
 import csv
 import io
 import json
+import logging
 from datetime import datetime, timezone
 
 from lxml import etree
@@ -24,6 +25,7 @@ from rtcm_xblocks.needs.studio import NeedsStudioMixin
 __all__ = ["NeedsAssessmentBlock"]
 
 loader = ResourceLoader("rtcm_xblocks")
+log = logging.getLogger(__name__)
 
 PHASES = ("pre", "post")
 MAX_GROUP_SIZE = 1000
@@ -389,7 +391,10 @@ class NeedsAssessmentBlock(NeedsStudioMixin, XBlock):
             if name == "url_name":
                 block.olx_name = value
             elif name in block.fields and name not in ("framework_content", "user_state", "olx_name", "parent", "children"):
-                setattr(block, name, block.fields[name].from_string(value))
+                try:
+                    setattr(block, name, block.fields[name].from_string(value))
+                except (TypeError, ValueError):
+                    log.warning("Ignoring the invalid value %r of %s in %s", value, name, keys.usage_id)
         block.framework_content = cls.framework_content_from_node(node, block.framework)
         return block
 

@@ -24,7 +24,8 @@ window.RtcmNeedsStaff = function (runtime, root, kit) {
 
   function rankText(rank) { return rank === null || rank === undefined ? "–" : String(rank); }
 
-  function quadrantChart(rows, captionId) {
+  function quadrantChart(report, captionId) {
+    var rows = report.competencies;
     var rated = rows.filter(function (row) { return row.mean_importance !== null && row.mean_importance !== undefined; });
     var width = 360, height = 300, pad = 36;
     var chart = svg("svg", {viewBox: "0 0 " + width + " " + height, role: "img", "aria-labelledby": captionId, "class": "rtcm-needs__chart", focusable: "false"});
@@ -33,8 +34,10 @@ window.RtcmNeedsStaff = function (runtime, root, kit) {
     var low = Math.min(0, Math.floor(Math.min.apply(null, gaps))), high = Math.max(1, Math.ceil(Math.max.apply(null, gaps)));
     function x(value) { return pad + (width - 2 * pad) * (value - 1) / 4; }
     function y(value) { return height - pad - (height - 2 * pad) * (value - low) / (high - low); }
-    var grandImportance = rated.reduce(function (sum, row) { return sum + row.mean_importance; }, 0) / rated.length;
-    var grandGap = gaps.reduce(function (sum, gap) { return sum + gap; }, 0) / gaps.length;
+    var split = report.quadrant_split || {};
+    var grandImportance = typeof split.importance === "number" ? split.importance : rated.reduce(function (sum, row) { return sum + row.mean_importance; }, 0) / rated.length;
+    var grandGap = typeof split.discrepancy === "number" ? split.discrepancy : gaps.reduce(function (sum, gap) { return sum + gap; }, 0) / gaps.length;
+    var seen = {};
     chart.appendChild(svg("rect", {x: pad, y: pad, width: width - 2 * pad, height: height - 2 * pad, fill: "none", "class": "rtcm-needs__grid"}));
     chart.appendChild(svg("line", {x1: x(grandImportance), x2: x(grandImportance), y1: pad, y2: height - pad, "class": "rtcm-needs__grid", "stroke-dasharray": "4 3"}));
     chart.appendChild(svg("line", {x1: pad, x2: width - pad, y1: y(grandGap), y2: y(grandGap), "class": "rtcm-needs__grid", "stroke-dasharray": "4 3"}));
@@ -45,8 +48,13 @@ window.RtcmNeedsStaff = function (runtime, root, kit) {
     });
     rated.forEach(function (row, index) {
       var point = svg("g", {});
-      point.appendChild(svg("circle", {cx: x(row.mean_importance), cy: y(gaps[index]), r: 8, "class": "rtcm-needs__point"}));
-      point.appendChild(svg("text", {x: x(row.mean_importance), y: y(gaps[index]) + 3.5, "text-anchor": "middle", "class": "rtcm-needs__point-label"}, rankText(row.rank)));
+      var cx = x(row.mean_importance), cy = y(gaps[index]);
+      var place = Math.round(cx) + ":" + Math.round(cy);
+      // Competencies with the same means would hide each other: fan them out sideways.
+      var shift = (seen[place] = (seen[place] || 0) + 1) - 1;
+      cx += shift * 17;
+      point.appendChild(svg("circle", {cx: cx, cy: cy, r: 8, "class": "rtcm-needs__point"}));
+      point.appendChild(svg("text", {x: cx, y: cy + 3.5, "text-anchor": "middle", "class": "rtcm-needs__point-label"}, rankText(row.rank)));
       point.appendChild(svg("title", {}, fmt(gettext("#{rank} {text}: importance {importance}, gap {gap}, {quadrant}"), {
         rank: rankText(row.rank), text: texts[row.id] || titles[row.id] || row.id, importance: num(row.mean_importance), gap: num(gaps[index]), quadrant: row.quadrant
       })));
@@ -109,7 +117,7 @@ window.RtcmNeedsStaff = function (runtime, root, kit) {
     var captionId = kit.uid + "-quadrants";
     body.appendChild(el("h4", {text: gettext("Locus for focus")}));
     body.appendChild(el("p", {id: captionId, text: gettext("Quadrant chart: each competency plotted by mean importance (across) and mean gap (up), numbered by its MWDS rank; the dashed lines are the means over all competencies. The table above gives the same figures.")}));
-    body.appendChild(el("div", {className: "rtcm-needs__figure"}, [quadrantChart(report.competencies, captionId)]));
+    body.appendChild(el("div", {className: "rtcm-needs__figure"}, [quadrantChart(report, captionId)]));
     body.appendChild(table(gettext("Pillars"),
       [gettext("Pillar"), gettext("Mean importance"), gettext("Mean proficiency"), gettext("MWDS"), gettext("Rank"), gettext("Quadrant")],
       report.pillars.map(function (row) {

@@ -1,0 +1,226 @@
+"""The needs assessment in headless Chromium: keyboard-only learners, the learning plan, and the staff view."""
+import json
+import urllib.request
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+from tests.workbench import Workbench, load_scenario
+
+OLX = """
+<rtcm_needs_assessment url_name="tna_browser" display_name="Browser assessment" min_group_size="2">
+  <pillar id="border" title="Borders" recommend="/jump_to_id/border_intro">
+    <competency id="border.documents">Check a travel document</competency>
+    <competency id="border.referral">Refer to the second line</competency>
+  </pillar>
+  <pillar id="data" title="Data">
+    <competency id="data.sharing">Share data safely</competency>
+  </pillar>
+</rtcm_needs_assessment>
+"""
+
+
+def wait_for(browser, condition, timeout=10):
+    """Wait until `condition(browser)` is truthy and return its value."""
+    return WebDriverWait(browser, timeout).until(lambda driver: condition(driver))  # pylint: disable=unnecessary-lambda
+
+
+def open_page(browser, name, student):
+    """Open a workbench scenario as `student` and wait for the block's script to draw it."""
+    browser.get(f"{browser.base_url}/scenario/{name}/?student={student}")
+    wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".rtcm-needs__form, .rtcm-needs__results"))
+
+
+def active(browser):
+    """The focused element."""
+    return browser.switch_to.active_element
+
+
+def press(browser, *keys):
+    """Send keys to whatever has the focus, as a keyboard user does."""
+    for key in keys:
+        active(browser).send_keys(key)
+
+
+def tab_until(browser, predicate, limit=40):
+    """Press Tab until the focused element satisfies `predicate`; fail if it never does."""
+    for _ in range(limit):
+        press(browser, Keys.TAB)
+        if predicate(active(browser)):
+            return active(browser)
+    raise AssertionError("the keyboard never reached the expected control")
+
+
+def is_radio(dimension):
+    return lambda element: element.get_attribute("type") == "radio" and element.get_attribute("name").endswith("-" + dimension)
+
+
+def rate_with_keyboard(browser, importance, proficiency):
+    """From the current focus, rate the next competency: Space picks 1, arrow keys move up the scale."""
+    for dimension, value in (("importance", importance), ("proficiency", proficiency)):
+        tab_until(browser, is_radio(dimension))
+        press(browser, Keys.SPACE)
+        for _ in range(value - 1):
+            press(browser, Keys.ARROW_RIGHT)
+        assert active(browser).get_attribute("value") == str(value)
+        assert active(browser).is_selected()
+
+
+def press_button(browser, label):
+    """Tab to the button with this text and press Enter."""
+    tab_until(browser, lambda element: element.tag_name == "button" and element.text.strip() == label)
+    press(browser, Keys.ENTER)
+
+
+def text_of(browser, selector):
+    return " ".join(element.text for element in browser.find_elements(By.CSS_SELECTOR, selector))
+
+
+def test_a_keyboard_user_fills_the_assessment_submits_and_reads_the_learning_plan(browser):
+    name, _usage_id = load_scenario(OLX, name="browser-learner")
+    open_page(browser, name, "keyboard_learner")
+    assert "Part 1 of 3" in text_of(browser, ".rtcm-needs__progress")
+    legends = [element.text for element in browser.find_elements(By.CSS_SELECTOR, ".rtcm-needs__competency > legend")]
+    assert legends == ["Check a travel document", "Refer to the second line"]
+
+    rate_with_keyboard(browser, 5, 1)
+    press_button(browser, "Next part")
+    assert "Part 2 of 3" in text_of(browser, ".rtcm-needs__progress")
+    assert active(browser).text == "Data"
+    press_button(browser, "Previous part")
+    assert browser.find_element(By.CSS_SELECTOR, "input[name$='border.documents-importance'][value='5']").is_selected()
+    assert browser.find_element(By.CSS_SELECTOR, "input[name$='border.documents-proficiency'][value='1']").is_selected()
+
+    press_button(browser, "Next part")
+    press_button(browser, "Next part")
+    assert active(browser).text == "About you (optional)"
+    press_button(browser, "Submit my answers")
+    summary = wait_for(browser, lambda d: d.find_element(By.CSS_SELECTOR, ".rtcm-needs__errors"))
+    assert active(browser) == summary
+    assert "Refer to the second line" in summary.text and "Share data safely" in summary.text
+    assert "Check a travel document" not in summary.text
+
+    press_button(browser, "Borders: Refer to the second line")
+    assert active(browser).get_attribute("name").endswith("border.referral-importance")
+    press(browser, Keys.SPACE, Keys.ARROW_RIGHT, Keys.ARROW_RIGHT)
+    tab_until(browser, is_radio("proficiency"))
+    press(browser, Keys.SPACE, Keys.ARROW_RIGHT)
+    press_button(browser, "Next part")
+    tab_until(browser, lambda element: element.get_attribute("type") == "checkbox")
+    press(browser, Keys.SPACE)
+    assert browser.find_element(By.CSS_SELECTOR, "input[name$='data.sharing-importance']").is_enabled() is False
+    press_button(browser, "Next part")
+    country = tab_until(browser, lambda element: element.tag_name == "select")
+    country.send_keys("Georgia")
+    role = tab_until(browser, lambda element: element.get_attribute("type") == "text")
+    role.send_keys("<b>Shift</b> lead")
+    press_button(browser, "Submit my answers")
+
+    heading = wait_for(browser, lambda d: d.find_element(By.CSS_SELECTOR, ".rtcm-needs__results h3"))
+    assert heading.text == "My learning plan" and active(browser) == heading
+    priorities = browser.find_elements(By.CSS_SELECTOR, ".rtcm-needs__priorities li")
+    assert [item.find_element(By.CSS_SELECTOR, ".rtcm-needs__priority-text").text for item in priorities] == [
+        "Check a travel document", "Refer to the second line"]
+    link = priorities[0].find_element(By.CSS_SELECTOR, "a")
+    assert link.get_attribute("href").endswith("/jump_to_id/border_intro") and "Borders" in link.text
+    assert browser.find_elements(By.CSS_SELECTOR, ".rtcm-needs__results svg[role='img'] rect")
+    table = text_of(browser, ".rtcm-needs__results table")
+    assert "Borders" in table and "Data" in table
+
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        assert not browser.find_element(By.CSS_SELECTOR, ".rtcm-needs__actions").is_displayed()
+        assert browser.find_element(By.CSS_SELECTOR, ".rtcm-needs__priorities").is_displayed()
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+
+    press_button(browser, "Revise my answers")
+    assert browser.find_element(By.CSS_SELECTOR, "input[name$='border.referral-importance'][value='3']").is_selected()
+    stored = Workbench().call(_usage_id, "get_state", student="keyboard_learner")[1]
+    assert stored["ratings"] == {
+        "border.documents": {"importance": 5, "proficiency": 1},
+        "border.referral": {"importance": 3, "proficiency": 2},
+        "data.sharing": "na",
+    }
+    assert stored["profile"] == {"country": "GE", "role": "<b>Shift</b> lead"}
+
+
+# Every element of the block lies inside the viewport, except inside the data tables' own
+# scrolling regions (WCAG 1.4.10 exempts data tables). The workbench's own header is wider than
+# 360 px, so the page as a whole is not measured.
+FITS = """
+var box = document.querySelector('.rtcm-needs'), width = window.innerWidth, wide = [];
+box.querySelectorAll('*').forEach(function (node) {
+  if (node.closest('.rtcm-needs__table-wrap')) { return; }
+  var r = node.getBoundingClientRect();
+  if (r.width && (r.left < -0.5 || r.right > width + 0.5)) { wide.push(node.tagName + '.' + node.className); }
+});
+return {wide: wide, scroll: box.scrollWidth, client: box.clientWidth, width: width};
+"""
+
+
+def fits(browser):
+    """True when the block needs no horizontal scrolling in the current viewport."""
+    found = browser.execute_script(FITS)
+    assert found["width"] == 360
+    assert not found["wide"], found["wide"]
+    return found["scroll"] <= found["client"]
+
+
+@pytest.mark.parametrize("direction", ["ltr", "rtl"])
+def test_the_form_and_results_fit_a_360_pixel_screen_without_horizontal_scrolling(browser, direction):
+    name, usage_id = load_scenario('<rtcm_needs_assessment url_name="narrow"/>', name=f"browser-narrow-{direction}")
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 360, "height": 740, "deviceScaleFactor": 1, "mobile": False})
+    try:
+        open_page(browser, name, "narrow_learner")
+        browser.execute_script(f"document.documentElement.dir = '{direction}';")
+        assert fits(browser)
+        state = Workbench().call(usage_id, "get_state")[1]
+        ratings = {c["id"]: {"importance": 4, "proficiency": 2} for p in state["framework"]["pillars"] for c in p["competencies"]}
+        assert Workbench().call(usage_id, "submit", {"ratings": ratings}, student="narrow_learner")[0] == 200
+        open_page(browser, name, "narrow_learner")
+        browser.execute_script(f"document.documentElement.dir = '{direction}';")
+        assert browser.find_elements(By.CSS_SELECTOR, ".rtcm-needs__results")
+        assert fits(browser)
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def test_staff_see_the_ranked_cohort_quadrants_heatmap_and_csv(browser):
+    name, usage_id = load_scenario(OLX, name="browser-staff")
+    client = Workbench()
+    answers = [("AZ", 5, 1), ("AZ", 5, 2), ("AZ", 4, 2), ("GE", 3, 3)]
+    for number, (country, importance, proficiency) in enumerate(answers):
+        ratings = {cid: {"importance": importance, "proficiency": proficiency} for cid in ("border.documents", "border.referral", "data.sharing")}
+        ratings["data.sharing"] = {"importance": 2, "proficiency": 4}
+        assert client.call(usage_id, "submit", {"ratings": ratings, "profile": {"country": country, "role": "=1+2"}}, student=f"learner{number}")[0] == 200
+
+    open_page(browser, name, "student_plain")
+    assert not browser.find_elements(By.CSS_SELECTOR, ".rtcm-needs__staff")
+
+    open_page(browser, name, "staff_member")
+    staff = browser.find_element(By.CSS_SELECTOR, ".rtcm-needs__staff")
+    wait_for(browser, lambda d: "Respondents: 4" in staff.text)
+    rows = staff.find_elements(By.CSS_SELECTOR, "table")[0].find_elements(By.CSS_SELECTOR, "tbody tr")
+    first = [cell.text for cell in rows[0].find_elements(By.CSS_SELECTOR, "th, td")]
+    assert first[:3] == ["1", "Check a travel document", "Borders"] and first[6] == "9.56"
+    assert [cell.text for cell in rows[-1].find_elements(By.CSS_SELECTOR, "th, td")][1] == "Share data safely"
+    assert len(staff.find_elements(By.CSS_SELECTOR, "svg[role='img'] circle")) == 3
+    heat = staff.find_element(By.CSS_SELECTOR, ".rtcm-needs__heat")
+    assert "Azerbaijan (n=3)" in heat.text
+    suppressed = heat.find_elements(By.CSS_SELECTOR, ".rtcm-needs__suppressed")
+    assert len(suppressed) == 2 and "suppressed" in suppressed[0].text
+
+    download = staff.find_element(By.CSS_SELECTOR, "a[download]")
+    csv_url = download.get_attribute("href")
+    assert "cohort_csv" in csv_url
+    fetched = browser.execute_async_script(
+        "var done = arguments[1]; fetch(arguments[0]).then(function (r) {"
+        " return r.text().then(function (t) { done([r.status, r.headers.get('content-type'), t]); }); });", csv_url)
+    assert fetched[0] == 200 and fetched[1].startswith("text/csv") and "Check a travel document" in fetched[2]
+    learner_url = csv_url.replace("student=staff_member", "student=learner0")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(learner_url, timeout=10)  # noqa: S310 - the local live server
+    assert refused.value.code == 403 and json.loads(refused.value.read())["error"] == "forbidden"
