@@ -1,4 +1,5 @@
 """The scenario block: OLX in and out, settings, samples, Studio validation, mobile data, reports, stale state."""
+import importlib.resources
 import io
 from types import SimpleNamespace
 
@@ -281,3 +282,23 @@ def test_a_reflection_cannot_close_a_script_element_on_the_page(workbench):
     workbench.call(usage_id, "choose", {"step": "zq_start", "choice": "zq_bad"})
     workbench.call(usage_id, "reflect", {"text": "</script><script>window.pwned = 1</script>"})
     assert "<script>window.pwned" not in workbench.page(name)
+
+
+def test_the_page_renders_the_intro_and_current_step_before_any_request(workbench):
+    name, usage_id = load_scenario(case())
+    page = block_html(workbench.page(name))
+    assert "Intro of the zq case" in page and "Title zq_start" in page and "Body zq_start" in page
+    assert 'data-choice="zq_good"' in page and 'data-choice="zq_bad"' in page
+    workbench.call(usage_id, "choose", {"step": "zq_start", "choice": "zq_good"})
+    page = block_html(workbench.page(name))
+    assert "Feedback zq_good" in page and "Title zq_mid" in page and 'data-choice="zq_finish"' in page
+    workbench.call(usage_id, "choose", {"step": "zq_mid", "choice": "zq_finish"})
+    page = block_html(workbench.page(name))
+    assert "Title zq_end_good" in page and "Your score for this attempt: 100%" in page
+    assert 'data-action="restart"' in page and "<textarea" in page
+
+
+def test_the_learner_sends_less_than_30_kb_of_javascript_and_css():
+    folder = importlib.resources.files("rtcm_xblocks").joinpath("static", "scenario")
+    size = sum(len(folder.joinpath(name).read_bytes()) for name in ("learner.js", "learner.css"))
+    assert size < 30_000
