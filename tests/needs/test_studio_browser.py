@@ -207,3 +207,30 @@ def test_the_editor_mirrors_right_to_left_marks_a_missing_pre_link_copies_the_de
     assert not pre.is_displayed()
     assert problems(browser) == []
     assert browser.find_element(By.CSS_SELECTOR, ".rtcm-ns-status").text == "Changes discarded."
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_keyboard_user_can_build_and_save_a_custom_framework(browser):
+    name, usage_id = load_scenario(BLANK_OLX)
+    browser.get(f"{browser.base_url}/scenario/{name}/studio_view/?student=staff")
+    wait_for(browser, lambda: pillar_items(browser))
+    browser.find_element(By.CSS_SELECTOR, 'input[type="radio"][value="default"]').send_keys(Keys.ARROW_DOWN)
+    assert browser.find_element(By.CSS_SELECTOR, 'input[type="radio"][value="custom"]').is_selected()
+    button(editor(browser), "Add a pillar").send_keys(Keys.ENTER)
+    active(browser).send_keys("Labour migration", Keys.TAB)
+    assert active(browser).get_attribute("data-role") == "id"
+    active(browser).send_keys(Keys.TAB)  # the pillar's course link
+    active(browser).send_keys("/jump_to_id/labour_intro", Keys.TAB)
+    assert active(browser).get_attribute("data-role") == "text"
+    active(browser).send_keys("I can check a recruitment agency's licence.")
+    button(editor(browser), "Add a competency").send_keys(Keys.ENTER)
+    active(browser).send_keys("I can explain a contract to a migrant worker.", Keys.ALT, Keys.ARROW_UP)
+    texts = [t.get_attribute("value") for t in browser.find_elements(By.CSS_SELECTOR, '.rtcm-ns-competency [data-role="text"]')]
+    assert texts == ["I can explain a contract to a migrant worker.", "I can check a recruitment agency's licence."]
+    assert active(browser).get_attribute("data-role") == "text"
+    # Enter in a text field submits the form, as in any form.
+    browser.find_element(By.CSS_SELECTOR, 'input[data-field="display_name"]').send_keys(Keys.ENTER)
+    wait_for(browser, lambda: browser.find_element(By.CSS_SELECTOR, ".rtcm-ns-status").text == "Saved.")
+    framework = get_block(usage_id, "staff").get_framework()
+    assert [c.id for c in framework.competencies] == ["labour-migration.i-can-explain", "labour-migration.i-can-check"]
+    assert framework.pillar("labour-migration").recommend == "/jump_to_id/labour_intro"
