@@ -18,7 +18,7 @@ from xblock.fields import Boolean, Dict, Float, Integer, Scope, String
 from xblock.utils.resources import ResourceLoader
 
 from rtcm_xblocks.common.handlers import HandlerError, json_handler, json_response, require_staff, user_is_staff
-from rtcm_xblocks.common.i18n import N_, translator
+from rtcm_xblocks.common.i18n import N_, add_js_catalogue, translator
 from rtcm_xblocks.needs import cohort, framework as fw, scoring, storage
 from rtcm_xblocks.needs.studio import NeedsStudioMixin
 
@@ -232,9 +232,10 @@ class NeedsAssessmentBlock(NeedsStudioMixin, XBlock):
             "templates/needs/student.html",
             {"display_name": self.display_name, "is_staff": is_staff, "phase": state["phase"],
              "state_json": json.dumps(state, ensure_ascii=False)},
-            i18n_service=self.runtime.service(self, "i18n"),
+            i18n_service=translator(self),
         )
         fragment = Fragment(html)
+        add_js_catalogue(self, fragment)
         fragment.add_css(loader.load_unicode("static/needs/needs.css"))
         fragment.add_javascript(loader.load_unicode("static/needs/learner.js"))
         if is_staff:

@@ -29,7 +29,7 @@ from xblock.validation import ValidationMessage
 from xblock.utils.resources import ResourceLoader
 
 from rtcm_xblocks.common.handlers import HandlerError, json_handler, user_is_staff
-from rtcm_xblocks.common.i18n import translator
+from rtcm_xblocks.common.i18n import add_js_catalogue, translator
 from rtcm_xblocks.common.sanitize import plain_text
 from rtcm_xblocks.needs.framework import (
     DEFAULT_FRAMEWORK,
@@ -275,9 +275,10 @@ class NeedsStudioMixin(XBlockMixin):
             "templates/needs/studio.html",
             {"state_json": _script_json(state), "uid": _dom_id(self.scope_ids.usage_id),
              "i18n_namespace": getattr(self, "i18n_js_namespace", "") or ""},
-            i18n_service=self.runtime.service(self, "i18n"),
+            i18n_service=translator(self),
         )
         fragment = Fragment(html)
+        add_js_catalogue(self, fragment)
         fragment.add_css(_loader.load_unicode("static/needs/studio.css"))
         fragment.add_javascript(_loader.load_unicode("static/needs/studio.js"))
         fragment.initialize_js("RtcmNeedsStudio")

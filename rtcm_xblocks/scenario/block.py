@@ -19,7 +19,7 @@ from xblock.utils.resources import ResourceLoader
 from xblock.validation import ValidationMessage
 
 from rtcm_xblocks.common.handlers import HandlerError, json_handler
-from rtcm_xblocks.common.i18n import N_, translator
+from rtcm_xblocks.common.i18n import N_, add_js_catalogue, translator
 from rtcm_xblocks.common.safe_xml import check_safe
 from rtcm_xblocks.common.sanitize import clean_html, plain_text
 from rtcm_xblocks.scenario import graph, olx
@@ -140,6 +140,7 @@ class ScenarioBlock(ScenarioStudioMixin, CompletableXBlockMixin, XBlock):
             "max_reflection": MAX_REFLECTION,
         }, i18n_service=translator(self))
         fragment = Fragment(html)
+        add_js_catalogue(self, fragment)
         fragment.add_css(loader.load_unicode("static/scenario/learner.css"))
         fragment.add_javascript(loader.load_unicode("static/scenario/learner.js"))
         # The state travels in an HTML-escaped attribute, not in the runtime's init-args <script>, which some

@@ -19,7 +19,7 @@ from web_fragments.fragment import Fragment
 from xblock.utils.resources import ResourceLoader
 
 from rtcm_xblocks.common.handlers import HandlerError, json_handler, user_is_staff
-from rtcm_xblocks.common.i18n import N_, translator
+from rtcm_xblocks.common.i18n import N_, add_js_catalogue, translator
 from rtcm_xblocks.common.safe_xml import UnsafeXMLError, XMLSyntaxError
 from rtcm_xblocks.scenario import graph, olx
 from rtcm_xblocks.scenario.draft import SETTINGS, attributes_to_settings, read_draft, settings_to_attributes
@@ -69,6 +69,7 @@ class ScenarioStudioMixin:
         settings = self._current_settings()
         fragment = Fragment(loader.render_django_template(
             "templates/scenario/studio.html", {"block_id": self._dom_id()}, i18n_service=translator(self)))
+        add_js_catalogue(self, fragment)
         fragment.add_css(loader.load_unicode("static/scenario/studio.css"))
         fragment.add_javascript(loader.load_unicode("static/scenario/studio.js"))
         fragment.initialize_js("RtcmScenarioStudio", {
@@ -93,6 +94,7 @@ class ScenarioStudioMixin:
             "problems": report["problems"],
             "best_label": _best_label(_, self.scoring, summary["best"]),
         }, i18n_service=translator(self)))
+        add_js_catalogue(self, fragment)
         fragment.add_css(loader.load_unicode("static/scenario/studio.css"))
         fragment.add_javascript(loader.load_unicode("static/scenario/studio_author.js"))
         fragment.initialize_js("RtcmScenarioAuthor", {"i18n_namespace": getattr(self, "i18n_js_namespace", None)})
