@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 WORKBENCH_SETTINGS := workbench_site.settings
 PORT ?= 8000
 
-.PHONY: run test test-python browser course bench clean extract_translations compile_translations
+.PHONY: run test test-python browser course bench clean extract_translations compile_translations check_translations
 
 $(STAMP): setup.py requirements/dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,17 @@ $(BENCH_VENV)/.installed: setup.py requirements/dev.txt bench/requirements.txt
 
 bench: $(BENCH_VENV)/.installed var
 	$(BENCH_VENV)/bin/python -m bench
+
+# Translations (docs/TRANSLATIONS.md): Babel extracts the messages into rtcm_xblocks/conf/locale (text.po,
+# textjs.po) and updates every language; compiling writes the .mo files and static/js/translations/<lang>/text.js.
+extract_translations: $(STAMP)
+	$(BIN)/python scripts/i18n_extract.py
+
+compile_translations: $(STAMP)
+	$(BIN)/python scripts/i18n_compile.py
+
+check_translations: $(STAMP)
+	$(BIN)/python scripts/i18n_extract.py --check
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) var dist build *.egg-info

@@ -30,6 +30,7 @@ setup(
             "static/**/*",
             "templates/**/*",
             "conf/locale/**/*",
+            "translations/**/*",
             "needs/frameworks/*.xml",
             "scenario/samples/*.xml",
             "needs/samples/*.xml",
