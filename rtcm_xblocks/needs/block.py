@@ -135,6 +135,12 @@ class NeedsAssessmentBlock(NeedsStudioMixin, XBlock):
                 competency["text"] = gettext(competency["text"])
         return fw.Framework.from_dict(data)
 
+    def title(self):
+        """The display name, translated when it is still the default one."""
+        if self.fields["display_name"].is_set_on(self):
+            return self.display_name
+        return translator(self).gettext(self.display_name)
+
     def storage_key(self, url_name=None):
         """This block's course-wide storage key, or that of the block named `url_name` (see storage)."""
         usage_id = self.scope_ids.usage_id
@@ -183,7 +189,7 @@ class NeedsAssessmentBlock(NeedsStudioMixin, XBlock):
         data = framework.to_dict()
         gettext = translator(self).gettext
         return {
-            "display_name": self.display_name,
+            "display_name": self.title(),
             "phase": self.phase if self.phase in PHASES else "pre",
             "framework": {"pillars": data["pillars"]},
             "scale": self.scale_payload(),
@@ -230,7 +236,7 @@ class NeedsAssessmentBlock(NeedsStudioMixin, XBlock):
             self.publish_viewed_results()
         html = loader.render_django_template(
             "templates/needs/student.html",
-            {"display_name": self.display_name, "is_staff": is_staff, "phase": state["phase"],
+            {"display_name": self.title(), "is_staff": is_staff, "phase": state["phase"],
              "state_json": json.dumps(state, ensure_ascii=False)},
             i18n_service=translator(self),
         )
