@@ -189,8 +189,7 @@ class ScenarioBlock(ScenarioStudioMixin, CompletableXBlockMixin, XBlock):
         self._save(attempts)
         if not before.path:
             self._event("started", attempt=after.number)
-        chosen = scenario.step(step_id)
-        points = next(choice.points for choice in chosen.choices if choice.id == choice_id)
+        points = scenario.step(step_id).choice(choice_id).points
         self._event("choice_made", attempt=after.number, step=step_id, choice=choice_id, points=points)
         if after.finished:
             self._event("completed", attempt=after.number, ending=after.current, score=after.score)
@@ -429,7 +428,7 @@ class ScenarioBlock(ScenarioStudioMixin, CompletableXBlockMixin, XBlock):
     def _path_entry(self, scenario, step_id, choice_id, feedback=True):
         """One decision on a path: the step, the choice, its label and (for the learner's own path) its feedback."""
         step = scenario.step(step_id)
-        choice = next((c for c in step.choices if c.id == choice_id), None) if step else None
+        choice = step.choice(choice_id) if step else None
         entry = {"step": step_id, "choice": choice_id, "label": plain_text(choice.label) if choice else ""}
         if feedback:
             entry["feedback"] = self._html(choice.feedback) if choice else ""

@@ -3,6 +3,8 @@ import json
 import re
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from workbench.runtime import WorkbenchRuntime
 
 from tests.scenario.cases import case, unearned
@@ -331,3 +333,20 @@ def test_no_scoring_publishes_no_grade_but_still_completion(workbench, published
     assert state["score"] is None
     kinds = [kind for kind, _data in published]
     assert "grade" not in kinds and "completion" in kinds
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20)
+    | st.sampled_from(["zq_start", "zq_good", "zq_mid", "zq_finish", "zq_end_good"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=8)
+BODIES = st.dictionaries(st.sampled_from(["step", "choice", "text", "extra"]), JSON_VALUES, max_size=3) | JSON_VALUES
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(handler=st.sampled_from(["get_state", "choose", "restart", "reflect"]), body=BODIES)
+def test_no_request_body_ever_causes_a_server_error(workbench, played, handler, body):
+    status, answer = workbench.call(played.usage_id, handler, raw=json.dumps(body).encode("utf-8"))
+    assert status in (200, 400), (status, answer)
+    if status == 400:
+        assert set(answer) == {"error", "message"}
