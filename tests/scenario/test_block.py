@@ -302,3 +302,35 @@ def test_the_learner_sends_less_than_30_kb_of_javascript_and_css():
     folder = importlib.resources.files("rtcm_xblocks").joinpath("static", "scenario")
     size = sum(len(folder.joinpath(name).read_bytes()) for name in ("learner.js", "learner.css"))
     assert size < 30_000
+
+
+def test_messages_to_learners_and_authors_go_through_the_runtime_i18n_service(workbench, monkeypatch):
+    import django.utils.translation  # pylint: disable=import-outside-toplevel
+    monkeypatch.setattr(django.utils.translation, "gettext", lambda message: f"«{message}»")
+    _name, usage_id = load_scenario(case())
+    status, error = workbench.call(usage_id, "restart", {})
+    assert status == 400 and error["message"].startswith("«") and error["message"].endswith("»")
+    status, error = workbench.call(usage_id, "choose", {"step": "zq_mid", "choice": "zq_finish"})
+    assert status == 400 and error["message"].startswith("«") and "zq_mid" in error["message"]
+    _name, broken_id = load_scenario(
+        '<rtcm_scenario><step id="a" title="A"><choice id="x" to="nowhere" points="1"><label>X</label></choice>'
+        '</step><ending id="e" title="E"/></rtcm_scenario>')
+    assert all(message.text.startswith("«") for message in author_block(broken_id).validate().messages)
+
+
+def test_a_finished_attempt_whose_ending_was_removed_still_shows_its_debrief(workbench):
+    name, usage_id = load_scenario(case())
+    workbench.call(usage_id, "choose", {"step": "zq_start", "choice": "zq_bad"})
+    block = author_block(usage_id)
+    scenario = dict(block.scenario)
+    scenario["endings"] = [ending for ending in scenario["endings"] if ending["id"] != "zq_end_bad"]
+    scenario["steps"][0]["choices"] = scenario["steps"][0]["choices"][:1]
+    block.scenario = scenario
+    block.save()
+    status, state = workbench.call(usage_id, "get_state", {})
+    assert status == 200 and state["finished"]
+    assert state["ending"] == {"id": "zq_end_bad", "title": "", "body": "", "outcome": "neutral"}
+    assert state["path"] == [{"step": "zq_start", "choice": "zq_bad", "label": "", "feedback": ""}]
+    assert "Debrief" in workbench.page(name)
+    status, state = workbench.call(usage_id, "restart", {})
+    assert status == 200 and state["step"]["id"] == "zq_start"
