@@ -118,7 +118,7 @@ function RtcmNeedsAssessment(runtime, element, args) {
 
   function competencyBlock(competency) {
     var legendId = uid + "-" + competency.id + "-legend";
-    var box = el("fieldset", {className: "rtcm-needs__competency", "data-competency": competency.id}, [
+    var block = el("fieldset", {className: "rtcm-needs__competency", "data-competency": competency.id}, [
       el("legend", {id: legendId, className: "rtcm-needs__statement", text: competency.text})
     ]);
     var importance = scaleGroup(competency, "importance", gettext("How important is this to my job?"));
@@ -130,16 +130,16 @@ function RtcmNeedsAssessment(runtime, element, args) {
       answers[competency.id] = na.checked ? state.not_applicable.value : {};
       importance.disabled = proficiency.disabled = na.checked;
       if (!na.checked) {
-        box.querySelectorAll("input[type=radio]").forEach(function (radio) { radio.checked = false; });
+        block.querySelectorAll("input[type=radio]").forEach(function (radio) { radio.checked = false; });
       }
       updateProgress();
       if (showMissing) { markCompetency(competency); }
     });
-    box.appendChild(importance);
-    box.appendChild(proficiency);
-    box.appendChild(el("div", {className: "rtcm-needs__na"}, [na, el("label", {"for": naId, text: state.not_applicable.label})]));
-    box.appendChild(el("p", {className: "rtcm-needs__missing", id: uid + "-" + competency.id + "-missing"}));
-    return box;
+    block.appendChild(importance);
+    block.appendChild(proficiency);
+    block.appendChild(el("div", {className: "rtcm-needs__na"}, [na, el("label", {"for": naId, text: state.not_applicable.label})]));
+    block.appendChild(el("p", {className: "rtcm-needs__missing", id: uid + "-" + competency.id + "-missing"}));
+    return block;
   }
 
   function markCompetency(competency) {
@@ -334,7 +334,7 @@ function RtcmNeedsAssessment(runtime, element, args) {
     var left = 28;
     var barWidth = width - left - 8;
     var height = rows.length * rowHeight + 28;
-    var chart = svg("svg", {viewBox: "0 0 " + width + " " + height, role: "img", "aria-labelledby": descriptionId, className: "rtcm-needs__chart", "class": "rtcm-needs__chart", focusable: "false"});
+    var chart = svg("svg", {viewBox: "0 0 " + width + " " + height, role: "img", "aria-labelledby": descriptionId, "class": "rtcm-needs__chart", focusable: "false"});
     for (var tick = 0; tick <= 5; tick += 1) {
       var x = left + barWidth * tick / 5;
       chart.appendChild(svg("line", {x1: x, x2: x, y1: 0, y2: height - 18, "class": "rtcm-needs__grid"}));
@@ -442,6 +442,16 @@ function RtcmNeedsAssessment(runtime, element, args) {
     learner.appendChild(el("div", {className: "rtcm-needs__nav rtcm-needs__actions"}, [print, revise]));
     if (focus) { learner.querySelector("#" + uid + "-plan").focus(); }
   }
+
+  // Closed <details> print nothing: open them for printing the plan, and close them again after.
+  var opened = [];
+  window.addEventListener("beforeprint", function () {
+    opened = Array.prototype.filter.call(root.querySelectorAll("details:not([open])"), function (item) { item.open = true; return true; });
+  });
+  window.addEventListener("afterprint", function () {
+    opened.forEach(function (item) { item.open = false; });
+    opened = [];
+  });
 
   loadAnswers();
   if (state.submitted) { renderResults(false); } else { renderForm(null); }
