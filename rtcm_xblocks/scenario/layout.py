@@ -4,15 +4,17 @@ Pure: takes a `graph.Scenario` (or anything with the same attributes) and return
 Studio editor draws as SVG. The method is the usual one for flow charts (Sugiyama): break cycles
 by a depth-first search from the start (an edge to a step still on the search stack is a back
 edge), put every node one column after its furthest predecessor (longest path), then reduce
-crossings by a few sweeps ordering each column by the mean row of its neighbours.
+crossings by a few sweeps ordering each column by the mean row of its neighbours. An arrow that
+spans several columns gets a free slot in each column it crosses (a "dummy" node), so it runs
+between boxes, never through one; its `via` lists those slots.
 """
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 __all__ = ["Arrow", "Box", "Layout", "layout"]
 
 BOX_WIDTH = 184
 BOX_HEIGHT = 60
-COLUMN_GAP = 132
+COLUMN_GAP = 150
 ROW_GAP = 36
 MARGIN = 24
 SWEEPS = 4
@@ -32,12 +34,17 @@ class Box:
 
 @dataclass(frozen=True)
 class Arrow:
-    """A choice drawn from one box to another; `back` when it closes a loop (drawn right to left)."""
+    """A choice drawn from one box to another; `back` when it closes a loop (drawn right to left).
+
+    `via` holds, for an arrow spanning several columns, the (x, y) top-left corner of the free slot
+    it crosses in each intermediate column.
+    """
 
     source: str
     choice: str
     target: str
     back: bool
+    via: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -52,8 +59,10 @@ class Layout:
     def to_dict(self):
         """JSON-safe form for the editor."""
         return {
-            "boxes": [asdict(box) for box in self.boxes],
-            "arrows": [asdict(arrow) for arrow in self.arrows],
+            "boxes": [{"id": box.id, "kind": box.kind, "layer": box.layer, "row": box.row, "x": box.x, "y": box.y}
+                      for box in self.boxes],
+            "arrows": [{"source": arrow.source, "choice": arrow.choice, "target": arrow.target, "back": arrow.back,
+                        "via": [list(slot) for slot in arrow.via]} for arrow in self.arrows],
             "width": self.width,
             "height": self.height,
             "box": {"width": BOX_WIDTH, "height": BOX_HEIGHT},
@@ -72,13 +81,15 @@ def layout(scenario):
     back = _back_edges(order, edges, start)
     forward = [edge for edge in edges if edge not in back]
     layers = _layers(order, forward)
-    rows = _order_columns(order, layers, forward)
-    boxes = tuple(
-        Box(node, kinds[node], layers[node], rows[node],
-            MARGIN + layers[node] * (BOX_WIDTH + COLUMN_GAP), MARGIN + rows[node] * (BOX_HEIGHT + ROW_GAP))
-        for node in order
-    )
-    arrows = tuple(Arrow(source, choice, target, (source, choice, target) in back) for source, choice, target in edges)
+    slots, links, chains = _with_dummies(order, layers, forward)
+    rows = _order_columns(slots, layers, links)
+
+    def corner(node):
+        return (MARGIN + layers[node] * (BOX_WIDTH + COLUMN_GAP), MARGIN + rows[node] * (BOX_HEIGHT + ROW_GAP))
+
+    boxes = tuple(Box(node, kinds[node], layers[node], rows[node], *corner(node)) for node in order)
+    arrows = tuple(Arrow(*edge, edge in back, tuple(corner(dummy) for dummy in chains.get(edge, ())))
+                   for edge in edges)
     columns = max(layers.values(), default=-1) + 1
     depth = max(rows.values(), default=-1) + 1
     width = 2 * MARGIN + max(columns * (BOX_WIDTH + COLUMN_GAP) - COLUMN_GAP, 0)
@@ -152,6 +163,25 @@ def _layers(order, forward):
             if incoming[target] == 0:
                 ready.append(target)
     return layers
+
+
+def _with_dummies(order, layers, forward):
+    """Slot a dummy node into every column a forward edge crosses; returns (nodes, links, edge -> dummies)."""
+    slots, links, chains = list(order), [], {}
+    for number, edge in enumerate(forward):
+        source, _, target = edge
+        previous, chain = source, []
+        for layer in range(layers[source] + 1, layers[target]):
+            dummy = ("via", number, layer)  # a tuple never equals an author's string id
+            layers[dummy] = layer
+            slots.append(dummy)
+            chain.append(dummy)
+            links.append((previous, None, dummy))
+            previous = dummy
+        links.append((previous, None, target))
+        if chain:
+            chains[edge] = chain
+    return slots, links, chains
 
 
 def _order_columns(order, layers, forward):

@@ -403,16 +403,16 @@ function RtcmScenarioStudio(runtime, element, init) {
     var boxes = svg("g", {"class": "rtcm-map__boxes"});
     drawing.appendChild(arrows);
     drawing.appendChild(boxes);
-    drawArrows(arrows, layout, places, rtl, marker);
+    drawArrows(arrows, layout, places, rtl, marker, total);
     state.scenario.steps.concat(state.scenario.endings).forEach(function (node) {
       if (places[node.id]) {
-        boxes.appendChild(drawBox(node, places[node.id], width, height, flags[node.id], node.id === start));
+        boxes.appendChild(drawBox(node, places[node.id], width, height, flags[node.id], node.id === start, rtl));
       }
     });
     ui.map.appendChild(drawing);
   }
 
-  function drawArrows(group, layout, places, rtl, marker) {
+  function drawArrows(group, layout, places, rtl, marker, total) {
     var width = layout.box.width;
     var height = layout.box.height;
     var pairs = {};
@@ -427,9 +427,12 @@ function RtcmScenarioStudio(runtime, element, init) {
       var pair = arrow.source + "\u0000" + arrow.target;
       var rank = pairs[pair] = (pairs[pair] || 0) + 1;
       var offset = (rank - 1) * 12;
+      var via = (arrow.via || []).map(function (slot) {
+        return {x: rtl ? total - slot[0] - width : slot[0], y: slot[1]};
+      });
       var points = arrow.back ? backCurve(from, to, width, height, offset) :
-        forwardCurve(from, to, width, height, offset, rtl);
-      var text = shorten(choice.label || choice.id, 24) + (choice.points ? " (" + choice.points + ")" : "");
+        forwardCurve(from, to, via, width, height, offset, rtl);
+      var text = shorten(choice.label || choice.id, 22) + (choice.points ? " (" + choice.points + ")" : "");
       group.appendChild(svg("path", {
         d: points.d, "class": "rtcm-map__arrow" + (arrow.back ? " rtcm-map__arrow--back" : "") +
           (choice.expert ? " rtcm-map__arrow--expert" : ""),
@@ -459,16 +462,27 @@ function RtcmScenarioStudio(runtime, element, init) {
     });
   }
 
-  function forwardCurve(from, to, width, height, offset, rtl) {
-    var sx = rtl ? from.x : from.x + width;
-    var tx = rtl ? to.x + width : to.x;
-    var sy = from.y + height / 2 + offset - 6;
-    var ty = to.y + height / 2 + offset - 6;
-    var mid = (sx + tx) / 2;
-    return {
-      d: "M " + sx + " " + sy + " C " + mid + " " + sy + ", " + mid + " " + ty + ", " + tx + " " + ty,
-      lx: mid, ly: (sy + ty) / 2 - 4
-    };
+  /* Left to right (right to left in RTL) through the free slots of the columns it crosses. */
+  function forwardCurve(from, to, via, width, height, offset, rtl) {
+    var lift = height / 2 + offset - 6;
+    var points = [[rtl ? from.x : from.x + width, from.y + lift]];
+    via.forEach(function (slot) {
+      points.push([rtl ? slot.x + width : slot.x, slot.y + height / 2]);
+      points.push([rtl ? slot.x : slot.x + width, slot.y + height / 2]);
+    });
+    points.push([rtl ? to.x + width : to.x, to.y + lift]);
+    var d = "M " + points[0][0] + " " + points[0][1];
+    for (var i = 1; i < points.length; i += 1) {
+      var a = points[i - 1];
+      var b = points[i];
+      if (i % 2 === 0) {
+        d += " L " + b[0] + " " + b[1];
+      } else {
+        var mid = (a[0] + b[0]) / 2;
+        d += " C " + mid + " " + a[1] + ", " + mid + " " + b[1] + ", " + b[0] + " " + b[1];
+      }
+    }
+    return {d: d, lx: (points[0][0] + points[1][0]) / 2, ly: (points[0][1] + points[1][1]) / 2 - 4};
   }
 
   /* Loops go back under the boxes: out of the source's bottom, into the target's bottom. */
@@ -484,7 +498,7 @@ function RtcmScenarioStudio(runtime, element, init) {
     };
   }
 
-  function drawBox(node, place, width, height, flags, isStart) {
+  function drawBox(node, place, width, height, flags, isStart, rtl) {
     var kind = findNode(node.id).kind;
     var notes = [];
     if (isStart) { notes.push(gettext("start")); }
@@ -507,8 +521,8 @@ function RtcmScenarioStudio(runtime, element, init) {
     }, [
       svg("title", {}, [label]),
       svg("rect", {width: width, height: height, rx: kind === "ending" ? 18 : 6, "class": "rtcm-map__rect"}),
-      svg("text", {x: 10, y: 24, "class": "rtcm-map__title"}, [shorten(node.title || node.id, 24)]),
-      svg("text", {x: 10, y: 44, "class": "rtcm-map__note"},
+      svg("text", {x: rtl ? width - 10 : 10, y: 24, "class": "rtcm-map__title"}, [shorten(node.title || node.id, 24)]),
+      svg("text", {x: rtl ? width - 10 : 10, y: 44, "class": "rtcm-map__note"},
         [shorten((isStart ? "\u25B6 " : "") + (notes.length ? notes.join(" \u00B7 ") : node.id), 30)])
     ]);
     group.addEventListener("click", function () { openNode(node.id, false); });
@@ -554,7 +568,7 @@ function RtcmScenarioStudio(runtime, element, init) {
           }
           var item = el("button", {type: "button", "class": "rtcm-studio__item", "data-key": "outline:" + node.id,
             "aria-current": state.selected === node.id ? "true" : null}, [
-            el("span", {"class": "rtcm-studio__item-title", text: node.title || node.id}),
+            el("span", {"class": "rtcm-studio__item-title", dir: "auto", text: node.title || node.id}),
             extra.length ? el("span", {"class": "rtcm-studio__badge", text: extra.join(", ")}) : null
           ]);
           item.addEventListener("click", function () { openNode(node.id, true); });
@@ -602,7 +616,7 @@ function RtcmScenarioStudio(runtime, element, init) {
 
   function textField(label, value, path, onInput, attrs) {
     var id = fieldId(path);
-    var input = el("input", Object.assign({type: "text", id: id, "data-field": path, value: value}, attrs || {}));
+    var input = el("input", Object.assign({type: "text", id: id, "data-field": path, dir: "auto"}, attrs || {}));
     input.value = value;
     input.addEventListener("input", function () { onInput(input.value, input); });
     return el("div", {"class": "rtcm-studio__field"}, [el("label", {"for": id, text: label}), input]);
@@ -883,7 +897,7 @@ function RtcmScenarioStudio(runtime, element, init) {
     var id = fieldId(path);
     var labelId = id + "-label";
     var area = el("div", {id: id, "class": "rtcm-studio__rich", contenteditable: "true", role: "textbox",
-      "aria-multiline": "true", "aria-labelledby": labelId, "data-field": path, spellcheck: "true"});
+      "aria-multiline": "true", "aria-labelledby": labelId, "data-field": path, spellcheck: "true", dir: "auto"});
     append(area, safeNodes(html));
     function emit() { onChange(area.innerHTML === "<br>" ? "" : area.innerHTML); }
     area.addEventListener("input", emit);
@@ -898,12 +912,12 @@ function RtcmScenarioStudio(runtime, element, init) {
       tool(gettext("Italic"), "I", function () { command("italic"); }),
       tool(gettext("Bulleted list"), "\u2022", function () { command("insertUnorderedList"); }),
       tool(gettext("Numbered list"), "1.", function () { command("insertOrderedList"); }),
-      tool(gettext("Link"), "\uD83D\uDD17", function () {
+      tool(gettext("Link"), gettext("Link"), function () {
         var url = window.prompt(gettext("Link address (https://…)"), "https://");
         if (!url || !safeUrl(url) || url.trim() === "https://") { area.focus(); return; }
         command("createLink", url.trim());
       }),
-      tool(gettext("Image"), "\uD83D\uDDBC", function () {
+      tool(gettext("Image"), gettext("Image"), function () {
         var src = window.prompt(gettext("Image address"), "/static/");
         if (!src || !safeUrl(src)) { area.focus(); return; }
         var alt = window.prompt(gettext("Describe the image for people who cannot see it (alt text)"), "");
