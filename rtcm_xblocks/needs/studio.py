@@ -328,7 +328,7 @@ class NeedsStudioMixin(XBlockMixin):
             raise HandlerError("forbidden", _("Only the course's authors can change this self-assessment."), status=403)
         settings, name, framework, errors = clean_studio_payload(data, _)
         if not errors and settings["phase"] == "post":
-            self._check_pre_link(settings["pre"], errors, _)
+            self._check_pre_link(settings["pre"], framework, errors, _)
         if errors:
             raise HandlerError("invalid_settings", _problems_message(errors, _), errors=errors)
         self.studio_save(settings, name, framework)
@@ -351,8 +351,10 @@ class NeedsStudioMixin(XBlockMixin):
                 messages.append(_("A post-course self-assessment needs the url_name of its pre-course self-assessment."))
             else:
                 problems = []
-                self._check_pre_link(self.pre, problems, _)
+                shared = self._check_pre_link(self.pre, self.get_framework(), problems, _)
                 messages.extend(problem["message"] for problem in problems)
+                if shared:
+                    validation.add(ValidationMessage(ValidationMessage.WARNING, shared))
         for message in messages:
             validation.add(ValidationMessage(ValidationMessage.ERROR, message))
         return validation
@@ -372,11 +374,12 @@ class NeedsStudioMixin(XBlockMixin):
         course_key = getattr(self.scope_ids.usage_id, "course_key", None)
         return bool(permissions is not None and course_key is not None and permissions.can_write(course_key))
 
-    def _check_pre_link(self, url_name, errors, _):
-        """Add an error when the runtime can tell that the linked pre block is missing, is this block, or is a post block."""
+    def _check_pre_link(self, url_name, framework, errors, _):
+        """Add an error when the runtime can tell that the linked pre block is missing, is this block, is a post
+        block, or rates none of `framework`'s competencies; return a warning text when it rates only some of them."""
         if url_name == self.studio_url_name():
             errors.append({"field": "pre", "message": _("A self-assessment cannot be its own pre-course link.")})
-            return
+            return None
         found = self.find_needs_block(url_name)
         if found is False:
             errors.append({"field": "pre", "message": _(
@@ -384,6 +387,18 @@ class NeedsStudioMixin(XBlockMixin):
         elif found is not None and getattr(found, "phase", "pre") != "pre":
             errors.append({"field": "pre", "message": _(
                 "'{url_name}' is a post-course self-assessment; link a pre-course one.").format(url_name=url_name)})
+        elif found is not None and hasattr(found, "get_framework"):
+            before = {competency.id for competency in found.get_framework().competencies}
+            after = [competency.id for competency in framework.competencies]
+            shared = sum(1 for competency_id in after if competency_id in before)
+            if not shared:
+                errors.append({"field": "pre", "message": _(
+                    "'{url_name}' rates none of these competencies, so learners could see no change.").format(
+                        url_name=url_name)})
+            elif shared < len(after):
+                return _("'{url_name}' rates {shared} of these {count} competencies: learners see their change "
+                         "on those only.").format(url_name=url_name, shared=shared, count=len(after))
+        return None
 
     def find_needs_block(self, url_name):
         """The self-assessment block with this url_name; False when certainly absent; None when the runtime cannot tell."""

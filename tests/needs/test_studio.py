@@ -181,10 +181,25 @@ def test_saving_the_default_framework_without_links_clears_the_custom_pillars(cu
     assert block.framework_content == {} and block.framework == DEFAULT_FRAMEWORK
 
 
+def default_payload(**changes):
+    body = custom_payload(framework=DEFAULT_FRAMEWORK, pillars=[])
+    body.update(changes)
+    return body
+
+
+def unrelated_payload(**changes):
+    """A custom framework none of whose competency ids the default framework has."""
+    body = custom_payload(**changes)
+    for pillar in body["pillars"]:
+        for competency in pillar["competencies"]:
+            competency["id"] = "local-" + competency["id"]
+    return body
+
+
 def test_a_post_block_linked_to_an_existing_pre_block_saves(workbench):
     _name, root = load_scenario(PAIR_OLX)
     post = get_block(root).children[1]
-    body = custom_payload(phase="post", pre="tna_pre")
+    body = default_payload(phase="post", pre="tna_pre")
     status, answer = workbench.call(post, "studio_submit", body, student="staff")
     assert status == 200 and answer["phase"] == "post" and answer["pre"] == "tna_pre"
     assert get_block(post, "staff").pre == "tna_pre"
@@ -337,15 +352,16 @@ def test_a_get_request_is_refused(custom_block):
 
 # --- the pre link ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("pre,message", [
-    ("tna_missing", "There is no self-assessment with the url_name 'tna_missing'"),
-    ("tna_other_post", "is a post-course self-assessment"),
-])
-def test_a_post_block_must_link_an_existing_pre_course_block_of_the_course(workbench, pre, message):
+@pytest.mark.parametrize("pre,body,message", [
+    ("tna_missing", default_payload, "There is no self-assessment with the url_name 'tna_missing'"),
+    ("tna_other_post", default_payload, "is a post-course self-assessment"),
+    ("tna_pre", unrelated_payload, "'tna_pre' rates none of these competencies"),
+], ids=["missing", "a post block", "no shared competency"])
+def test_a_post_block_must_link_an_existing_pre_course_block_of_the_course(workbench, pre, body, message):
     _name, root = load_scenario(PAIR_OLX)
     post = get_block(root).children[1]
     before = exported(post)
-    status, answer = workbench.call(post, "studio_submit", custom_payload(phase="post", pre=pre), student="staff")
+    status, answer = workbench.call(post, "studio_submit", body(phase="post", pre=pre), student="staff")
     assert status == 400
     assert answer["errors"] == [{"field": "pre", "message": answer["errors"][0]["message"]}]
     assert message in answer["errors"][0]["message"]
@@ -451,6 +467,17 @@ def test_studio_validation_reports_a_post_block_without_a_pre_link(workbench):  
     _name, usage_id = load_scenario('<rtcm_needs_assessment url_name="tna_post" phase="post"/>')
     assert validation_messages(usage_id) == [
         "A post-course self-assessment needs the url_name of its pre-course self-assessment."]
+
+
+def test_studio_validation_warns_when_the_pre_block_rates_only_some_of_the_competencies(workbench):  # pylint: disable=unused-argument
+    _name, root = load_scenario(PAIR_OLX.replace(
+        '<rtcm_needs_assessment url_name="tna_post" display_name="After" phase="post" pre="tna_pre"/>',
+        '<rtcm_needs_assessment url_name="tna_post" display_name="After" phase="post" pre="tna_pre">'
+        '<pillar id="governance" title="Governance"><competency id="governance.policy-cycle">I can a.</competency>'
+        '<competency id="governance.new-one">I can b.</competency></pillar></rtcm_needs_assessment>'))
+    messages = get_block(get_block(root).children[1], "staff").validate().messages
+    assert [(m.type, m.text) for m in messages] == [
+        ("warning", "'tna_pre' rates 1 of these 2 competencies: learners see their change on those only.")]
 
 
 def test_studio_validation_reports_a_pre_link_to_a_missing_block_and_accepts_a_good_one(workbench):  # pylint: disable=unused-argument
