@@ -398,7 +398,7 @@ class ScenarioBlock(ScenarioStudioMixin, CompletableXBlockMixin, XBlock):
             "last_feedback": path[-1]["feedback"] if path else None,
             "finished": attempt.finished,
             "ending": self._ending_json(ending, attempt.current) if attempt.finished else None,
-            "score": attempt.score if attempt.finished and self.scoring != "none" else None,
+            "score": attempt.score if attempt.finished else None,  # the core leaves it None under scoring "none"
             "path": path,
             "expert_path": expert,
             "reflection": attempt.reflection,

@@ -5,6 +5,8 @@ import re
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from workbench.runtime import WorkbenchRuntime
 
 from tests.scenario.cases import case, unearned
@@ -350,3 +352,18 @@ def test_no_request_body_ever_causes_a_server_error(workbench, played, handler, 
     assert status in (200, 400), (status, answer)
     if status == 400:
         assert set(answer) == {"error", "message"}
+
+
+def queries(workbench, usage_id, handler, body):
+    with CaptureQueriesContext(connection) as captured:
+        status, _answer = workbench.call(usage_id, handler, body)
+    assert status == 200
+    return len(captured.captured_queries)
+
+
+def test_each_request_reads_few_fields_from_the_workbench_database(workbench, played):
+    """The workbench runs an SQL query or two per field touched: a request touches the learner state once."""
+    assert queries(workbench, played.usage_id, "get_state", {}) <= 8
+    assert queries(workbench, played.usage_id, "choose", {"step": "zq_start", "choice": "zq_good"}) <= 9
+    assert queries(workbench, played.usage_id, "choose", {"step": "zq_mid", "choice": "zq_finish"}) <= 14
+    assert queries(workbench, played.usage_id, "reflect", {"text": "Noted."}) <= 10
