@@ -19,12 +19,15 @@ from rtcm_xblocks.scenario.graph import OUTCOMES, Choice, Ending, Image, Scenari
 __all__ = ["OlxError", "parse_scenario", "parse_scenario_string", "scenario_to_string", "write_scenario"]
 
 ROOT = "rtcm_scenario"
+# xml:space="preserve" keeps white space between inline elements through Open edX's course import,
+# whose parser drops "blank" text nodes (remove_blank_text=True): "<b>a</b> <i>b</i>" would become "ab".
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 ATTRIBUTES = {
-    "step": {"id", "title"},
+    "step": {"id", "title", XML_SPACE},
     "image": {"src", "alt"},
-    "choice": {"id", "to", "points", "expert"},
-    "ending": {"id", "title", "outcome", "points"},
-    "intro": set(), "body": set(), "label": set(), "feedback": set(),
+    "choice": {"id", "to", "points", "expert", XML_SPACE},
+    "ending": {"id", "title", "outcome", "points", XML_SPACE},
+    "intro": {XML_SPACE}, "body": {XML_SPACE}, "label": {XML_SPACE}, "feedback": {XML_SPACE},
 }
 VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
                  "wbr"}
@@ -166,10 +169,14 @@ def _elements(node):
 def _check_attributes(element, where):
     unknown = sorted(set(element.attrib) - ATTRIBUTES[element.tag])
     if unknown:
-        raise OlxError(f"{where} has unknown attribute {unknown[0]!r} (line {element.sourceline}).")
+        raise OlxError(f"{where} has unknown attribute {_attribute_name(unknown[0])!r} (line {element.sourceline}).")
     for child in _elements(element):
-        if child.tag in ("intro", "body", "label", "feedback") and child.attrib:
-            raise OlxError(f"<{child.tag}> in {where} takes no attributes (line {child.sourceline}).")
+        if child.tag in ("intro", "body", "label", "feedback") and set(child.attrib) - {XML_SPACE}:
+            raise OlxError(f"<{child.tag}> in {where} takes no attributes but xml:space (line {child.sourceline}).")
+
+
+def _attribute_name(key):
+    return f"xml:{key.split('}')[1]}" if key.startswith("{http://www.w3.org/XML/1998/namespace}") else key
 
 
 def _refuse_text(element, where):
@@ -315,10 +322,15 @@ def _html_element(parent, tag, content):
         element.text = fragments.pop(0)
     for fragment in fragments:
         element.append(fragment)
+    blank = False
     for descendant in element.iterdescendants():
         # an empty <span/> would be read back by an HTML parser as an open <span>
         if descendant.tag not in VOID_ELEMENTS and descendant.text is None and not len(descendant):
             descendant.text = ""
+        texts = (descendant.text, descendant.tail if descendant is not element[-1] else None)
+        blank = blank or any(text and not text.strip() for text in texts)
+    if blank:
+        element.set(XML_SPACE, "preserve")
     return element
 
 

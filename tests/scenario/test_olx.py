@@ -59,7 +59,8 @@ def multilingual_scenario():
                      Choice("together", "Onları birlikdə sorğu-sual etmək", "companion", 0, False,
                             "<p>Yoldaşı bütün suallara cavab verir.</p>"),
                  )),
-            Step("interview", "مصاحبه خصوصی", "<p>او از پیشنهاد کار در هتل می‌گوید.</p>", None, (
+            Step("interview", "مصاحبه خصوصی", "<p><strong>توجه:</strong> <em>او</em> از پیشنهاد کار در هتل می‌گوید.</p>",
+                 None, (
                 Choice("refer", "Refer to the protection desk", "referred", 2, True, ""),
                 Choice("again", "Ask again tomorrow", "interview", -1, False, "<p>Nothing new.</p>"),
             )),
@@ -75,6 +76,13 @@ def multilingual_scenario():
         ),
         start="arrival",
     )
+
+
+def open_edx_parse(text):
+    """Parse as Open edX's course import does (xmodule's edx_xml_parser drops blank text nodes)."""
+    parser = etree.XMLParser(dtd_validation=False, load_dtd=False, remove_comments=True, remove_blank_text=True,
+                             encoding="utf-8")
+    return parse_scenario(etree.fromstring(text.encode("utf-8"), parser))
 
 
 def olx_with(inner, attributes=""):
@@ -223,6 +231,19 @@ def test_export_then_import_is_lossless_for_a_realistic_scenario():
     scenario = multilingual_scenario()
     text = scenario_to_string(attributes, scenario)
     assert parse_scenario_string(text) == (attributes, scenario)
+    assert open_edx_parse(text) == scenario
+
+
+def test_an_export_read_by_the_open_edx_course_import_parser_is_the_same_scenario():
+    text = scenario_to_string({}, multilingual_scenario())
+    assert open_edx_parse(text) == multilingual_scenario()
+
+
+def test_html_with_blank_text_between_elements_is_marked_to_preserve_white_space():
+    scenario = Scenario(intro="<p><b>a</b> <i>b</i></p>", steps=(Step("a", "A", "<p>x</p><p>y</p>"),))
+    root = etree.fromstring(scenario_to_string({}, scenario).encode())
+    assert root.find("intro").get("{http://www.w3.org/XML/1998/namespace}space") == "preserve"
+    assert root.find("step/body").attrib == {}
 
 
 def test_exported_html_is_readable_xml_not_escaped_text():
@@ -382,3 +403,4 @@ block_attributes = st.dictionaries(st.sampled_from(["url_name", "display_name", 
 def test_export_then_import_is_lossless_for_generated_scenarios(attributes, scenario):
     text = scenario_to_string(attributes, scenario)
     assert parse_scenario_string(text) == (attributes, scenario)
+    assert open_edx_parse(text) == scenario
