@@ -11,8 +11,10 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, connections
 
-from rtcm_xblocks.needs import storage
+from rtcm_xblocks.common.safe_xml import parse_xml_string
+from rtcm_xblocks.needs import cohort, framework, storage
 from rtcm_xblocks.needs.models import Aggregate, Submission
+from tests.workbench import Workbench, get_block, load_scenario
 
 THREADS = 16
 LEARNERS = 24
@@ -45,7 +47,7 @@ def file_database(tmp_path, django_db_blocker):
         config["NAME"] = path
         config["OPTIONS"] = {"timeout": 20}
         try:
-            in_thread(lambda: call_command("migrate", "rtcm_needs", verbosity=0))
+            in_thread(lambda: call_command("migrate", run_syncdb=True, verbosity=0))
             assert not errors, errors
             yield in_thread
         finally:
@@ -159,3 +161,55 @@ def test_the_naive_read_modify_write_that_xblock_poll_uses_does_lose_updates_her
 
     file_database(naive)
     assert lost["total"] < THREADS * 8
+
+
+SMALL = """
+<rtcm_needs_assessment url_name="tna_http" min_group_size="1">
+  <pillar id="p" title="P"><competency id="a">A</competency><competency id="b">B</competency></pillar>
+  <pillar id="q" title="Q"><competency id="c">C</competency></pillar>
+</rtcm_needs_assessment>
+"""
+
+
+def test_sixteen_threads_posting_to_the_submit_handler_at_once_lose_nothing(file_database):
+    loaded = {}
+    file_database(lambda: loaded.update(usage_id=load_scenario(SMALL, name="concurrent-http")[1]))
+    usage_id = loaded["usage_id"]
+    rng = random.Random(5)
+    plans = [
+        [(f"t{thread}_{learner}", {cid: {"importance": rng.randint(1, 5), "proficiency": rng.randint(1, 5)} for cid in "abc"},
+          {"country": rng.choice(["AZ", "KG"])}) for learner in range(3) for _ in range(2)]
+        for thread in range(THREADS)
+    ]
+    barrier = threading.Barrier(THREADS)
+    statuses = []
+
+    def worker(plan_of_thread):
+        try:
+            client = Workbench()
+            barrier.wait()
+            for learner, ratings, profile in plan_of_thread:
+                statuses.append(client.call(usage_id, "submit", {"ratings": ratings, "profile": profile}, student=learner)[0])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(mine,)) for mine in plans]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert statuses == [200] * (THREADS * 6)
+
+    found = {}
+
+    def check():
+        key = get_block(usage_id).storage_key()
+        found["report"] = Workbench().call(usage_id, "cohort_report", student="staff")[1]
+        found["expected"] = cohort.cohort_report(framework.parse_pillars(parse_xml_string(SMALL)), storage.recompute_stats(key), 1)
+
+    file_database(check)
+    assert found["report"]["respondents"] == THREADS * 3
+    last = {learner: ratings for mine in plans for learner, ratings, _profile in mine}
+    mean_a = sum(r["a"]["importance"] for r in last.values()) / len(last)
+    assert dict(found["report"], min_group_size=None) == dict(found["expected"], min_group_size=None)
+    assert [c for c in found["report"]["competencies"] if c["id"] == "a"][0]["mean_importance"] == round(mean_a, 4)
