@@ -1,6 +1,7 @@
 """The wheel: built non-editable, installed into a bare folder, it carries its templates, static files and samples."""
 import glob
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -46,10 +47,15 @@ print("rendered", len(html))
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory):
     """The package built as a wheel and installed with pip into a folder of its own."""
+    # Build from a copy: an in-tree build/ folder could carry stale files into the wheel.
+    source = tmp_path_factory.mktemp("source") / "rtcm-xblocks"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv*", "build", "dist", "var", "*.egg-info", "__pycache__", ".pytest_cache", ".hypothesis",
+        "node_modules"))
     dist = tmp_path_factory.mktemp("dist")
     target = tmp_path_factory.mktemp("site")
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-                    "-w", str(dist), str(ROOT)], check=True, cwd=dist)
+                    "-w", str(dist), str(source)], check=True, cwd=dist)
     wheel = glob.glob(str(dist / "rtcm_xblocks-*.whl"))
     assert len(wheel) == 1, wheel
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), wheel[0]],
