@@ -20,7 +20,7 @@ from xblock.utils.resources import ResourceLoader
 
 from rtcm_xblocks.common.handlers import HandlerError, json_handler, user_is_staff
 from rtcm_xblocks.common.i18n import N_, add_js_catalogue, translator
-from rtcm_xblocks.common.safe_xml import UnsafeXMLError, XMLSyntaxError
+from rtcm_xblocks.common.safe_xml import XMLSyntaxError
 from rtcm_xblocks.scenario import graph, olx
 from rtcm_xblocks.scenario.draft import SETTINGS, attributes_to_settings, read_draft, settings_to_attributes
 from rtcm_xblocks.scenario.layout import layout
@@ -184,15 +184,15 @@ class ScenarioStudioMixin:
     def _parse_olx_text(self, text, _):
         try:
             return olx.parse_scenario_string(text)
-        except XMLSyntaxError as error:
-            line = error.position[0] if error.position else None
-            raise HandlerError("olx_syntax", _("The OLX is not well-formed XML: {error}").format(error=error.msg),
-                               errors=[{"field": "olx", "message": error.msg, "line": line}]) from error
-        except (olx.OlxError, UnsafeXMLError) as error:
+        except olx.OlxError as error:
+            cause = error.__cause__
+            if isinstance(cause, XMLSyntaxError):
+                line = cause.position[0] if cause.position else None
+                raise HandlerError("olx_syntax", _("The OLX is not well-formed XML: {error}").format(error=cause.msg),
+                                   errors=[{"field": "olx", "message": cause.msg, "line": line}]) from error
             match = _LINE.search(str(error))
-            line = getattr(error, "line", None) or (int(match.group(1)) if match else None)
-            raise HandlerError("olx_invalid", str(error),
-                               errors=[{"field": "olx", "message": str(error), "line": line}]) from error
+            raise HandlerError("olx_invalid", str(error), errors=[
+                {"field": "olx", "message": str(error), "line": int(match.group(1)) if match else None}]) from error
 
     def _saved_scenario(self):
         return graph.Scenario.from_dict(self.scenario)
