@@ -409,7 +409,7 @@ class ScenarioBlock(ScenarioStudioMixin, CompletableXBlockMixin, XBlock):
         """A reached step: its text and the ids and labels of its choices (never targets, points or feedback)."""
         image = None
         if step.image and _safe_src(step.image.src):
-            image = {"src": step.image.src, "alt": plain_text(step.image.alt)}
+            image = {"src": self._url(step.image.src), "alt": plain_text(step.image.alt)}
         return {
             "id": step.id,
             "title": plain_text(step.title),
@@ -439,6 +439,11 @@ class ScenarioBlock(ScenarioStudioMixin, CompletableXBlockMixin, XBlock):
         cleaned = clean_html(html)
         service = self.runtime.service(self, "replace_urls") if cleaned else None
         return service.replace_urls(cleaned) if service else cleaned
+
+    def _url(self, src):
+        """A course asset URL (``/static/…``) as the LMS serves it; the LMS rewrites quoted URLs only."""
+        service = self.runtime.service(self, "replace_urls")
+        return service.replace_urls(f'"{src}"').strip('"') if service else src
 
     def _event(self, name, **data):
         """Publish a `rtcm.scenario.<name>` tracking event."""

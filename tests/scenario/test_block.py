@@ -334,3 +334,24 @@ def test_a_finished_attempt_whose_ending_was_removed_still_shows_its_debrief(wor
     assert "Debrief" in workbench.page(name)
     status, state = workbench.call(usage_id, "restart", {})
     assert status == 200 and state["step"]["id"] == "zq_start"
+
+
+def test_course_asset_urls_are_resolved_by_the_lms_replace_urls_service(workbench, monkeypatch):
+    class ReplaceUrls:
+        """The LMS service rewrites quoted /static/ URLs to the course's asset URLs."""
+
+        @staticmethod
+        def replace_urls(text):
+            return text.replace('"/static/', '"/asset-v1:RTCM+101+2026+type@asset+block@')
+
+    original = WorkbenchRuntime.service
+    monkeypatch.setattr(WorkbenchRuntime, "service", lambda runtime, block, name: ReplaceUrls() if name == "replace_urls"
+                        else original(runtime, block, name))
+    _name, usage_id = load_scenario(case().replace(
+        "<body><p>Body zq_start</p></body>",
+        '<body><p>Body zq_start <img src="/static/map.png" alt="Map"/></p></body>'
+        '<image src="/static/border.jpg" alt="A checkpoint at night"/>'))
+    _status, state = workbench.call(usage_id, "get_state", {})
+    assert state["step"]["image"] == {"src": "/asset-v1:RTCM+101+2026+type@asset+block@border.jpg",
+                                      "alt": "A checkpoint at night"}
+    assert 'src="/asset-v1:RTCM+101+2026+type@asset+block@map.png"' in state["step"]["body"]
