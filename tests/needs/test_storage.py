@@ -4,6 +4,8 @@ from types import SimpleNamespace
 
 import pytest
 from django.db import connection
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from rtcm_xblocks.needs import cohort, storage
 from rtcm_xblocks.needs.models import Aggregate, Submission
@@ -165,3 +167,24 @@ def test_lost_races_are_retried_until_they_succeed(db, monkeypatch, message):  #
     storage.save_submission(BLOCK, "learner", {"a": {"importance": 4, "proficiency": 1}}, {})
     assert len(calls) == 3
     assert storage.cohort_stats(BLOCK).get("all", "", "a") == cohort.Sums(1, 4, 1)
+
+
+_RATING = st.one_of(st.just("na"), st.fixed_dictionaries({"importance": st.integers(1, 5), "proficiency": st.integers(1, 5)}))
+_SUBMISSION = st.tuples(
+    st.sampled_from(["ana", "ben", "cem", "dan"]),
+    st.fixed_dictionaries({cid: _RATING for cid in ("a", "b", "c")}),
+    st.fixed_dictionaries({}, optional={"country": st.sampled_from(["AZ", "GE"]), "agency": st.sampled_from(["ngo", "police"])}),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(_SUBMISSION, max_size=12))
+def test_any_sequence_of_submissions_and_resubmissions_leaves_aggregates_equal_to_a_recomputation(db, sequence):  # pylint: disable=unused-argument
+    Submission.objects.all().delete()
+    Aggregate.objects.all().delete()
+    last = {}
+    for learner, ratings, profile in sequence:
+        storage.save_submission(BLOCK, learner, ratings, profile)
+        last[learner] = (ratings, profile)
+    assert storage.cohort_stats(BLOCK) == cohort.CohortStats.from_submissions(last.values())
+    assert stored_rows() == cohort.CohortStats.from_submissions(last.values()).sums
