@@ -8,6 +8,7 @@ import dataclasses
 import hashlib
 import importlib.resources
 import json
+import logging
 import re
 from urllib.parse import urlsplit
 
@@ -28,6 +29,7 @@ from rtcm_xblocks.scenario.studio import ScenarioStudioMixin
 __all__ = ["ScenarioBlock"]
 
 loader = ResourceLoader("rtcm_xblocks")
+log = logging.getLogger(__name__)
 
 MAX_REFLECTION = 5000
 MAX_KEPT_ATTEMPTS = 20
@@ -244,6 +246,8 @@ class ScenarioBlock(ScenarioStudioMixin, CompletableXBlockMixin, XBlock):
                 setattr(block, name, _ATTRIBUTE_PARSERS[name](name, raw))
             elif name in block.fields and name not in _NOT_ATTRIBUTES and block.fields[name].scope != Scope.user_state:
                 setattr(block, name, block.fields[name].from_string(raw))
+            elif name not in _RUNTIME_ATTRIBUTES:
+                log.warning("<rtcm_scenario> attribute %r is not a setting of the block; ignored.", name)
         block.scenario = olx.parse_scenario(node).to_dict()
         return block
 
@@ -535,5 +539,7 @@ _ATTRIBUTE_WRITERS = {
     "weight": lambda value: f"{value:g}",
     "show_expert_path": lambda value: "true" if value else "false",
 }
+# Attributes the runtime (url_name, xblock-family) or the core (start) reads, not the block's settings.
+_RUNTIME_ATTRIBUTES = {"url_name", "xblock-family", "start"}
 # Fields that never become attributes: the case is written as child elements, the rest is runtime state.
 _NOT_ATTRIBUTES = {"scenario", "user_state", "children", "parent", "content"}

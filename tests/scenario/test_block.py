@@ -355,3 +355,10 @@ def test_course_asset_urls_are_resolved_by_the_lms_replace_urls_service(workbenc
     assert state["step"]["image"] == {"src": "/asset-v1:RTCM+101+2026+type@asset+block@border.jpg",
                                       "alt": "A checkpoint at night"}
     assert 'src="/asset-v1:RTCM+101+2026+type@asset+block@map.png"' in state["step"]["body"]
+
+
+def test_an_unknown_attribute_is_ignored_with_a_warning_naming_it(workbench, caplog):  # pylint: disable=unused-argument
+    _name, usage_id = load_scenario(case().replace("<rtcm_scenario ", '<rtcm_scenario max_attempt="3" url_name="x" ', 1))
+    assert author_block(usage_id).max_attempts == 2
+    assert [record.getMessage() for record in caplog.records if record.name == "rtcm_xblocks.scenario.block"] == [
+        "<rtcm_scenario> attribute 'max_attempt' is not a setting of the block; ignored."]
