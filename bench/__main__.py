@@ -10,13 +10,16 @@ def main():
     from bench import scenario  # pylint: disable=import-outside-toplevel
 
     sections = []
-    wanted = set(sys.argv[1:]) or {"scenario", "needs"}
+    wanted = set(sys.argv[1:]) or {"scenario", "needs", "studio"}
     if "scenario" in wanted:
         _, markdown = scenario.run()
         sections.append("## Scenario exercise vs branching-xblock\n\n" + markdown)
     if "needs" in wanted:
         from bench import needs  # pylint: disable=import-outside-toplevel
         sections.append("## Needs assessment\n\n" + needs.run())
+    if "studio" in wanted:
+        from bench import studio_editor  # pylint: disable=import-outside-toplevel
+        sections.append("## Studio map editor, 150 steps\n\n" + studio_editor.run()[1])
     report = "\n\n".join(sections) + "\n"
     print(report)
     os.makedirs("bench/results", exist_ok=True)
