@@ -112,6 +112,29 @@ def test_a_designer_builds_a_five_step_three_ending_scenario_and_a_learner_plays
     assert _problems(browser) == []
     assert "No problems" in browser.find_element(By.CSS_SELECTOR, '[data-role="problem-count"]').text
 
+    # choices can be reordered: the fixed choice moves to the top of its step
+    _click(browser, browser.find_elements(By.CSS_SELECTOR, ".rtcm-studio__choice")[-1]
+           .find_element(By.XPATH, './/button[text()="Move up"]'))
+    _settled(browser)
+    assert browser.find_elements(By.CSS_SELECTOR, ".rtcm-studio__choice")[0].find_element(
+        By.CSS_SELECTOR, 'input[type="text"]').get_attribute("value") == "Refer her to protection"
+
+    # a step added by mistake is deleted again
+    _add_node(browser, "add-step", "Scratch")
+    _click(browser, browser.find_element(By.CSS_SELECTOR, '[data-action="delete-node"]'))
+    browser.switch_to.alert.accept()
+    _settled(browser)
+    assert "Scratch" not in browser.find_element(By.CSS_SELECTOR, '[data-role="outline"]').text
+
+    # rich text: the designer writes the situation and makes a word bold with the toolbar
+    _open_from_outline(browser, "Arrival")
+    body = browser.find_element(By.CSS_SELECTOR, '[data-role="editor"] [contenteditable="true"]')
+    _click(browser, body)
+    body.send_keys("Two travellers at the counter.")
+    body.send_keys(Keys.SHIFT, Keys.HOME)
+    _click(browser, browser.find_element(By.CSS_SELECTOR, '[data-role="editor"] .rtcm-studio__tool[aria-label="Bold"]'))
+    _settled(browser)
+
     # the map is keyboard operable: Enter on a box opens it
     browser.find_element(By.CSS_SELECTOR, '.rtcm-map__box[data-key="box:arrival"]').send_keys(Keys.ENTER)
     WebDriverWait(browser, 5).until(
@@ -125,8 +148,10 @@ def test_a_designer_builds_a_five_step_three_ending_scenario_and_a_learner_plays
     saved = get_block(usage_id, DESIGNER).scenario
     assert [step["id"] for step in saved["steps"]] == ["arrival", "interview", "interpreter", "referral", "decision"]
     assert [ending["id"] for ending in saved["endings"]] == ["protected", "waved-through", "delayed"]
-    assert saved["steps"][4]["choices"][1] == {"id": "refer-her-to-protection", "label": "Refer her to protection",
+    assert saved["steps"][4]["choices"][0] == {"id": "refer-her-to-protection", "label": "Refer her to protection",
                                                "to": "protected", "points": 2, "expert": True, "feedback": ""}
+    assert saved["steps"][0]["body"] in ("<b>Two travellers at the counter.</b>",
+                                         "<p><b>Two travellers at the counter.</b></p>")
 
     browser.get(f"{browser.base_url}/scenario/{name}/?student=learner_7")
     for label in ("Separate them", "Call an interpreter", "Book a sworn interpreter", "Call the hotline",

@@ -842,6 +842,9 @@ function RtcmScenarioStudio(runtime, element, init) {
       button(deleteText, function () {
         var question = format(gettext('Delete "{title}"? Choices that lead to it will need a new target.'),
           {title: node.title || node.id});
+        if (state.fixed[node.id]) {
+          question += " " + gettext("Learners who are on it will start their attempt again.");
+        }
         if (!window.confirm(question)) { return; }
         list.splice(index, 1);
         if (state.scenario.start === node.id) { state.scenario.start = null; }
