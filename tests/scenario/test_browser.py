@@ -3,10 +3,16 @@ import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
+from workbench import scenarios
 
 from rtcm_xblocks.scenario.block import ScenarioBlock
 from tests.workbench import load_scenario
 
+OTHER_TAB_CHOOSES = """
+var done = arguments[arguments.length - 1], token = (document.cookie.match(/csrftoken=([^;]+)/) || [])[1];
+fetch(arguments[0], {method: "POST", headers: {"Content-Type": "application/json", "X-CSRFToken": token},
+                     body: JSON.stringify(arguments[1])}).then(function (r) { done(r.status); });
+"""
 EXPERT_ROUTE = ["separate", "professional", "open", "refer", "informed"]
 
 
@@ -95,3 +101,19 @@ def test_the_page_is_usable_on_a_narrow_right_to_left_screen(browser, border_cas
         "return [r.left >= 0, r.right <= document.documentElement.clientWidth, r.height >= 44,"
         " getComputedStyle(b).textAlign];")
     assert overflow == [True, True, True, "start"]
+
+
+def test_a_stale_page_shows_why_a_choice_was_refused_and_redraws_the_current_step(browser, border_case):
+    browser.get(f"{browser.base_url}/scenario/{border_case}/?student=two_tabs")
+    WebDriverWait(browser, 10).until(lambda d: d.execute_script("return !!document.querySelector('[data-choice]')"))
+    usage_id = scenarios.SCENARIOS[border_case].usage_id
+    status = browser.execute_async_script(OTHER_TAB_CHOOSES, f"/handler/{usage_id}/choose/?student=two_tabs",
+                                          {"step": "arrival", "choice": "separate"})
+    assert status == 200
+
+    tab_until(browser, lambda f: f[1] == "together")
+    ActionChains(browser).send_keys(Keys.ENTER).perform()
+    wait_for_focus(browser, "-step")
+    assert "not the current step" in text_of(browser, ".rtcm-scenario__error")
+    assert "Who will interpret?" in text_of(browser, ".rtcm-scenario__step")
+    assert "Separating travellers is a routine step" in text_of(browser, ".rtcm-scenario__feedback")
