@@ -317,10 +317,10 @@ def _html_element(parent, tag, content):
     cleaned = _xml_safe(clean_html(content))
     if not cleaned:
         return element
-    fragments = lxml.html.fragments_fromstring(cleaned)
-    if fragments and isinstance(fragments[0], str):
-        element.text = fragments.pop(0)
-    for fragment in fragments:
+    # wrapped by hand: create_parent= would drop leading text that str.strip() removes, such as &nbsp;
+    wrapper = lxml.html.fragment_fromstring(f"<div>{cleaned}</div>")
+    element.text = wrapper.text
+    for fragment in list(wrapper):
         element.append(fragment)
     blank = False
     for descendant in element.iterdescendants():

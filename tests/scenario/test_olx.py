@@ -257,6 +257,14 @@ def test_exported_html_is_readable_xml_not_escaped_text():
     assert "<p></p>" in text  # an empty paragraph is not written as <p/>
 
 
+@pytest.mark.parametrize("content", ["&nbsp;<b>x</b>", "&nbsp;", "<b>x</b> <i>y</i>", "<p>a</p>b<p></p>", "Ж<br>&amp;",
+                                     "<pre>  a\n  b</pre>"])
+def test_html_edge_cases_survive_the_round_trip(content):
+    scenario = Scenario(intro=content, steps=(Step("a", "A", content, None, (Choice("c", "C", "e", 1, False, content),)),),
+                        endings=(Ending("e", "E", content),))
+    assert parse_scenario_string(scenario_to_string({}, scenario))[1] == scenario
+
+
 def test_exported_olx_is_indented_one_element_per_line():
     text = scenario_to_string({"display_name": "X"}, multilingual_scenario())
     lines = text.splitlines()
@@ -324,7 +332,7 @@ def plain(min_size=0):
 
 
 ids = st.text(alphabet=LETTERS + "_-.:0123456789<&\"' ", min_size=1, max_size=10).filter(lambda text: text.strip())
-words = st.text(alphabet=TEXT_ALPHABET, min_size=1, max_size=12)
+words = st.text(alphabet=TEXT_ALPHABET + "\u00a0", min_size=1, max_size=12)
 
 
 @st.composite
