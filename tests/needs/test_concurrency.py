@@ -1,11 +1,16 @@
 """Concurrent submissions from many threads lose nothing: the aggregates equal a recomputation.
 
 The threads write to a file-based sqlite database (as `make run` does), each through its own
-Django connection: new connections are opened from `connections.settings["default"]`, which this
-module points at a temporary file for the duration of the test.
+Django connection: new connections are opened from `connections.settings["default"]`, which the
+`shared_database` fixture points at a temporary database for the duration of a test. With
+``RTCM_TEST_POSTGRES="host:port:user"`` (and psycopg installed) the same tests also run against a
+PostgreSQL server, where `select_for_update` and row locks do the serialising.
 """
+import copy
+import os
 import random
 import threading
+import uuid
 
 import pytest
 from django.core.management import call_command
@@ -21,17 +26,44 @@ LEARNERS = 24
 BLOCK = "concurrency/tna_pre"
 OTHER_BLOCK = "concurrency/tna_post"
 COMPETENCIES = [f"p{p}.c{c}" for p in range(4) for c in range(5)]
+POSTGRES = os.environ.get("RTCM_TEST_POSTGRES", "")
 
 
-@pytest.fixture
-def file_database(tmp_path, django_db_blocker):
-    """Point new Django connections at a migrated sqlite file; restore the test database afterwards."""
+def _postgres_database():
+    """A fresh PostgreSQL database for one test: (Django settings, drop function)."""
+    if not POSTGRES:
+        pytest.skip('set RTCM_TEST_POSTGRES="host:port:user" to run the concurrency tests on PostgreSQL too')
+    psycopg = pytest.importorskip("psycopg")
+    host, port, user = POSTGRES.split(":")
+    name = f"rtcm_concurrency_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(host=host, port=port, user=user, dbname="postgres", autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+
+    def drop():
+        with psycopg.connect(host=host, port=port, user=user, dbname="postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return {"ENGINE": "django.db.backends.postgresql", "NAME": name, "HOST": host, "PORT": port, "USER": user}, drop
+
+
+@pytest.fixture(params=["sqlite-file", "postgresql"])
+def shared_database(request, tmp_path, django_db_blocker):
+    """Point new Django connections at a fresh migrated database; restore the test database afterwards.
+
+    Yields `in_thread(work)`, which runs `work` in a thread of its own (and so on that database)
+    and re-raises whatever it raised.
+    """
+    if request.param == "postgresql":
+        database, drop = _postgres_database()
+    else:
+        database, drop = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(tmp_path / "concurrency.sqlite3"),
+                          "OPTIONS": {"timeout": 20}}, (lambda: None)
     config = connections.settings["default"]
-    saved = {"NAME": config["NAME"], "OPTIONS": dict(config.get("OPTIONS", {}))}
-    path = str(tmp_path / "concurrency.sqlite3")
-    errors = []
+    saved = copy.deepcopy(config)
 
     def in_thread(work):
+        errors = []
+
         def run():
             try:
                 work()
@@ -42,17 +74,18 @@ def file_database(tmp_path, django_db_blocker):
         thread = threading.Thread(target=run)
         thread.start()
         thread.join()
+        if errors:
+            raise errors[0]
 
     with django_db_blocker.unblock():
-        config["NAME"] = path
-        config["OPTIONS"] = {"timeout": 20}
+        config.update(database)
         try:
             in_thread(lambda: call_command("migrate", run_syncdb=True, verbosity=0))
-            assert not errors, errors
             yield in_thread
         finally:
-            config["NAME"] = saved["NAME"]
-            config["OPTIONS"] = saved["OPTIONS"]
+            config.clear()
+            config.update(saved)
+            drop()
 
 
 def plan(seed):
@@ -95,7 +128,7 @@ def submit_all_at_once(jobs):
     return errors
 
 
-def test_sixteen_threads_submitting_and_resubmitting_at_once_lose_no_update(file_database):
+def test_sixteen_threads_submitting_and_resubmitting_at_once_lose_no_update(shared_database):
     jobs = plan(seed=2026)
     submitted = {}
     for mine in jobs:
@@ -116,7 +149,7 @@ def test_sixteen_threads_submitting_and_resubmitting_at_once_lose_no_update(file
                 "aggregate_rows": Aggregate.objects.filter(block_key=block).count(),
             }
 
-    file_database(check)
+    shared_database(check)
     for block in (BLOCK, OTHER_BLOCK):
         learners = {learner for (b, learner) in submitted if b == block}
         found = results[block]
@@ -129,7 +162,7 @@ def test_sixteen_threads_submitting_and_resubmitting_at_once_lose_no_update(file
         assert respondents_by_country == sum(1 for ratings, profile in found["rows"].values() if "country" in profile)
 
 
-def test_the_naive_read_modify_write_that_xblock_poll_uses_does_lose_updates_here(file_database):
+def test_the_naive_read_modify_write_that_xblock_poll_uses_does_lose_updates_here(shared_database):
     """A control: the same threads adding to one shared total the way xblock-poll does lose votes."""
     lost = {}
 
@@ -159,7 +192,7 @@ def test_the_naive_read_modify_write_that_xblock_poll_uses_does_lose_updates_her
             thread.join()
         lost["total"] = Row.objects.get(block_key="naive", competency="").n
 
-    file_database(naive)
+    shared_database(naive)
     assert lost["total"] < THREADS * 8
 
 
@@ -171,9 +204,9 @@ SMALL = """
 """
 
 
-def test_sixteen_threads_posting_to_the_submit_handler_at_once_lose_nothing(file_database):
+def test_sixteen_threads_posting_to_the_submit_handler_at_once_lose_nothing(shared_database):
     loaded = {}
-    file_database(lambda: loaded.update(usage_id=load_scenario(SMALL, name="concurrent-http")[1]))
+    shared_database(lambda: loaded.update(usage_id=load_scenario(SMALL, name="concurrent-http")[1]))
     usage_id = loaded["usage_id"]
     rng = random.Random(5)
     plans = [
@@ -207,7 +240,7 @@ def test_sixteen_threads_posting_to_the_submit_handler_at_once_lose_nothing(file
         found["report"] = Workbench().call(usage_id, "cohort_report", student="staff")[1]
         found["expected"] = cohort.cohort_report(framework.parse_pillars(parse_xml_string(SMALL)), storage.recompute_stats(key), 1)
 
-    file_database(check)
+    shared_database(check)
     assert found["report"]["respondents"] == THREADS * 3
     last = {learner: ratings for mine in plans for learner, ratings, _profile in mine}
     mean_a = sum(r["a"]["importance"] for r in last.values()) / len(last)
