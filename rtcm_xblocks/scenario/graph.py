@@ -412,7 +412,8 @@ def expert_path(scenario):
     At each step the first choice flagged `expert` is taken when it leads to an ending or to a step
     not yet on the path from which an ending can be reached; otherwise a choice on a best-scoring
     continuation, preferring the one with the fewest steps left. Both moves make progress, so the
-    walk always ends; it is empty when no ending can be reached from the start.
+    walk always ends; it is empty when no ending can be reached from the start. (On an invalid
+    scenario, positive choices on loops count as 0 points when ranking continuations.)
     """
     graph = _Graph(scenario)
     if graph.start is None:
