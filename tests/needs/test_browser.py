@@ -7,7 +7,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.workbench import Workbench, load_scenario
+from tests.workbench import Workbench, get_block, load_scenario
 
 OLX = """
 <rtcm_needs_assessment url_name="tna_browser" display_name="Browser assessment" min_group_size="2">
@@ -224,3 +224,35 @@ def test_staff_see_the_ranked_cohort_quadrants_heatmap_and_csv(browser):
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(learner_url, timeout=10)  # noqa: S310 - the local live server
     assert refused.value.code == 403 and json.loads(refused.value.read())["error"] == "forbidden"
+
+
+def test_after_the_course_learners_and_staff_see_the_change_since_the_pre_assessment(browser):
+    name, root = load_scenario("""
+      <vertical_demo>
+        <rtcm_needs_assessment url_name="pre" phase="pre" min_group_size="1">
+          <pillar id="p" title="Borders"><competency id="a">Check a travel document</competency></pillar>
+        </rtcm_needs_assessment>
+        <rtcm_needs_assessment url_name="post" phase="post" pre="pre" min_group_size="1">
+          <pillar id="p" title="Borders"><competency id="a">Check a travel document</competency></pillar>
+        </rtcm_needs_assessment>
+      </vertical_demo>""", name="browser-pre-post")
+    pre, post = get_block(root).children
+    client = Workbench()
+    assert client.call(pre, "submit", {"ratings": {"a": {"importance": 5, "proficiency": 1}}}, student="returning")[0] == 200
+    assert client.call(post, "submit", {"ratings": {"a": {"importance": 5, "proficiency": 4}}}, student="returning")[0] == 200
+
+    open_page(browser, name, "returning")
+    change = wait_for(browser, lambda d: d.find_element(By.CSS_SELECTOR, ".rtcm-needs__change"))
+    assert "My progress since the start of the course" in change.text
+    row = [cell.text for cell in change.find_element(By.CSS_SELECTOR, "tbody tr").find_elements(By.CSS_SELECTOR, "th, td")]
+    assert row[:4] == ["Borders", "1", "4", "+3"]
+
+    open_page(browser, name, "newcomer")
+    assert not browser.find_elements(By.CSS_SELECTOR, ".rtcm-needs__change")
+
+    open_page(browser, name, "staff_member")
+    staff = browser.find_elements(By.CSS_SELECTOR, ".rtcm-needs__staff")[1]
+    wait_for(browser, lambda d: "Change since the pre-course assessment (respondents: 1 before, 1 after)" in staff.text)
+    last_table = staff.find_elements(By.CSS_SELECTOR, "table")[-1]
+    cells = [cell.text for cell in last_table.find_element(By.CSS_SELECTOR, "tbody tr").find_elements(By.CSS_SELECTOR, "th, td")]
+    assert cells == ["Borders", "20", "5", "-15", "1", "4", "+3"]

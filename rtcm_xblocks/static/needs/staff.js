@@ -63,6 +63,19 @@ window.RtcmNeedsStaff = function (runtime, root, kit) {
     return chart;
   }
 
+  function shade(cell, strength) {
+    // Red over white in proportion to the need; black or white text, whichever keeps 4.5:1.
+    var alpha = 0.1 + 0.8 * strength;
+    var rgb = [179, 38, 30].map(function (channel) { return Math.round(255 - alpha * (255 - channel)); });
+    var luminance = rgb.map(function (channel) {
+      var c = channel / 255;
+      return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
+    });
+    luminance = 0.2126 * luminance[0] + 0.7152 * luminance[1] + 0.0722 * luminance[2];
+    cell.style.backgroundColor = "rgb(" + rgb.join(", ") + ")";
+    cell.style.color = luminance > 0.18 ? "#000" : "#fff";
+  }
+
   function heatmap(report, by, caption) {
     var groups = report.groups.filter(function (group) { return group.by === by; });
     if (!groups.length) { return null; }
@@ -80,11 +93,7 @@ window.RtcmNeedsStaff = function (runtime, root, kit) {
         }
         var row = group.pillars[index];
         var cell = el("td", {text: row.mwds === null ? "–" : num(row.mwds)});
-        if (row.mwds !== null && row.mwds > 0) {
-          var strength = Math.min(row.mwds / top, 1);
-          cell.style.backgroundColor = "rgba(179, 38, 30, " + (0.08 + 0.6 * strength).toFixed(2) + ")";
-          if (strength > 0.6) { cell.style.color = "#fff"; }
-        }
+        if (row.mwds !== null && row.mwds > 0) { shade(cell, Math.min(row.mwds / top, 1)); }
         return cell;
       })));
     }));
@@ -94,7 +103,7 @@ window.RtcmNeedsStaff = function (runtime, root, kit) {
   }
 
   function changeTable(change) {
-    return table(fmt(gettext("Change since the pre-course assessment ({pre} respondents before, {post} after)"), change.respondents),
+    return table(fmt(gettext("Change since the pre-course assessment (respondents: {pre} before, {post} after)"), change.respondents),
       [gettext("Pillar"), gettext("MWDS before"), gettext("MWDS after"), gettext("Change"), gettext("Mean proficiency before"), gettext("Mean proficiency after"), gettext("Change")],
       change.pillars.map(function (row) {
         return [titles[row.id] || row.title, num(row.pre_mwds), num(row.post_mwds), kit.signed(row.mwds_change), num(row.pre_mean_proficiency), num(row.post_mean_proficiency), kit.signed(row.proficiency_change)];
