@@ -112,17 +112,20 @@ class _Reader:
             return []
         return value
 
-    def mapping(self, value, path, node=None):
+    def mapping(self, value, path, node=None, keys=None):
         if not isinstance(value, dict):
             self.error(path, N_("This must be an object."), node)
             return None
+        for key in value:
+            if keys is not None and key not in keys:
+                self.error(f"{path}.{key}".lstrip("."), N_("'{name}' is not expected here."), node, name=str(key))
         return value
 
 
 def read_draft(data, pillars=None):
     """Read the editor payload ``{"scenario": {...}, "settings": {...}}``; never raises on bad data."""
     reader = _Reader()
-    body = reader.mapping(data, "") or {}
+    body = reader.mapping(data, "", keys=("scenario", "settings")) or {}
     scenario = _read_scenario(reader, body.get("scenario"))
     settings = _read_settings(reader, body.get("settings"), pillars)
     return Draft(scenario, settings, reader.errors)
@@ -135,7 +138,7 @@ def read_settings(data, pillars=None):
 
 
 def _read_scenario(reader, raw):
-    raw = reader.mapping(raw, "scenario") or {}
+    raw = reader.mapping(raw, "scenario", keys=("intro", "start", "steps", "endings")) or {}
     intro = reader.html(raw.get("intro"), "scenario.intro", None)
     steps = tuple(_read_step(reader, item, f"scenario.steps.{index}")
                   for index, item in enumerate(reader.items(raw.get("steps"), "scenario.steps")))
@@ -152,7 +155,7 @@ def _read_scenario(reader, raw):
 
 
 def _read_step(reader, raw, path):
-    raw = reader.mapping(raw, path)
+    raw = reader.mapping(raw, path, keys=("id", "title", "body", "image", "choices"))
     if raw is None:
         return None
     node = raw.get("id") if isinstance(raw.get("id"), str) else None
@@ -176,7 +179,7 @@ def _read_step(reader, raw, path):
 def _read_image(reader, raw, path, node):
     if raw is None:
         return None
-    raw = reader.mapping(raw, path, node)
+    raw = reader.mapping(raw, path, node, keys=("src", "alt"))
     if raw is None:
         return None
     src = raw.get("src")
@@ -192,7 +195,7 @@ def _read_image(reader, raw, path, node):
 
 
 def _read_choice(reader, raw, path, node):
-    raw = reader.mapping(raw, path, node)
+    raw = reader.mapping(raw, path, node, keys=("id", "label", "to", "points", "expert", "feedback"))
     if raw is None:
         return None
     choice_id = reader.identifier(raw.get("id"), f"{path}.id", node)
@@ -210,7 +213,7 @@ def _read_choice(reader, raw, path, node):
 
 
 def _read_ending(reader, raw, path):
-    raw = reader.mapping(raw, path)
+    raw = reader.mapping(raw, path, keys=("id", "title", "body", "outcome", "points"))
     if raw is None:
         return None
     node = raw.get("id") if isinstance(raw.get("id"), str) else None

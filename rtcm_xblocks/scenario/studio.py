@@ -13,6 +13,7 @@ flags. So an author is a user with Studio write access where that service exists
 user service calls staff or instructor (LMS, workbench). Learners calling an authoring handler
 through the LMS get 403; they never reach the scenario's targets, points or feedback that way.
 """
+import html
 import re
 
 from web_fragments.fragment import Fragment
@@ -64,7 +65,8 @@ class ScenarioStudioMixin:
         """The map editor, with the saved scenario, settings and its validation already worked out."""
         _ = translator(self).gettext
         if not is_author(self):
-            return Fragment(f'<p class="rtcm-studio-refused">{_("Only the course team can edit this scenario.")}</p>')
+            refusal = _("Only the course team can edit this scenario.")
+            return Fragment(f'<p class="rtcm-studio-refused">{html.escape(refusal)}</p>')
         scenario = self._saved_scenario()
         settings = self._current_settings()
         fragment = Fragment(loader.render_django_template(

@@ -113,3 +113,11 @@ def test_missing_attributes_take_the_defaults_and_unknown_ones_are_refused():
     settings, errors = attributes_to_settings({"scoring": "ending", "url_name": "x", "bogus": "1"}, SETTINGS)
     assert settings["scoring"] == "ending" and settings["display_name"] == "Case"
     assert [error.field for error in errors] == ["settings.bogus"]
+
+
+def test_keys_the_editor_never_sends_are_refused_where_they_appear():
+    payload = _draft()
+    payload["extra"] = 1
+    payload["scenario"]["steps"][0]["colour"] = "red"
+    payload["scenario"]["steps"][0]["choices"][0]["hint"] = "psst"
+    assert set(_fields(read_draft(payload))) == {"extra", "scenario.steps.0.colour", "scenario.steps.0.choices.0.hint"}
