@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 PHASES = ("pre", "post")
 MAX_GROUP_SIZE = 1000
 _PILLAR = "pillar"
+_NOT_ATTRIBUTES = ("children", "parent", "content", "framework_content", "user_state", "olx_name")
 
 
 @XBlock.needs("i18n")
@@ -397,7 +398,7 @@ class NeedsAssessmentBlock(NeedsStudioMixin, XBlock):
         for name, value in node.items():
             if name == "url_name":
                 block.olx_name = value
-            elif name in block.fields and name not in ("framework_content", "user_state", "olx_name", "parent", "children"):
+            elif name in block.fields and name not in _NOT_ATTRIBUTES:
                 try:
                     setattr(block, name, block.fields[name].from_string(value))
                 except (TypeError, ValueError):
@@ -422,10 +423,12 @@ class NeedsAssessmentBlock(NeedsStudioMixin, XBlock):
     def add_xml_to_node(self, node):
         """Fields that were set become attributes; the custom framework or links become ``<pillar>`` children."""
         node.tag = self.xml_element_name()
-        for name in ("display_name", "phase", "pre", "framework", "min_group_size", "has_score", "weight"):
-            field = self.fields[name]
-            if field.is_set_on(self):
-                node.set(name, field.to_string(getattr(self, name)))
+        # Every set field of ours or of the runtime's mixins (visible_to_staff_only, group_access, …).
+        for name, field in self.fields.items():
+            if name in _NOT_ATTRIBUTES or field.scope not in (Scope.settings, Scope.content):
+                continue
+            if field.is_set_on(self) or field.force_export:
+                self._add_field(node, name, field)  # pylint: disable=protected-access
         if self.olx_name and not node.get("url_name"):
             node.set("url_name", self.olx_name)
         content = self.framework_content or {}

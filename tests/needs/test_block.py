@@ -183,3 +183,20 @@ def test_default_framework_texts_and_scale_go_through_the_i18n_service(db):  # p
         assert block.profile_payload()[0]["label"].isupper()
     finally:
         services["i18n"] = original
+
+
+def test_fields_of_runtime_mixins_survive_export(db):  # pylint: disable=unused-argument
+    """The LMS mixes fields such as visible_to_staff_only into every block; export keeps them."""
+    from xblock.fields import Boolean  # pylint: disable=import-outside-toplevel
+
+    class LmsMixin:  # pylint: disable=too-few-public-methods
+        visible_to_staff_only = Boolean(help="LMS", scope=Scope.settings, default=False)
+
+    _name, usage_id = load_scenario(LINKS)
+    block = get_block(usage_id)
+    cls = type("MixedNeeds", (NeedsAssessmentBlock, LmsMixin), {})
+    lms_block = block.runtime.construct_xblock_from_class(cls, block.scope_ids)
+    lms_block.visible_to_staff_only = True
+    node = export(lms_block)
+    assert node.get("visible_to_staff_only") == "true"
+    assert [p.get("id") for p in node] == ["border", "health"]
