@@ -99,7 +99,8 @@ class ScenarioStudioMixin:
         add_js_catalogue(self, fragment)
         fragment.add_css(loader.load_unicode("static/scenario/studio.css"))
         fragment.add_javascript(loader.load_unicode("static/scenario/studio_author.js"))
-        fragment.initialize_js("RtcmScenarioAuthor", {"i18n_namespace": getattr(self, "i18n_js_namespace", None)})
+        fragment.initialize_js("RtcmScenarioAuthor", {"i18n_namespace": getattr(self, "i18n_js_namespace", None),
+                                                      "intro": self._html(scenario.intro)})
         return fragment
 
     # --- handlers ------------------------------------------------------------------------------

@@ -135,10 +135,14 @@ def test_a_designer_builds_a_five_step_three_ending_scenario_and_a_learner_plays
     _click(browser, browser.find_element(By.CSS_SELECTOR, '[data-role="editor"] .rtcm-studio__tool[aria-label="Bold"]'))
     _settled(browser)
 
-    # the map is keyboard operable: Enter on a box opens it
-    browser.find_element(By.CSS_SELECTOR, '.rtcm-map__box[data-key="box:arrival"]').send_keys(Keys.ENTER)
+    # the map is one tab stop operated from the keyboard: arrows move between boxes, Enter opens one
+    assert [box.get_attribute("data-id") for box in browser.find_elements(
+        By.CSS_SELECTOR, '.rtcm-map__box[tabindex="0"]')] == ["arrival"]
+    browser.find_element(By.CSS_SELECTOR, '.rtcm-map__box[data-key="box:arrival"]').send_keys(Keys.ARROW_RIGHT)
+    assert browser.switch_to.active_element.get_attribute("data-id") == "interview"
+    browser.switch_to.active_element.send_keys(Keys.ENTER)
     WebDriverWait(browser, 5).until(
-        lambda b: "Arrival" in b.find_element(By.CSS_SELECTOR, ".rtcm-studio__heading").text)
+        lambda b: "Interview" in b.find_element(By.CSS_SELECTOR, ".rtcm-studio__heading").text)
     assert browser.switch_to.active_element.get_attribute("class") == "rtcm-studio__heading"
     assert len(browser.find_elements(By.CSS_SELECTOR, ".rtcm-map__arrow--back")) == 1
 
@@ -165,3 +169,26 @@ def test_a_designer_builds_a_five_step_three_ending_scenario_and_a_learner_plays
     debrief = WebDriverWait(browser, 10).until(lambda b: b.find_element(By.CSS_SELECTOR, ".rtcm-scenario__debrief"))
     assert "Protected" in debrief.text
     assert "100%" in debrief.text
+
+
+def test_an_author_previews_the_saved_scenario_as_a_learner_without_recording_anything(browser):
+    name, usage_id = load_scenario(
+        '<rtcm_scenario display_name="Preview me"><intro><p>Night shift.</p></intro>'
+        '<step id="a" title="At the counter"><choice id="go" to="b" points="1"><label>Separate them</label>'
+        "<feedback><p>She can speak.</p></feedback></choice></step>"
+        '<step id="b" title="Interview"><choice id="refer" to="done" points="1"><label>Refer her</label></choice></step>'
+        '<ending id="done" title="Referred" outcome="good"><body><p>Debrief.</p></body></ending></rtcm_scenario>')
+    browser.get(f"{browser.base_url}/scenario/{name}/author_view/?student={DESIGNER}")
+    author = browser.find_element(By.CSS_SELECTOR, ".rtcm-author")
+    assert "No problems" in author.text and "2 points" in author.text
+    toggle = author.find_element(By.CSS_SELECTOR, '[data-action="preview"]')
+    _click(browser, toggle)
+    assert toggle.get_attribute("aria-expanded") == "true"
+    stage = author.find_element(By.CSS_SELECTOR, '[data-role="stage"]')
+    for label in ("Separate them", "Refer her"):
+        WebDriverWait(browser, 10).until(lambda b, text=label: text in stage.text)
+        assert label != "Separate them" or "Night shift." in stage.text
+        _click(browser, next(button for button in stage.find_elements(By.CSS_SELECTOR, "button") if button.text == label))
+    WebDriverWait(browser, 10).until(lambda b: "Referred" in stage.text and "Score: 100%" in stage.text)
+    assert "Your path" in stage.text and "Separate them" in stage.text
+    assert get_block(usage_id, DESIGNER).user_state == {}

@@ -30,6 +30,7 @@ function RtcmScenarioStudio(runtime, element, init) {
     options: init.options,
     fixed: fixedIds(init.scenario),
     selected: null,
+    mapFocus: null,
     dirty: false,
     sequence: 0,
     timer: null,
@@ -515,7 +516,8 @@ function RtcmScenarioStudio(runtime, element, init) {
     var kindLabel = kind === "step" ? gettext("Step") : gettext("Ending");
     var label = kindLabel + ": " + (node.title || node.id) + (notes.length ? " (" + notes.join(", ") + ")" : "");
     var group = svg("g", {
-      "class": classes.join(" "), tabindex: "0", role: "button", "data-key": "box:" + node.id,
+      "class": classes.join(" "), tabindex: node.id === rovingBox() ? "0" : "-1", role: "button",
+      "data-key": "box:" + node.id, "data-id": node.id,
       "aria-label": label, "aria-current": state.selected === node.id ? "true" : null,
       transform: "translate(" + place.x + " " + place.y + ")"
     }, [
@@ -530,9 +532,64 @@ function RtcmScenarioStudio(runtime, element, init) {
       if (event.key === "Enter" || event.key === " ") {
         event.preventDefault();
         openNode(node.id, true);
+        return;
+      }
+      var next = neighbour(node.id, event.key, rtl);
+      if (next) {
+        event.preventDefault();
+        state.mapFocus = next;
+        Array.prototype.forEach.call(ui.map.querySelectorAll(".rtcm-map__box"), function (box) {
+          box.setAttribute("tabindex", box.getAttribute("data-id") === next ? "0" : "-1");
+        });
+        ui.map.querySelector('[data-key="box:' + next.replace(/["\\]/g, "\\$&") + '"]').focus();
       }
     });
     return group;
+  }
+
+  /* The map is one tab stop: the selected (or last focused, or start) box; arrow keys move between boxes. */
+  function rovingBox() {
+    var candidates = [state.mapFocus, state.selected, startId()];
+    for (var i = 0; i < candidates.length; i += 1) {
+      if (candidates[i] && placed(candidates[i])) { return candidates[i]; }
+    }
+    var first = state.report.layout.boxes.filter(function (box) { return findNode(box.id); })[0];
+    return first ? first.id : null;
+  }
+
+  function placed(id) {
+    return state.report.layout.boxes.some(function (box) { return box.id === id; }) && Boolean(findNode(id));
+  }
+
+  /* The box an arrow key leads to: along the column (up, down) or to the nearest row of the next column. */
+  function neighbour(id, key, rtl) {
+    var boxes = state.report.layout.boxes.filter(function (box) { return findNode(box.id); });
+    var here = boxes.filter(function (box) { return box.id === id; })[0];
+    if (!here) { return null; }
+    var forward = rtl ? "ArrowLeft" : "ArrowRight";
+    var backward = rtl ? "ArrowRight" : "ArrowLeft";
+    var layer = here.layer;
+    var pick = null;
+    if (key === "ArrowDown" || key === "ArrowUp") {
+      var column = boxes.filter(function (box) { return box.layer === layer; })
+        .sort(function (a, b) { return a.row - b.row; });
+      var index = column.indexOf(here) + (key === "ArrowDown" ? 1 : -1);
+      pick = column[index] || null;
+    } else if (key === forward || key === backward) {
+      var step = key === forward ? 1 : -1;
+      var layers = boxes.map(function (box) { return box.layer; });
+      for (var target = layer + step; !pick && target >= 0 && target <= Math.max.apply(null, layers); target += step) {
+        boxes.forEach(function (box) {
+          if (box.layer === target && (!pick || Math.abs(box.row - here.row) < Math.abs(pick.row - here.row))) {
+            pick = box;
+          }
+        });
+      }
+    } else if (key === "Home" || key === "End") {
+      var sorted = boxes.slice().sort(function (a, b) { return a.layer - b.layer || a.row - b.row; });
+      pick = key === "Home" ? sorted[0] : sorted[sorted.length - 1];
+    }
+    return pick && pick.id !== id ? pick.id : null;
   }
 
   function outcomeLabel(outcome) {

@@ -59,6 +59,7 @@ function RtcmScenarioAuthor(runtime, element, init) {
 
   function draw(state) {
     stage.textContent = "";
+    if (!moves.length && init.intro) { stage.appendChild(authored(init.intro)); }
     if (state.last_feedback) {
       stage.appendChild(el("div", {"class": "rtcm-author__feedback"}, [
         el("h4", {text: gettext("What happened")}), authored(state.last_feedback)]));
