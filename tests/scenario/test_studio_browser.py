@@ -7,12 +7,12 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 from tests.workbench import get_block, load_scenario
 
 DESIGNER = "staff_designer"
-STEPS = ("Arrival", "Interview", "Interpreter", "Referral", "Decision")
+STEPS = ("Arrival", "Interview", "Interpreter", "Referral")  # the fifth, Decision, is made from a choice's target list
 ENDINGS = (("Protected", "good"), ("Waved through", "bad"), ("Delayed", "neutral"))
 # step -> [(label, target as the editor lists it, points, expert)]
 CHOICES = {
     "Arrival": [("Separate them", "Step: Interview", 3, True), ("Stamp the passports", "Ending: Waved through", 0, False)],
-    "Interview": [("Call an interpreter", "Step: Interpreter", 2, True), ("Carry on alone", "Step: Decision", 0, False)],
+    "Interview": [("Call an interpreter", "Step: Interpreter", 2, True), ("Carry on alone", "new step: Decision", 0, False)],
     "Interpreter": [("Book a sworn interpreter", "Step: Referral", 2, True)],
     "Referral": [("Call the hotline", "Step: Decision", 1, True), ("Ask her again", "Step: Referral", 0, False)],
     "Decision": [("Let the bus go", "Ending: Delayed", 0, False)],
@@ -57,7 +57,14 @@ def _add_choice(browser, label, target, points, expert):
     _click(browser, browser.find_element(By.CSS_SELECTOR, '[data-action="add-choice"]'))
     choice = browser.find_elements(By.CSS_SELECTOR, ".rtcm-studio__choice")[-1]
     _type(choice.find_element(By.CSS_SELECTOR, 'input[type="text"]'), label)
-    if target:
+    if target and target.startswith("new step: "):
+        Select(choice.find_element(By.CSS_SELECTOR, "select")).select_by_visible_text("+ A new step\u2026")
+        prompt = browser.switch_to.alert
+        prompt.send_keys(target[len("new step: "):])
+        prompt.accept()
+        _settled(browser)
+        choice = browser.find_elements(By.CSS_SELECTOR, ".rtcm-studio__choice")[-1]
+    elif target:
         Select(choice.find_element(By.CSS_SELECTOR, "select")).select_by_visible_text(target)
     if points:
         _type(choice.find_element(By.CSS_SELECTOR, 'input[type="number"]'), str(points))
@@ -88,7 +95,7 @@ def test_a_designer_builds_a_five_step_three_ending_scenario_and_a_learner_plays
         Select(browser.find_element(By.CSS_SELECTOR, '[data-role="editor"] select')).select_by_value(outcome)
         _settled(browser)
     boxes = browser.find_elements(By.CSS_SELECTOR, ".rtcm-map__box")
-    assert len(boxes) == 8
+    assert len(boxes) == 7
     assert any("cannot be reached" in box.get_attribute("aria-label") for box in boxes)
 
     for title, choices in CHOICES.items():
