@@ -8,33 +8,35 @@ Design (for 100,000 learners and more):
 * ``Aggregate`` holds integer sufficient statistics, one row per (block, group, competency):
   ``n``, ``sum_importance`` and ``sum_proficiency`` of the respondents who rated both, for the
   whole cohort (``by="all"``) and for each country and agency; competency ``""`` counts
-  respondents. A cohort report reads only these rows — O(competencies × groups), a few thousand
-  at most, whatever the number of learners — and computes every mean exactly from integers.
+  respondents. A cohort report reads only these rows — O(competencies × groups), about 1,400
+  for the default framework, whatever the number of learners — and computes every mean exactly
+  from integers.
 * A submission runs in one transaction: it locks the learner's ``Submission`` row
   (``select_for_update``), computes the exact delta between the learner's old contribution and
-  the new one (`cohort.contribution`), saves the row and applies the delta with
-  ``UPDATE … SET n = n + CASE competency WHEN … END`` (``F()`` expressions), one statement per
-  group, after inserting any missing rows with ``INSERT … ON CONFLICT DO NOTHING`` (a row a
-  concurrent transaction inserted first is simply incremented). A submission therefore costs a
-  handful of queries whatever the size of the framework or of the cohort, and rows are touched in
-  one sorted order so that concurrent transactions rarely deadlock (and are retried when they do). No code ever
-  reads a shared total, adds to it in Python and writes it back — the read-modify-write that
-  loses concurrent votes in xblock-poll.
-* Concurrent submissions therefore serialise on the database's row locks (MySQL, PostgreSQL)
-  and lose nothing; a resubmission replaces the learner's earlier contribution exactly.
-  SQLite (the SDK workbench) has no row locks and serialises writers on the whole file: a
-  transaction that loses the race gets "database is locked" and is retried from the start, so it
-  re-reads the learner's row; deadlocks, lock-wait timeouts and serialisation failures on the
-  other databases are retried the same way.
+  the new one (`cohort.contribution`), saves the row, inserts any missing aggregate rows with
+  ``INSERT … ON CONFLICT DO NOTHING`` (a row a concurrent transaction inserted first is simply
+  incremented) and applies the delta with one ``UPDATE … SET n = n + CASE competency WHEN …
+  END`` per group. A submission thus costs a handful of queries whatever the size of the
+  framework or of the cohort. No code ever reads a shared total, adds to it in Python and writes
+  it back — the read-modify-write that loses concurrent votes in xblock-poll.
+* On MySQL and PostgreSQL concurrent submissions serialise on row locks and lose nothing; rows
+  are touched in one sorted order, and a transaction that still loses a race (a deadlock, a
+  lock-wait timeout, a serialisation failure, or two first submissions of the same learner
+  colliding on the unique constraint) is retried from the start, so it re-reads the learner's
+  row. SQLite (the SDK workbench) has no row locks: a submission takes the database's write
+  lock before its first read (as ``BEGIN IMMEDIATE`` would), so other writers wait in SQLite's
+  busy handler, and "database is locked" is retried like the rest. The concurrency tests run 16
+  threads against a SQLite file and, when given a server, against PostgreSQL.
 
 Block keys: storage is keyed by a course-wide string for the block so that a ``post`` block can
 find its ``pre`` block's submissions by url_name. In the LMS the key is the block's usage key in
-its course without branch or version, ``block-v1:Org+Course+Run+type@rtcm_needs_assessment+block@<url_name>``,
-and the pre block's key is built from the same course key, block type and the ``pre`` url_name.
-Runtimes whose usage ids carry no course (the XBlock SDK workbench, whose ids look like
+its course without branch,
+``block-v1:Org+Course+Run+type@rtcm_needs_assessment+block@<url_name>``, and the pre block's
+key is built from the same course key, block type and the ``pre`` url_name. Runtimes whose
+usage ids carry no course (the XBlock SDK workbench, whose ids look like
 ``<scenario>.<block type>.d0.u0``) use ``<scenario>/<url_name>`` for both, the scenario being
-the first dot-separated part of the usage id and url_name the OLX attribute kept by the block;
-a block without a url_name there falls back to its whole usage id.
+the first dot-separated part of the usage id and url_name the OLX attribute the block keeps (in
+its ``olx_name`` field); a block without a url_name there falls back to its whole usage id.
 """
 import random
 import time
@@ -224,7 +226,12 @@ def recompute_stats(block):
 
 
 def rebuild_aggregates(block):
-    """Replace `block`'s aggregate rows by a recomputation from its submissions (a repair tool)."""
+    """Replace `block`'s aggregate rows by a recomputation from its submissions.
+
+    A maintenance tool (for data imported without `save_submission`, or a repair): run it while
+    the block takes no submissions, since a learner's first submission committing meanwhile could
+    be counted by neither side.
+    """
     def work():
         list(Submission.objects.select_for_update().filter(block_key=block).values_list("pk", flat=True))
         Aggregate.objects.filter(block_key=block).delete()
