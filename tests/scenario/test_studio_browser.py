@@ -199,3 +199,36 @@ def test_an_author_previews_the_saved_scenario_as_a_learner_without_recording_an
     WebDriverWait(browser, 10).until(lambda b: "Referred" in stage.text and "Score: 100%" in stage.text)
     assert "Your path" in stage.text and "Separate them" in stage.text
     assert get_block(usage_id, DESIGNER).user_state == {}
+
+
+def test_a_designer_edits_the_olx_sees_the_parse_error_line_then_applies_it(browser):
+    name, _usage_id = load_scenario(
+        '<rtcm_scenario display_name="OLX case"><step id="a" title="At the counter">'
+        '<choice id="go" to="done" points="1"><label>Go</label></choice></step>'
+        '<ending id="done" title="Done" outcome="good"/></rtcm_scenario>')
+    browser.get(f"{browser.base_url}/scenario/{name}/studio_view/?student={DESIGNER}")
+    WebDriverWait(browser, 10).until(lambda b: _root(b).get_attribute("data-ready"))
+    _click(browser, browser.find_element(By.CSS_SELECTOR, '[role="tab"][data-tab="olx"]'))
+    area = browser.find_element(By.CSS_SELECTOR, '[data-role="olx"]')
+    WebDriverWait(browser, 10).until(lambda b: "<rtcm_scenario" in area.get_attribute("value"))
+    text = area.get_attribute("value")
+    broken = text.replace("<label>Go</label>", "<label>Go</labl>")
+    browser.execute_script("arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input'));",
+                           area, broken)
+    _click(browser, browser.find_element(By.CSS_SELECTOR, '[data-action="olx-apply"]'))
+    error = browser.find_element(By.CSS_SELECTOR, '[data-role="olx-error"]')
+    line = broken[:broken.index("</labl>")].count("\n") + 1
+    WebDriverWait(browser, 10).until(lambda b: f"Line {line}:" in error.text)
+    assert area.get_attribute("aria-invalid") == "true"
+    _click(browser, error.find_element(By.CSS_SELECTOR, "button"))
+    assert browser.switch_to.active_element == area
+
+    fixed = text.replace('title="At the counter"', 'title="At the border"')
+    browser.execute_script("arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input'));",
+                           area, fixed)
+    _click(browser, browser.find_element(By.CSS_SELECTOR, '[data-action="olx-apply"]'))
+    WebDriverWait(browser, 10).until(lambda b: "OLX applied" in b.find_element(By.CSS_SELECTOR, '[data-role="status"]').text)
+    _click(browser, browser.find_element(By.CSS_SELECTOR, '[role="tab"][data-tab="map"]'))
+    assert "At the border" in browser.find_element(By.CSS_SELECTOR, '[data-role="outline"]').text
+    assert browser.find_element(By.CSS_SELECTOR, '.rtcm-map__box[data-key="box:a"]').get_attribute(
+        "aria-label").startswith("Step: At the border")

@@ -34,7 +34,9 @@ function RtcmScenarioStudio(runtime, element, init) {
     dirty: false,
     sequence: 0,
     timer: null,
-    drawPending: false
+    drawPending: false,
+    olxEdited: false,
+    olxSequence: null
   };
 
   function $(role) { return root.querySelector('[data-role="' + role + '"]'); }
@@ -110,11 +112,14 @@ function RtcmScenarioStudio(runtime, element, init) {
     return null;
   }
 
+  /* Ids in use, and saved ids even if deleted since: learners' progress may still refer to them. */
   function nodeIds(except) {
     var taken = {};
+    Object.keys(state.fixed).forEach(function (key) { if (key.indexOf("\u0000") < 0) { taken[key] = true; } });
     state.scenario.steps.concat(state.scenario.endings).forEach(function (node) {
       if (node !== except) { taken[node.id] = true; }
     });
+    if (except && !state.fixed[except.id]) { delete taken[except.id]; }
     return taken;
   }
 
@@ -1041,7 +1046,7 @@ function RtcmScenarioStudio(runtime, element, init) {
       root.querySelector('[data-panel="' + tab.getAttribute("data-tab") + '"]').hidden = !active;
       if (active && focus) { tab.focus(); }
     });
-    if (name === "olx" && (state.dirty || !ui.olx.value)) { loadOlx(); }
+    if (name === "olx" && !state.olxEdited && state.olxSequence !== state.sequence) { loadOlx(); }
   }
 
   tabs.forEach(function (tab, index) {
@@ -1059,10 +1064,14 @@ function RtcmScenarioStudio(runtime, element, init) {
 
   /* ---- OLX ------------------------------------------------------------------------------------ */
 
+  /* The OLX shown is the draft's as of `olxSequence`; text the designer typed is never replaced unasked. */
   function loadOlx() {
+    var sequence = state.sequence;
     ui.olxError.textContent = "";
     return post("draft_olx", payload()).then(function (data) {
       ui.olx.value = data.olx;
+      state.olxEdited = false;
+      state.olxSequence = sequence;
       ui.olx.removeAttribute("aria-invalid");
     }, function (error) {
       ui.olxError.textContent = gettext("Fix the fields listed under Problems to see the OLX.") + " " + error.message;
@@ -1078,6 +1087,9 @@ function RtcmScenarioStudio(runtime, element, init) {
       state.fixed = Object.assign(fixedIds(data.scenario), state.fixed);
       state.selected = null;
       state.dirty = true;
+      state.olxEdited = false;
+      state.sequence += 1;
+      state.olxSequence = state.sequence;
       ui.olx.removeAttribute("aria-invalid");
       drawSettings();
       drawEditor();
@@ -1119,31 +1131,34 @@ function RtcmScenarioStudio(runtime, element, init) {
   function save() {
     window.clearTimeout(state.timer);
     state.sequence += 1;
+    var sequence = state.sequence;
     root.setAttribute("data-pending", "true");
     setStatus(gettext("Saving\u2026"));
     if (runtime.notify) { runtime.notify("save", {state: "start", message: gettext("Saving")}); }
     return post("studio_submit", payload()).then(function (data) {
-      state.scenario = data.scenario;
-      state.settings = data.settings;
-      state.report = data;
-      state.fixed = fixedIds(data.scenario);
-      state.dirty = false;
-      drawSettings();
-      drawEditor();
-      drawAll();
+      state.fixed = Object.assign(state.fixed, fixedIds(data.scenario));
       var count = data.problems.length;
+      if (sequence === state.sequence) {
+        state.scenario = data.scenario;
+        state.settings = data.settings;
+        state.report = data;
+        state.dirty = false;
+        drawSettings();
+        drawEditor();
+        drawAll();
+        root.removeAttribute("data-pending");
+      }  /* else: edited while saving; the newer draft stays, and its own validation is on its way */
       setStatus(count ? format(ngettext("Saved as a draft: {count} problem remains.",
         "Saved as a draft: {count} problems remain.", count), {count: count}) : gettext("Saved."));
-      root.removeAttribute("data-pending");
-      root.setAttribute("data-saved", String(state.sequence));
+      root.setAttribute("data-saved", String(sequence));
       if (runtime.notify) { runtime.notify("save", {state: "end"}); }
     }, function (error) {
-      if (error.data && error.data.errors) {
+      if (sequence === state.sequence && error.data && error.data.errors) {
         state.report.fields = error.data.errors;
         drawProblems();
         markFields();
       }
-      root.removeAttribute("data-pending");
+      if (sequence === state.sequence) { root.removeAttribute("data-pending"); }
       setStatus(error.message, true);
       if (runtime.notify) { runtime.notify("error", {title: gettext("Not saved"), message: error.message}); }
     });
@@ -1175,6 +1190,7 @@ function RtcmScenarioStudio(runtime, element, init) {
     }
   });
 
+  ui.olx.addEventListener("input", function () { state.olxEdited = true; });
   state.scenario.steps = state.scenario.steps || [];
   state.scenario.endings = state.scenario.endings || [];
   bindSettings();
