@@ -81,14 +81,14 @@ def extract(domain):
     with open(DOMAINS[domain], encoding="utf-8") as handle:
         method_map, options_map = parse_mapping_cfg(handle)
     catalog = _new_catalog()
-    for filename, lineno, message, comments, context in extract_from_dir(
+    # Line numbers are left out of the catalogues: they would change with every edit.
+    for filename, _lineno, message, comments, context in extract_from_dir(
             str(ROOT), method_map, options_map, keywords=KEYWORDS, comment_tags=COMMENT_TAGS,
             strip_comment_tags=True):
         catalog.add(message, None, [(filename, None)], auto_comments=comments, context=context)
     if domain == "text":
         for message, location, comment in _framework_messages():
             catalog.add(message, None, [(location, None)], auto_comments=[comment])
-    del lineno  # line numbers are left out of the catalogues: they would change with every edit
     return catalog
 
 
