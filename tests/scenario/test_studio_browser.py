@@ -232,3 +232,40 @@ def test_a_designer_edits_the_olx_sees_the_parse_error_line_then_applies_it(brow
     assert "At the border" in browser.find_element(By.CSS_SELECTOR, '[data-role="outline"]').text
     assert browser.find_element(By.CSS_SELECTOR, '.rtcm-map__box[data-key="box:a"]').get_attribute(
         "aria-label").startswith("Step: At the border")
+
+
+UNNAMED_CONTROLS = """
+const root = document.querySelector('.rtcm-studio');
+const problems = [];
+const ids = {};
+root.querySelectorAll('[id]').forEach(el => { if (ids[el.id]) { problems.push('duplicate id ' + el.id); } ids[el.id] = 1; });
+root.querySelectorAll('input, select, textarea, [contenteditable="true"], button, [role="button"], [role="tab"]')
+  .forEach(el => {
+    const labelled = (el.labels && el.labels.length) || el.getAttribute('aria-label') ||
+      (el.getAttribute('aria-labelledby') || '').split(' ').some(id => id && document.getElementById(id)) ||
+      ((el.tagName === 'BUTTON' || el.getAttribute('role') === 'tab') && el.textContent.trim());
+    if (!labelled) { problems.push('no accessible name: ' + el.outerHTML.slice(0, 80)); }
+  });
+root.querySelectorAll('[aria-describedby]').forEach(el => el.getAttribute('aria-describedby').split(' ')
+  .forEach(id => { if (id && !document.getElementById(id)) { problems.push('dangling describedby ' + id); } }));
+return problems;
+"""
+
+
+def test_every_control_of_the_editor_has_an_accessible_name_and_ids_are_unique(browser):
+    with open("rtcm_xblocks/scenario/samples/border_screening.xml", encoding="utf-8") as handle:
+        name, _usage_id = load_scenario(handle.read())
+    browser.get(f"{browser.base_url}/scenario/{name}/studio_view/?student={DESIGNER}")
+    WebDriverWait(browser, 10).until(lambda b: _root(b).get_attribute("data-ready"))
+    browser.find_element(By.CSS_SELECTOR, '.rtcm-map__box[data-key="box:arrival"]').send_keys(Keys.ENTER)
+    assert browser.execute_script(UNNAMED_CONTROLS) == []
+    _open_from_outline(browser, "Referred to protection")
+    assert browser.execute_script(UNNAMED_CONTROLS) == []
+    # a field error is announced next to its field and tied to it
+    points = browser.find_element(By.CSS_SELECTOR, '[data-role="editor"] input[type="number"]')
+    _type(points, "1.5")
+    _settled(browser)
+    assert points.get_attribute("aria-invalid") == "true"
+    note = browser.find_element(By.ID, points.get_attribute("aria-describedby").split()[-1])
+    assert note.text == "This must be a whole number."
+    assert browser.execute_script(UNNAMED_CONTROLS) == []
