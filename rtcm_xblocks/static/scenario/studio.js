@@ -438,7 +438,8 @@ function RtcmScenarioStudio(runtime, element, init) {
       });
       var points = arrow.back ? backCurve(from, to, width, height, offset) :
         forwardCurve(from, to, via, width, height, offset, rtl);
-      var text = shorten(choice.label || choice.id, 22) + (choice.points ? " (" + choice.points + ")" : "");
+      var text = (choice.expert ? "\u2605 " : "") + shorten(choice.label || choice.id, 22) +
+        (choice.points ? " (" + choice.points + ")" : "");
       group.appendChild(svg("path", {
         d: points.d, "class": "rtcm-map__arrow" + (arrow.back ? " rtcm-map__arrow--back" : "") +
           (choice.expert ? " rtcm-map__arrow--expert" : ""),
