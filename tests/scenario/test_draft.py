@@ -1,6 +1,9 @@
 """Reading the Studio editor's draft: field-by-field errors, sanitising, settings to and from OLX attributes."""
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from rtcm_xblocks.scenario.draft import attributes_to_settings, read_draft, read_settings, settings_to_attributes
-from rtcm_xblocks.scenario.graph import Scenario
+from rtcm_xblocks.scenario.graph import OUTCOMES, Choice, Ending, Scenario, Step
 
 SETTINGS = {"display_name": "Case", "pillar": "border", "scoring": "path", "grading": "best", "max_attempts": 2,
             "weight": 1.5, "show_expert_path": True}
@@ -121,3 +124,33 @@ def test_keys_the_editor_never_sends_are_refused_where_they_appear():
     payload["scenario"]["steps"][0]["colour"] = "red"
     payload["scenario"]["steps"][0]["choices"][0]["hint"] = "psst"
     assert set(_fields(read_draft(payload))) == {"extra", "scenario.steps.0.colour", "scenario.steps.0.choices.0.hint"}
+
+
+_IDS = st.from_regex(r"[a-z0-9_][a-z0-9_.:-]{0,12}", fullmatch=True)
+_TEXT = st.text(alphabet="abc xyzÄəşчж?!", min_size=1, max_size=20).map(lambda text: " ".join(text.split())).filter(bool)
+_HTML = st.sampled_from(["", "<p>Plain</p>", "<p>A <strong>bold</strong> move</p>", "<ul><li>one</li></ul>",
+                         '<p><a href="https://example.org" rel="noopener noreferrer">link</a></p>'])
+
+
+@st.composite
+def _scenarios(draw):
+    ids = draw(st.lists(_IDS, min_size=1, max_size=6, unique=True))
+    split = draw(st.integers(0, len(ids)))
+    steps = []
+    for step_id in ids[:split]:
+        choice_ids = draw(st.lists(_IDS, max_size=3, unique=True))
+        steps.append(Step(step_id, draw(_TEXT), draw(_HTML), None, tuple(
+            Choice(choice_id, draw(_TEXT), draw(st.sampled_from(ids + [""])), draw(st.integers(-5, 5)),
+                   draw(st.booleans()), draw(_HTML)) for choice_id in choice_ids)))
+    endings = [Ending(ending_id, draw(_TEXT), draw(_HTML), draw(st.sampled_from(OUTCOMES)), draw(st.integers(0, 9)))
+               for ending_id in ids[split:]]
+    start = draw(st.sampled_from([None] + ids[:split]))
+    return Scenario(draw(_HTML), tuple(steps), tuple(endings), start)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_scenarios())
+def test_any_scenario_the_editor_shows_reads_back_unchanged(scenario):
+    draft = read_draft({"scenario": scenario.to_dict(), "settings": dict(SETTINGS)})
+    assert draft.errors == []
+    assert draft.scenario == scenario
