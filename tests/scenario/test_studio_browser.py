@@ -259,6 +259,10 @@ def test_every_control_of_the_editor_has_an_accessible_name_and_ids_are_unique(b
     WebDriverWait(browser, 10).until(lambda b: _root(b).get_attribute("data-ready"))
     browser.find_element(By.CSS_SELECTOR, '.rtcm-map__box[data-key="box:arrival"]').send_keys(Keys.ENTER)
     assert browser.execute_script(UNNAMED_CONTROLS) == []
+    width = int(browser.find_element(By.CSS_SELECTOR, "svg.rtcm-map").get_attribute("width"))
+    _click(browser, browser.find_element(By.CSS_SELECTOR, '[data-action="zoom-out"]'))
+    assert browser.find_element(By.CSS_SELECTOR, '[data-role="zoom"]').text == "Map size: 80%"
+    assert int(browser.find_element(By.CSS_SELECTOR, "svg.rtcm-map").get_attribute("width")) == round(width * 0.8)
     _open_from_outline(browser, "Referred to protection")
     assert browser.execute_script(UNNAMED_CONTROLS) == []
     # a field error is announced next to its field and tied to it

@@ -31,6 +31,7 @@ function RtcmScenarioStudio(runtime, element, init) {
     fixed: fixedIds(init.scenario),
     selected: null,
     mapFocus: null,
+    zoom: 1,
     dirty: false,
     sequence: 0,
     timer: null,
@@ -43,7 +44,7 @@ function RtcmScenarioStudio(runtime, element, init) {
   var ui = {
     map: $("map"), outline: $("outline"), editor: $("editor"), problems: $("problems"),
     problemCount: $("problem-count"), counts: $("counts"), status: $("status"), olx: $("olx"),
-    olxError: $("olx-error"), settings: $("settings")
+    olxError: $("olx-error"), settings: $("settings"), zoom: $("zoom")
   };
 
   function format(text, values) {
@@ -396,7 +397,7 @@ function RtcmScenarioStudio(runtime, element, init) {
     var flags = problemsByNode();
     var start = startId();
     var drawing = svg("svg", {
-      "class": "rtcm-map", width: total, height: layout.height + 24,
+      "class": "rtcm-map", width: Math.round(total * state.zoom), height: Math.round((layout.height + 24) * state.zoom),
       viewBox: "0 0 " + total + " " + (layout.height + 24), role: "group",
       "aria-label": gettext("Scenario map")
     });
@@ -649,12 +650,36 @@ function RtcmScenarioStudio(runtime, element, init) {
     drawEditor();
     drawMap();
     drawOutline();
+    revealBox(id);
     var heading = ui.editor.querySelector("h3");
     if (heading && focus) { heading.focus(); }
     if (!focus) {
       var first = ui.editor.querySelector("input");
       if (first) { first.focus({preventScroll: true}); }
     }
+  }
+
+  /* Scroll the map and the list (not the page) so that the box and the item of `id` are in view. */
+  function revealBox(id) {
+    var key = String(id).replace(/["\\]/g, "\\$&");
+    [[ui.map, "box:"], [ui.outline, "outline:"]].forEach(function (pair) {
+      var item = pair[0].querySelector('[data-key="' + pair[1] + key + '"]');
+      if (!item) { return; }
+      var frame = pair[0].getBoundingClientRect();
+      var place = item.getBoundingClientRect();
+      pair[0].scrollLeft += place.left - frame.left - (frame.width - place.width) / 2;
+      pair[0].scrollTop += place.top - frame.top - (frame.height - place.height) / 2;
+    });
+  }
+
+  var ZOOMS = [0.25, 0.4, 0.6, 0.8, 1];
+
+  function zoom(step) {
+    var index = Math.max(0, Math.min(ZOOMS.length - 1, ZOOMS.indexOf(state.zoom) + step));
+    state.zoom = ZOOMS[index];
+    drawMap();
+    ui.zoom.textContent = format(gettext("Map size: {percent}%"), {percent: Math.round(state.zoom * 100)});
+    if (state.selected) { revealBox(state.selected); }
   }
 
   function drawEditor() {
@@ -1179,6 +1204,8 @@ function RtcmScenarioStudio(runtime, element, init) {
       changed(true);
       openNode(ending.id, false);
       ui.editor.querySelector("input").select();
+    } else if (action === "zoom-in" || action === "zoom-out") {
+      zoom(action === "zoom-in" ? 1 : -1);
     } else if (action === "save") {
       save();
     } else if (action === "cancel") {
