@@ -5,6 +5,7 @@ round trip through `olx`; this module only translates between those and the runt
 rendering, JSON handlers, grade/completion/tracking events, Studio validation and reports.
 """
 import dataclasses
+import functools
 import hashlib
 import importlib.resources
 import json
@@ -12,6 +13,9 @@ import logging
 import re
 from urllib.parse import urlsplit
 
+from django.template import Context, Engine, Library, Node, Template, TemplateSyntaxError
+from django.template.base import render_value_in_context
+from django.templatetags import i18n as django_i18n
 from web_fragments.fragment import Fragment
 from xblock.completable import CompletableXBlockMixin, XBlockCompletionMode
 from xblock.core import XBlock
@@ -123,12 +127,14 @@ class ScenarioBlock(ScenarioStudioMixin, CompletableXBlockMixin, XBlock):
     @XBlock.supports("multi_device")
     def student_view(self, context=None):  # pylint: disable=unused-argument
         """The intro and the learner's current step (or debrief), rendered here so they can act at once."""
-        _ = translator(self).gettext
+        i18n = translator(self)
         scenario, attempts, notice = self._learner()
-        state = self._state_json(scenario, attempts, notice)
-        outcome = state["ending"]["outcome"] if state["ending"] else None
+        state = self._state_json(scenario, attempts, notice, page=True)
+        finished = state["finished"]
+        outcome = state["ending"]["outcome"] if finished else None
         uid = "rtcm-sc-" + hashlib.sha1(str(self.scope_ids.usage_id).encode()).hexdigest()[:10]
-        html = loader.render_django_template("templates/scenario/student_view.html", {
+        html = _template("templates/scenario/student_view.html").render(Context({
+            "_i18n": i18n,
             "uid": uid,
             "display_name": self.display_name,
             "intro": self._html(scenario.intro),
@@ -137,14 +143,14 @@ class ScenarioBlock(ScenarioStudioMixin, CompletableXBlockMixin, XBlock):
             "state_json": json.dumps(state),
             "step_number": len(state["path"]) + 1,
             "score_percent": None if state["score"] is None else round(state["score"] * 100),
-            "outcome_label": _(OUTCOME_LABELS.get(outcome, OUTCOME_LABELS["neutral"])) if outcome else "",
-            "attempts_note": self._attempts_note(state["attempts_left"]),
+            "outcome_label": i18n.gettext(OUTCOME_LABELS.get(outcome, OUTCOME_LABELS["neutral"])) if finished else "",
+            "attempts_note": self._attempts_note(state["attempts_left"]) if finished else "",
             "max_reflection": MAX_REFLECTION,
-        }, i18n_service=translator(self))
+        }))
         fragment = Fragment(html)
         add_js_catalogue(self, fragment)
-        fragment.add_css(loader.load_unicode("static/scenario/learner.css"))
-        fragment.add_javascript(loader.load_unicode("static/scenario/learner.js"))
+        fragment.add_css(_static_text("static/scenario/learner.css"))
+        fragment.add_javascript(_static_text("static/scenario/learner.js"))
         # The state travels in an HTML-escaped attribute, not in the runtime's init-args <script>, which some
         # runtimes fill with unescaped JSON: a learner's reflection could otherwise close that script element.
         fragment.initialize_js("RtcmScenarioBlock")
@@ -187,7 +193,11 @@ class ScenarioBlock(ScenarioStudioMixin, CompletableXBlockMixin, XBlock):
         step_id, choice_id = self._body(data, "step", "choice")
         scenario, attempts, _notice = self._ready_learner()
         before = attempts[-1]
-        attempts[-1] = after = self._core(graph.choose, scenario, before, step_id, choice_id, scoring=self._scoring)
+        # Scored below, only when the choice ends the attempt: the scoring setting is not read before then.
+        after = self._core(graph.choose, scenario, before, step_id, choice_id, scoring="none")
+        if after.finished:
+            after = dataclasses.replace(after, score=graph.score(scenario, after, self._scoring))
+        attempts[-1] = after
         self._save(attempts)
         if not before.path:
             self._event("started", attempt=after.number)
@@ -385,8 +395,12 @@ class ScenarioBlock(ScenarioStudioMixin, CompletableXBlockMixin, XBlock):
         return i18n.ngettext("You have {count} more attempt.", "You have {count} more attempts.",
                              attempts_left).format(count=attempts_left)
 
-    def _state_json(self, scenario, attempts, notice=None):
-        """The learner's state as PRODUCT.md documents it: what they have earned and nothing else."""
+    def _state_json(self, scenario, attempts, notice=None, page=False):
+        """The learner's state as PRODUCT.md documents it: what they have earned and nothing else.
+
+        With `page`, the copy embedded in the page before the debrief leaves out `attempts_left`: only
+        the debrief shows it, and a handler's answer brings it then, so the setting is not read for nothing.
+        """
         attempt = attempts[-1]
         path = [self._path_entry(scenario, step_id, choice_id) for step_id, choice_id in attempt.path]
         step = None if attempt.finished else scenario.step(attempt.current) if attempt.current else None
@@ -394,10 +408,10 @@ class ScenarioBlock(ScenarioStudioMixin, CompletableXBlockMixin, XBlock):
         expert = None
         if attempt.finished and self.show_expert_path:
             expert = [self._path_entry(scenario, step_id, choice_id, feedback=False)
-                      for step_id, choice_id in graph.expert_path(scenario)]
-        return {
+                      for step_id, choice_id in _expert_path(scenario)]
+        state = {
             "attempt": attempt.number,
-            "attempts_left": self._attempts_left(attempt.number),
+            "attempts_left": None,
             "step": self._step_json(step) if step else None,
             "last_feedback": path[-1]["feedback"] if path else None,
             "finished": attempt.finished,
@@ -408,6 +422,11 @@ class ScenarioBlock(ScenarioStudioMixin, CompletableXBlockMixin, XBlock):
             "reflection": attempt.reflection,
             "notice": notice,
         }
+        if page and not attempt.finished:
+            del state["attempts_left"]
+        else:
+            state["attempts_left"] = self._attempts_left(attempt.number)
+        return state
 
     def _step_json(self, step):
         """A reached step: its text and the ids and labels of its choices (never targets, points or feedback)."""
@@ -460,6 +479,70 @@ class ScenarioBlock(ScenarioStudioMixin, CompletableXBlockMixin, XBlock):
         value = graph.overall([a.score for a in attempts if a.finished and a.score is not None], self._grading)
         if value is not None:
             self.runtime.publish(self, "grade", {"value": value, "max_value": 1.0})
+
+
+@functools.lru_cache(maxsize=64)
+def _expert_path(scenario):
+    """The core's expert path through `scenario`, computed once per distinct case (a frozen, hashable value)."""
+    return tuple(graph.expert_path(scenario))
+
+
+@functools.lru_cache(maxsize=None)
+def _static_text(path):
+    """A file of the package's static folder (the learner's CSS and JS), read once per process."""
+    return loader.load_unicode(path)
+
+
+_TEMPLATES = {}
+
+
+def _template(path):
+    """The package's Django template at `path`, compiled once per process.
+
+    Its ``{% trans %}`` and ``{% blocktrans %}`` tags translate with the translator passed in the
+    context as ``_i18n`` (the package's catalogue, then the runtime's i18n service), so a compiled
+    template serves every language and Django's own translation objects are never modified.
+    """
+    template = _TEMPLATES.get(path)
+    if template is None:
+        engine = Engine()
+        engine.template_libraries = dict(engine.template_libraries, i18n=_I18N_TAGS)
+        template = _TEMPLATES[path] = Template(loader.load_unicode(path), engine=engine)
+    return template
+
+
+class _TranslatedNode(Node):
+    """A plain ``{% trans "…" %}`` or ``{% blocktrans with … %}…{% endblocktrans %}``, rendered as Django does
+    but translated with the context's ``_i18n``."""
+
+    def __init__(self, node):
+        super().__init__()
+        self.node = node
+        if isinstance(node, django_i18n.TranslateNode):
+            if node.noop or node.asvar or node.message_context or node.filter_expression.filters:
+                raise TemplateSyntaxError("{% trans %}: only a plain string literal is supported here.")
+            # Django doubles percent signs in the message id and restores them after translating.
+            self.msgid = str(node.filter_expression.var.literal).replace("%", "%%")
+        elif node.plural or node.asvar or node.message_context:
+            raise TemplateSyntaxError("{% blocktrans %}: plural, context and asvar are not supported here.")
+
+    def render(self, context):
+        gettext = context["_i18n"].gettext
+        node = self.node
+        if isinstance(node, django_i18n.TranslateNode):
+            return render_value_in_context(gettext(self.msgid), context).replace("%%", "%")
+        msgid, names = node.render_token_list(node.singular)
+        with context.push({name: value.resolve(context) for name, value in node.extra_context.items()}):
+            data = {name: render_value_in_context(context.get(name, ""), context) for name in names}
+        try:
+            return gettext(msgid) % data
+        except (KeyError, ValueError):  # a broken translation: the English text, as Django falls back
+            return msgid % data
+
+
+_I18N_TAGS = Library()
+_I18N_TAGS.tag("trans", lambda parser, token: _TranslatedNode(django_i18n.do_translate(parser, token)))
+_I18N_TAGS.tag("blocktrans", lambda parser, token: _TranslatedNode(django_i18n.do_block_translate(parser, token)))
 
 
 def _decode_attempts(state):
