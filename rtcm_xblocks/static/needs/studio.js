@@ -573,11 +573,7 @@ function RtcmNeedsStudio(runtime, element) {
       save();
     });
     root.querySelector(".rtcm-ns-cancel").addEventListener("click", function () {
-      if (runtime.notify) {
-        runtime.notify("cancel", {});
-        return;
-      }
-      // Outside Studio (the workbench) there is no modal to close: go back to what was last saved.
+      // Go back to what was last saved, then let Studio close its modal (runtimes without one ignore this).
       load(saved);
       fillSettings();
       touched = {};
@@ -585,6 +581,9 @@ function RtcmNeedsStudio(runtime, element) {
       showAll = false;
       render();
       status.textContent = gettext("Changes discarded.");
+      if (runtime.notify) {
+        runtime.notify("cancel", {});
+      }
     });
   }
 
