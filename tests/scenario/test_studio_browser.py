@@ -263,6 +263,9 @@ def test_every_control_of_the_editor_has_an_accessible_name_and_ids_are_unique(b
     _click(browser, browser.find_element(By.CSS_SELECTOR, '[data-action="zoom-out"]'))
     assert browser.find_element(By.CSS_SELECTOR, '[data-role="zoom"]').text == "Map size: 80%"
     assert int(browser.find_element(By.CSS_SELECTOR, "svg.rtcm-map").get_attribute("width")) == round(width * 0.8)
+    _type(browser.find_element(By.CSS_SELECTOR, '[data-role="find"]'), "protection")
+    assert [item.text.split("\n")[0] for item in browser.find_elements(
+        By.CSS_SELECTOR, '[data-role="outline"] li button')] == ["Referred to protection"]
     _open_from_outline(browser, "Referred to protection")
     assert browser.execute_script(UNNAMED_CONTROLS) == []
     # a field error is announced next to its field and tied to it

@@ -44,7 +44,7 @@ function RtcmScenarioStudio(runtime, element, init) {
   var ui = {
     map: $("map"), outline: $("outline"), editor: $("editor"), problems: $("problems"),
     problemCount: $("problem-count"), counts: $("counts"), status: $("status"), olx: $("olx"),
-    olxError: $("olx-error"), settings: $("settings"), zoom: $("zoom")
+    olxError: $("olx-error"), settings: $("settings"), zoom: $("zoom"), find: $("find")
   };
 
   function format(text, values) {
@@ -614,7 +614,7 @@ function RtcmScenarioStudio(runtime, element, init) {
     var flags = problemsByNode();
     var start = startId();
     ui.outline.textContent = "";
-    var intro = el("button", {type: "button", "class": "rtcm-studio__item", "data-key": "outline:\u0000intro",
+    var intro = el("button", {type: "button", "class": "rtcm-studio__item", "data-key": "intro",
       "aria-current": state.selected === "\u0000intro" ? "true" : null, text: gettext("Introduction")});
     intro.addEventListener("click", function () { openNode("\u0000intro", true); });
     ui.outline.appendChild(intro);
@@ -623,7 +623,9 @@ function RtcmScenarioStudio(runtime, element, init) {
         var headingId = uid + "-outline-" + section[0];
         ui.outline.appendChild(el("h3", {id: headingId, text: section[1]}));
         var list = el("ol", {"aria-labelledby": headingId, "class": "rtcm-studio__list"});
+        var wanted = ui.find.value.trim().toLowerCase();
         section[2].forEach(function (node) {
+          if (wanted && (node.title + " " + node.id).toLowerCase().indexOf(wanted) < 0) { return; }
           var extra = [];
           if (node.id === start) { extra.push(gettext("start")); }
           if (flags[node.id]) {
@@ -1219,6 +1221,7 @@ function RtcmScenarioStudio(runtime, element, init) {
   });
 
   ui.olx.addEventListener("input", function () { state.olxEdited = true; });
+  ui.find.addEventListener("input", drawOutline);
   state.scenario.steps = state.scenario.steps || [];
   state.scenario.endings = state.scenario.endings || [];
   bindSettings();
