@@ -1,5 +1,13 @@
-"""Test settings: the workbench settings on an in-memory sqlite database, with quiet logging."""
+"""Test settings: the workbench settings on a throwaway sqlite file, with quiet logging.
+
+A file rather than ":memory:" so that the browser tests' live server threads open connections of
+their own instead of sharing the test thread's (which Django refuses when they close).
+"""
+import os
+import tempfile
+
 from workbench_site.settings import *  # noqa: F401,F403  pylint: disable=wildcard-import,unused-wildcard-import
 
-DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+_TEST_DB = os.path.join(tempfile.gettempdir(), f"rtcm-xblocks-test-{os.getpid()}.sqlite3")
+DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": _TEST_DB, "TEST": {"NAME": _TEST_DB}}}
 LOGGING = {"version": 1}
