@@ -239,11 +239,13 @@ function RtcmScenarioStudio(runtime, element, init) {
     root.setAttribute("aria-busy", "true");
     return post("validate_draft", payload()).then(function (report) {
       if (sequence !== state.sequence) { return; }
+      var unplaced = state.selected && !placed(state.selected);
       state.report = report;
       root.removeAttribute("aria-busy");
       root.removeAttribute("data-pending");
       root.setAttribute("data-validated", String(sequence));
       drawAll();
+      if (unplaced) { revealBox(state.selected); }  /* a node just added gets its box now */
     }, function (error) {
       if (sequence !== state.sequence) { return; }
       root.removeAttribute("aria-busy");
