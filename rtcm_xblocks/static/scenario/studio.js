@@ -158,10 +158,21 @@ function RtcmScenarioStudio(runtime, element, init) {
     if (state.selected === old) { state.selected = next; }
   }
 
+  /* Choice ids in use in `step`, and its saved ones even if deleted since. */
+  function choiceIds(step, except) {
+    var taken = {};
+    var prefix = step.id + "\u0000";
+    Object.keys(state.fixed).forEach(function (key) {
+      if (key.indexOf(prefix) === 0) { taken[key.slice(prefix.length)] = true; }
+    });
+    step.choices.forEach(function (other) { if (other !== except) { taken[other.id] = true; } });
+    if (except && !state.fixed[prefix + except.id]) { delete taken[except.id]; }
+    return taken;
+  }
+
   function relabelChoice(step, choice) {
     if (state.fixed[step.id + "\u0000" + choice.id]) { return; }
-    var taken = {};
-    step.choices.forEach(function (other) { if (other !== choice) { taken[other.id] = true; } });
+    var taken = choiceIds(step, choice);
     var next = slugId(choice.label, taken, "choice");
     state.report.layout.arrows.forEach(function (arrow) {
       if (arrow.source === step.id && arrow.choice === choice.id) { arrow.choice = next; }
@@ -182,9 +193,7 @@ function RtcmScenarioStudio(runtime, element, init) {
   }
 
   function newChoice(step) {
-    var taken = {};
-    step.choices.forEach(function (other) { taken[other.id] = true; });
-    var choice = {id: slugId("", taken, "choice"), label: "", to: "", points: 0, expert: false, feedback: ""};
+    var choice = {id: slugId("", choiceIds(step, null), "choice"), label: "", to: "", points: 0, expert: false, feedback: ""};
     step.choices.push(choice);
     return choice;
   }
