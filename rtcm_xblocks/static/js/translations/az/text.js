@@ -106,6 +106,7 @@
     "MWDS after": "Sonrakı MWDS",
     "MWDS before": "Əvvəlki MWDS",
     "Make this the start step": "Bu addımı başlanğıc et",
+    "Map size: {percent}%": "Xəritənin ölçüsü: {percent}%",
     "Maximum attempts": "Cəhdlərin maksimum sayı",
     "Mean gap": "Orta fərq",
     "Mean gap (importance − proficiency)": "Orta fərq (əhəmiyyət − bacarıq səviyyəsi)",

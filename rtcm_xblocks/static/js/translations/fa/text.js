@@ -106,6 +106,7 @@
     "MWDS after": "MWDS پس از آن",
     "MWDS before": "MWDS پیش‌تر",
     "Make this the start step": "این مرحله را مرحلهٔ شروع کن",
+    "Map size: {percent}%": "اندازهٔ نقشه: {percent}٪",
     "Maximum attempts": "حداکثر تلاش‌ها",
     "Mean gap": "میانگین شکاف",
     "Mean gap (importance − proficiency)": "میانگین شکاف (اهمیت − سطح مهارت)",

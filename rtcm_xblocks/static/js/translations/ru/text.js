@@ -106,6 +106,7 @@
     "MWDS after": "MWDS после",
     "MWDS before": "MWDS до",
     "Make this the start step": "Сделать этот шаг начальным",
+    "Map size: {percent}%": "Масштаб карты: {percent}%",
     "Maximum attempts": "Максимум попыток",
     "Mean gap": "Средний разрыв",
     "Mean gap (importance − proficiency)": "Средний разрыв (важность − уровень владения)",
