@@ -51,7 +51,7 @@ root.querySelector('[data-action="add-step"]').click();
 
 
 def scenario_xml(steps=STEPS):
-    """A valid connected scenario: each step moves on (2 points), skips ahead, or every fifth repeats itself; four endings."""
+    """A valid connected scenario: each step moves on (2 points) or skips ahead; every fifth may repeat itself."""
     parts = [f'<rtcm_scenario display_name="Bench {steps}" scoring="path" max_attempts="0">',
              "<intro><p>A long generated case.</p></intro>"]
     for number in range(steps):
@@ -156,7 +156,8 @@ def run(repeat=5):
     assert figures["boxes"] == STEPS + len(ENDINGS), figures
     rows = [
         ("Editor page: navigation to map, outline and problems drawn", f"{figures['load']:.0f} ms"),
-        ("Edit a title: the 350 ms typing pause, then validated on the server and redrawn", f"{figures['edit']:.0f} ms"),
+        ("Edit a title: the 350 ms typing pause, then validated on the server and redrawn",
+         f"{figures['edit']:.0f} ms"),
         ("Add a step: validated, laid out and drawn", f"{figures['add']:.0f} ms"),
         ("validate_draft handler alone (workbench, no browser)", f"{figures['server_ms']:.1f} ms"),
         ("Draft sent per validation", f"{figures['payload_kb']:.0f} KB"),

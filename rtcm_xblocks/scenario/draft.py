@@ -291,7 +291,8 @@ def attributes_to_settings(attributes, defaults, pillars=None):
         if name in ("url_name", "xblock-family") or name.startswith("{"):
             continue
         if name not in SETTINGS:
-            errors.append(FieldError(f"settings.{name}", N_("'{name}' is not a setting of this block."), {"name": name}))
+            errors.append(FieldError(f"settings.{name}", N_("'{name}' is not a setting of this block."),
+                                     {"name": name}))
             continue
         raw[name] = _from_attribute(name, value)
     settings, more = read_settings(raw, pillars)

@@ -8,7 +8,8 @@ from rtcm_xblocks.scenario.layout import BOX_HEIGHT, BOX_WIDTH, layout
 
 def _scenario(edges, endings=("end",), start=None):
     """Steps named by `edges` keys, each with choices to the listed targets."""
-    steps = tuple(Step(node, node.title(), choices=tuple(Choice(f"c{i}", f"go {to}", to) for i, to in enumerate(targets)))
+    steps = tuple(Step(node, node.title(), choices=tuple(Choice(f"c{i}", f"go {to}", to)
+                                                         for i, to in enumerate(targets)))
                   for node, targets in edges.items())
     return Scenario(steps=steps, endings=tuple(Ending(node, node) for node in endings), start=start)
 

@@ -251,7 +251,8 @@ def test_the_olx_tab_shows_a_draft_as_olx_and_reads_it_back(workbench, scenario_
 
 def test_olx_that_is_not_well_formed_is_pointed_out_by_line(workbench, scenario_block):
     _name, usage_id = scenario_block
-    text = '<rtcm_scenario display_name="x">\n  <step id="a" title="A">\n    <body><p>open</body>\n  </step>\n</rtcm_scenario>'
+    text = ('<rtcm_scenario display_name="x">\n  <step id="a" title="A">\n    <body><p>open</body>\n'
+            "  </step>\n</rtcm_scenario>")
     status, error = workbench.call(usage_id, "parse_olx", {"olx": text}, student=STAFF)
     assert status == 400 and error["error"] == "olx_syntax"
     assert error["errors"][0]["line"] == 3
@@ -266,7 +267,8 @@ def test_olx_with_an_unknown_element_or_attribute_is_refused_with_a_message(work
     assert status == 400 and error["errors"][0]["field"] in ("settings.scoring", "olx")
 
 
-@pytest.mark.parametrize("body", [{}, {"olx": ""}, {"olx": 5}, {"olx": "<!DOCTYPE x [<!ENTITY a 'b'>]><rtcm_scenario/>"}])
+@pytest.mark.parametrize("body", [{}, {"olx": ""}, {"olx": 5},
+                                  {"olx": "<!DOCTYPE x [<!ENTITY a 'b'>]><rtcm_scenario/>"}])
 def test_empty_or_unsafe_olx_is_a_400(workbench, scenario_block, body):
     _name, usage_id = scenario_block
     status, error = workbench.call(usage_id, "parse_olx", body, student=STAFF)
@@ -320,7 +322,8 @@ def _studio_block(permissions, role=None):
     user = SimpleNamespace(opt_attrs={"edx-platform.user_is_staff": False, "edx-platform.user_role": role or "student"})
     services = {"user": SimpleNamespace(get_current_user=lambda: user), "studio_user_permissions": permissions}
     runtime = SimpleNamespace(service=lambda block, name: services.get(name))
-    return SimpleNamespace(runtime=runtime, scope_ids=SimpleNamespace(usage_id=SimpleNamespace(context_key="course-v1:RTCM+1+2026")))
+    usage_id = SimpleNamespace(context_key="course-v1:RTCM+1+2026")
+    return SimpleNamespace(runtime=runtime, scope_ids=SimpleNamespace(usage_id=usage_id))
 
 
 def test_in_studio_an_author_is_a_user_with_write_access_to_the_course():

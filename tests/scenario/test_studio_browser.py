@@ -11,8 +11,10 @@ STEPS = ("Arrival", "Interview", "Interpreter", "Referral")  # the fifth, Decisi
 ENDINGS = (("Protected", "good"), ("Waved through", "bad"), ("Delayed", "neutral"))
 # step -> [(label, target as the editor lists it, points, expert)]
 CHOICES = {
-    "Arrival": [("Separate them", "Step: Interview", 3, True), ("Stamp the passports", "Ending: Waved through", 0, False)],
-    "Interview": [("Call an interpreter", "Step: Interpreter", 2, True), ("Carry on alone", "new step: Decision", 0, False)],
+    "Arrival": [("Separate them", "Step: Interview", 3, True),
+                ("Stamp the passports", "Ending: Waved through", 0, False)],
+    "Interview": [("Call an interpreter", "Step: Interpreter", 2, True),
+                  ("Carry on alone", "new step: Decision", 0, False)],
     "Interpreter": [("Book a sworn interpreter", "Step: Referral", 2, True)],
     "Referral": [("Call the hotline", "Step: Decision", 1, True), ("Ask her again", "Step: Referral", 0, False)],
     "Decision": [("Let the bus go", "Ending: Delayed", 0, False)],
@@ -183,7 +185,8 @@ def test_an_author_previews_the_saved_scenario_as_a_learner_without_recording_an
         '<rtcm_scenario display_name="Preview me"><intro><p>Night shift.</p></intro>'
         '<step id="a" title="At the counter"><choice id="go" to="b" points="1"><label>Separate them</label>'
         "<feedback><p>She can speak.</p></feedback></choice></step>"
-        '<step id="b" title="Interview"><choice id="refer" to="done" points="1"><label>Refer her</label></choice></step>'
+        '<step id="b" title="Interview"><choice id="refer" to="done" points="1"><label>Refer her</label>'
+        "</choice></step>"
         '<ending id="done" title="Referred" outcome="good"><body><p>Debrief.</p></body></ending></rtcm_scenario>')
     browser.get(f"{browser.base_url}/scenario/{name}/author_view/?student={DESIGNER}")
     author = browser.find_element(By.CSS_SELECTOR, ".rtcm-author")
@@ -195,7 +198,8 @@ def test_an_author_previews_the_saved_scenario_as_a_learner_without_recording_an
     for label in ("Separate them", "Refer her"):
         WebDriverWait(browser, 10).until(lambda b, text=label: text in stage.text)
         assert label != "Separate them" or "Night shift." in stage.text
-        _click(browser, next(button for button in stage.find_elements(By.CSS_SELECTOR, "button") if button.text == label))
+        _click(browser, next(button for button in stage.find_elements(By.CSS_SELECTOR, "button")
+                             if button.text == label))
     WebDriverWait(browser, 10).until(lambda b: "Referred" in stage.text and "Score: 100%" in stage.text)
     assert "Your path" in stage.text and "Separate them" in stage.text
     assert get_block(usage_id, DESIGNER).user_state == {}
@@ -227,7 +231,8 @@ def test_a_designer_edits_the_olx_sees_the_parse_error_line_then_applies_it(brow
     browser.execute_script("arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input'));",
                            area, fixed)
     _click(browser, browser.find_element(By.CSS_SELECTOR, '[data-action="olx-apply"]'))
-    WebDriverWait(browser, 10).until(lambda b: "OLX applied" in b.find_element(By.CSS_SELECTOR, '[data-role="status"]').text)
+    WebDriverWait(browser, 10).until(
+        lambda b: "OLX applied" in b.find_element(By.CSS_SELECTOR, '[data-role="status"]').text)
     _click(browser, browser.find_element(By.CSS_SELECTOR, '[role="tab"][data-tab="map"]'))
     assert "At the border" in browser.find_element(By.CSS_SELECTOR, '[data-role="outline"]').text
     assert browser.find_element(By.CSS_SELECTOR, '.rtcm-map__box[data-key="box:a"]').get_attribute(
@@ -238,7 +243,10 @@ UNNAMED_CONTROLS = """
 const root = document.querySelector('.rtcm-studio');
 const problems = [];
 const ids = {};
-root.querySelectorAll('[id]').forEach(el => { if (ids[el.id]) { problems.push('duplicate id ' + el.id); } ids[el.id] = 1; });
+root.querySelectorAll('[id]').forEach(el => {
+  if (ids[el.id]) { problems.push('duplicate id ' + el.id); }
+  ids[el.id] = 1;
+});
 root.querySelectorAll('input, select, textarea, [contenteditable="true"], button, [role="button"], [role="tab"]')
   .forEach(el => {
     const labelled = (el.labels && el.labels.length) || el.getAttribute('aria-label') ||

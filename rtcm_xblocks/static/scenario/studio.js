@@ -193,7 +193,8 @@ function RtcmScenarioStudio(runtime, element, init) {
   }
 
   function newChoice(step) {
-    var choice = {id: slugId("", choiceIds(step, null), "choice"), label: "", to: "", points: 0, expert: false, feedback: ""};
+    var choice = {id: slugId("", choiceIds(step, null), "choice"), label: "", to: "", points: 0, expert: false,
+      feedback: ""};
     step.choices.push(choice);
     return choice;
   }
@@ -731,7 +732,8 @@ function RtcmScenarioStudio(runtime, element, init) {
       var number = Number(input.value);
       onInput(input.value.trim() !== "" && Number.isInteger(number) ? number : input.value);
     });
-    return el("div", {"class": "rtcm-studio__field rtcm-studio__field--short"}, [el("label", {"for": id, text: label}), input]);
+    return el("div", {"class": "rtcm-studio__field rtcm-studio__field--short"},
+      [el("label", {"for": id, text: label}), input]);
   }
 
   function selectField(label, pairs, value, path, onChange) {
@@ -963,7 +965,9 @@ function RtcmScenarioStudio(runtime, element, init) {
   function safeNodes(html) {
     var doc = new DOMParser().parseFromString("<!DOCTYPE html><body>" + (html || ""), "text/html");
     cleanTree(doc.body);
-    return Array.prototype.slice.call(doc.body.childNodes).map(function (node) { return document.importNode(node, true); });
+    return Array.prototype.slice.call(doc.body.childNodes).map(function (node) {
+      return document.importNode(node, true);
+    });
   }
 
   function cleanTree(parent) {
@@ -1050,7 +1054,9 @@ function RtcmScenarioStudio(runtime, element, init) {
     Array.prototype.forEach.call(ui.settings.querySelectorAll("[data-setting]"), function (input) {
       var name = input.getAttribute("data-setting");
       if (input.tagName === "SELECT" && !input.options.length) {
-        state.options[name].forEach(function (pair) { input.appendChild(el("option", {value: pair[0], text: pair[1]})); });
+        state.options[name].forEach(function (pair) {
+          input.appendChild(el("option", {value: pair[0], text: pair[1]}));
+        });
       }
       if (input.type === "checkbox") { input.checked = Boolean(state.settings[name]); } else {
         input.value = state.settings[name] === null ? "" : String(state.settings[name]);

@@ -88,7 +88,8 @@ function RtcmScenarioAuthor(runtime, element, init) {
     stage.appendChild(el("p", {text: outcomes[ending.outcome] || ending.outcome}));
     stage.appendChild(authored(ending.body));
     if (state.score !== null && state.score !== undefined) {
-      stage.appendChild(el("p", {text: format(gettext("Score: {percent}%"), {percent: Math.round(state.score * 100)})}));
+      var percent = Math.round(state.score * 100);
+      stage.appendChild(el("p", {text: format(gettext("Score: {percent}%"), {percent: percent})}));
     }
     var path = el("ol", {});
     state.path.forEach(function (entry) { path.appendChild(el("li", {text: entry.label})); });
