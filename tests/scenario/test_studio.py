@@ -49,7 +49,7 @@ def _init_args(page):
     return json.loads(match.group(1))
 
 
-def _draft(workbench, usage_id):  # pylint: disable=unused-argument
+def _draft(usage_id):  # pylint: disable=unused-argument
     """The editor's payload for the saved block, as the studio_view hands it to the editor."""
     return {"scenario": _saved(usage_id), "settings": _settings(usage_id)}
 
@@ -110,7 +110,7 @@ def test_the_author_view_lists_the_problems_of_a_broken_scenario(workbench):
 
 def test_validating_a_draft_names_a_dangling_choice_and_marks_unreachable_steps(workbench, scenario_block):
     _name, usage_id = scenario_block
-    draft = _draft(workbench, usage_id)
+    draft = _draft(usage_id)
     draft["scenario"]["steps"][1]["choices"].append(
         {"id": "wait", "label": "Wait", "to": "", "points": 0, "expert": False, "feedback": ""})
     draft["scenario"]["steps"].append({"id": "lost", "title": "Lost", "body": "", "image": None, "choices": [
@@ -127,7 +127,7 @@ def test_validating_a_draft_names_a_dangling_choice_and_marks_unreachable_steps(
 
 def test_validating_a_draft_reports_field_errors_without_refusing_it(workbench, scenario_block):
     _name, usage_id = scenario_block
-    draft = _draft(workbench, usage_id)
+    draft = _draft(usage_id)
     draft["scenario"]["steps"][0]["choices"][0]["points"] = "many"
     status, report = workbench.call(usage_id, "validate_draft", draft, student=STAFF)
     assert status == 200
@@ -137,7 +137,7 @@ def test_validating_a_draft_reports_field_errors_without_refusing_it(workbench, 
 
 def test_scoring_changes_what_validation_asks_for(workbench, scenario_block):
     _name, usage_id = scenario_block
-    draft = _draft(workbench, usage_id)
+    draft = _draft(usage_id)
     draft["settings"]["scoring"] = "ending"
     for ending in draft["scenario"]["endings"]:
         ending["points"] = 0
@@ -151,7 +151,7 @@ def test_scoring_changes_what_validation_asks_for(workbench, scenario_block):
 
 def test_saving_stores_the_sanitised_scenario_and_settings_and_learners_play_it(workbench, scenario_block):
     _name, usage_id = scenario_block
-    draft = _draft(workbench, usage_id)
+    draft = _draft(usage_id)
     draft["scenario"]["steps"][0]["title"] = "At the <b>counter</b>"
     draft["scenario"]["steps"][0]["body"] = '<p>Two <em>tired</em> travellers.<script>alert(1)</script></p>'
     draft["settings"].update(display_name="Screening, revised", max_attempts=0, scoring="ending")
@@ -169,7 +169,7 @@ def test_saving_stores_the_sanitised_scenario_and_settings_and_learners_play_it(
 def test_a_draft_with_a_bad_field_is_refused_field_by_field_and_nothing_is_saved(workbench, scenario_block):
     _name, usage_id = scenario_block
     before = _saved(usage_id)
-    draft = _draft(workbench, usage_id)
+    draft = _draft(usage_id)
     draft["scenario"]["steps"][0]["title"] = "Changed"
     draft["scenario"]["endings"][0]["outcome"] = "splendid"
     draft["settings"]["max_attempts"] = -3
@@ -189,7 +189,7 @@ def test_a_malformed_save_is_a_400_not_a_500(workbench, scenario_block, body):
 
 def test_a_draft_with_graph_problems_is_saved_and_studio_validation_shows_them(workbench, scenario_block):
     _name, usage_id = scenario_block
-    draft = _draft(workbench, usage_id)
+    draft = _draft(usage_id)
     draft["scenario"]["steps"][1]["choices"][0]["to"] = ""
     status, saved = workbench.call(usage_id, "studio_submit", draft, student=STAFF)
     assert status == 200
@@ -201,7 +201,7 @@ def test_a_draft_with_graph_problems_is_saved_and_studio_validation_shows_them(w
 
 def test_learners_cannot_use_any_authoring_handler(workbench, scenario_block):
     _name, usage_id = scenario_block
-    draft = _draft(workbench, usage_id)
+    draft = _draft(usage_id)
     for handler, body in (("studio_submit", draft), ("validate_draft", draft), ("draft_olx", draft),
                           ("parse_olx", {"olx": OLX}), ("preview", {"choices": []})):
         status, error = workbench.call(usage_id, handler, body, student=LEARNER)
@@ -213,7 +213,7 @@ def test_learners_cannot_use_any_authoring_handler(workbench, scenario_block):
 
 def test_editor_payload_saved_exported_and_imported_gives_the_same_scenario(workbench, scenario_block):
     _name, usage_id = scenario_block
-    draft = _draft(workbench, usage_id)
+    draft = _draft(usage_id)
     draft["scenario"]["steps"].append({
         "id": "interpreter", "title": "Who interprets?", "body": "<p>Pick <strong>one</strong>:</p><ul><li>a</li></ul>",
         "image": {"src": "/static/room.jpg", "alt": "An interview room"},
@@ -237,7 +237,7 @@ def test_editor_payload_saved_exported_and_imported_gives_the_same_scenario(work
 
 def test_the_olx_tab_shows_a_draft_as_olx_and_reads_it_back(workbench, scenario_block):
     _name, usage_id = scenario_block
-    draft = _draft(workbench, usage_id)
+    draft = _draft(usage_id)
     draft["scenario"]["steps"][0]["title"] = "Renamed in the editor"
     status, data = workbench.call(usage_id, "draft_olx", draft, student=STAFF)
     assert status == 200 and 'title="Renamed in the editor"' in data["olx"]
