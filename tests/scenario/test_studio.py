@@ -49,7 +49,7 @@ def _init_args(page):
     return json.loads(match.group(1))
 
 
-def _draft(usage_id):  # pylint: disable=unused-argument
+def _draft(usage_id):
     """The editor's payload for the saved block, as the studio_view hands it to the editor."""
     return {"scenario": _saved(usage_id), "settings": _settings(usage_id)}
 
