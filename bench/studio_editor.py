@@ -15,6 +15,7 @@ import time
 from bench.harness import call_handler, load_xml, measure, setup_django, table
 
 STEPS = 150
+BROKEN = 10
 ENDINGS = ("protected", "partial", "delayed", "refused")
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 STAFF = "staff_bench"
@@ -50,22 +51,29 @@ root.querySelector('[data-action="add-step"]').click();
 """
 
 
-def scenario_xml(steps=STEPS):
-    """A valid connected scenario: each step moves on (2 points) or skips ahead; every fifth may repeat itself."""
+def scenario_xml(steps=STEPS, broken=0):
+    """A valid connected scenario: each step moves on (2 points) or skips ahead; every fifth may repeat itself.
+
+    With `broken` > 0, every `broken`-th shortcut leads to a missing step, and `broken` stray
+    steps that nothing leads to and that lead nowhere but to themselves are added.
+    """
     parts = [f'<rtcm_scenario display_name="Bench {steps}" scoring="path" max_attempts="0">',
              "<intro><p>A long generated case.</p></intro>"]
-    for number in range(steps):
+    for number in range(steps + broken):
         step = f"s{number}"
         after = f"s{number + 1}" if number + 1 < steps else ENDINGS[0]
         skip = f"s{number + 4}" if number + 4 < steps else ENDINGS[1 + number % 3]
-        back = step
+        if broken and number % broken == 0:
+            skip = f"missing{number}"
+        if number >= steps:
+            after = skip = step
         parts.append(f'<step id="{step}" title="Decision {number + 1}"><body>{BODY}</body>')
         parts.append(f'<choice id="follow" to="{after}" points="2" expert="true"><label>Follow the procedure '
                      f'({number + 1})</label><feedback><p>Right.</p></feedback></choice>')
         parts.append(f'<choice id="skip" to="{skip}" points="0"><label>Take the shortcut ({number + 1})</label>'
                      "<feedback><p>A safeguard skipped.</p></feedback></choice>")
         if number % 5 == 4:
-            parts.append(f'<choice id="back" to="{back}" points="0"><label>Check again ({number + 1})</label>'
+            parts.append(f'<choice id="back" to="{step}" points="0"><label>Check again ({number + 1})</label>'
                          "<feedback><p>Time lost.</p></feedback></choice>")
         parts.append("</step>")
     for ending in ENDINGS:
@@ -126,9 +134,29 @@ def _browser_figures(base_url, name, repeat):
                                   ".dispatchEvent(new MouseEvent('click', {bubbles: true}))")
             edits.append(driver.execute_async_script(EDIT_AND_WAIT))
             adds.append(driver.execute_async_script(ADD_STEP_AND_WAIT))
-        problems = driver.execute_script("return document.querySelectorAll('[data-role=\"problems\"] li').length")
         return {"load": statistics.median(loads), "edit": statistics.median(edits), "add": statistics.median(adds),
-                "boxes": boxes, "problems": problems}
+                "boxes": boxes}
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def _broken_figures(base_url, name, repeat):
+    """Load time of a scenario with problems, the problems listed and the boxes the map marks."""
+    from selenium.webdriver.support.ui import WebDriverWait  # pylint: disable=import-outside-toplevel
+
+    driver, profile = _browser()
+    try:
+        loads = []
+        for _ in range(repeat):
+            driver.get(f"{base_url}/scenario/{name}/studio_view/?student={STAFF}")
+            WebDriverWait(driver, 30).until(
+                lambda d: d.execute_script("return document.querySelector('.rtcm-studio[data-ready]') !== null"))
+            loads.append(float(driver.execute_script(
+                "return document.querySelector('.rtcm-studio').getAttribute('data-ready-at')")))
+        listed = driver.execute_script("return document.querySelectorAll('[data-role=\"problems\"] li').length")
+        marked = driver.execute_script("return document.querySelectorAll('.rtcm-map__box--problem').length")
+        return {"load": statistics.median(loads), "listed": listed, "marked": marked}
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
@@ -147,9 +175,11 @@ def run(repeat=5):
     assert status == 200 and report["summary"]["steps"] == STEPS, (status, report)
     server = measure(lambda _i: call_handler(usage_id, "validate_draft", draft, STAFF), repeat=20, warmup=2)
     payload_kb = len(json.dumps(draft)) / 1024
+    broken_name, _broken_usage = load_scenario(scenario_xml(broken=BROKEN), name="bench_studio_150_broken")
     thread, base_url = _live_server()
     try:
         figures = _browser_figures(base_url, name, repeat)
+        broken = _broken_figures(base_url, broken_name, repeat)
     finally:
         thread.terminate()
     figures.update(server_ms=server["ms"], payload_kb=payload_kb, problems_server=len(report["problems"]))
@@ -162,6 +192,9 @@ def run(repeat=5):
         ("validate_draft handler alone (workbench, no browser)", f"{figures['server_ms']:.1f} ms"),
         ("Draft sent per validation", f"{figures['payload_kb']:.0f} KB"),
         ("Boxes on the map / problems listed", f"{figures['boxes']} / {figures['problems_server']}"),
+        (f"With {STEPS // BROKEN} broken choices and {BROKEN} stray steps: editor page drawn",
+         f"{broken['load']:.0f} ms"),
+        ("… problems listed / boxes marked on the map", f"{broken['listed']} / {broken['marked']}"),
     ]
     markdown = (f"{STEPS} steps, {len(ENDINGS)} endings, about {STEPS * 2 + STEPS // 5} choices with loops; "
                 f"medians of {repeat} runs in headless Chromium.\n\n" + table(["measure", "value"], rows))
