@@ -3,7 +3,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rtcm_xblocks.scenario.draft import attributes_to_settings, read_draft, read_settings, settings_to_attributes
-from rtcm_xblocks.scenario.graph import OUTCOMES, Choice, Ending, Scenario, Step
+from rtcm_xblocks.scenario.graph import OUTCOMES, Choice, Ending, Scenario, Step, validate
+from rtcm_xblocks.scenario.layout import layout
 
 SETTINGS = {"display_name": "Case", "pillar": "border", "scoring": "path", "grading": "best", "max_attempts": 2,
             "weight": 1.5, "show_expert_path": True}
@@ -155,3 +156,24 @@ def test_any_scenario_the_editor_shows_reads_back_unchanged(scenario):
     draft = read_draft({"scenario": scenario.to_dict(), "settings": dict(SETTINGS)})
     assert draft.errors == []
     assert draft.scenario == scenario
+
+
+_JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+                     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+                     max_leaves=20)
+_KEYS = st.sampled_from(["scenario", "settings", "steps", "endings", "choices", "id", "title", "to", "points", "image",
+                         "src", "weight", "max_attempts", "start", "intro", "outcome", "expert"])
+_SHAPED = st.recursive(_JSON, lambda inner: st.dictionaries(_KEYS, inner, max_size=5) | st.lists(inner, max_size=3),
+                       max_leaves=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_SHAPED)
+def test_any_json_at_all_is_read_into_field_errors_never_an_exception(data):
+    draft = read_draft(data)
+    for error in draft.errors:
+        assert isinstance(error.text(), str)
+    # what live validation does next with it must not fail either
+    problems = validate(draft.scenario, draft.settings["scoring"])
+    assert all(isinstance(problem.text(), str) for problem in problems)
+    assert len(layout(draft.scenario).boxes) <= len(draft.scenario.steps) + len(draft.scenario.endings)
