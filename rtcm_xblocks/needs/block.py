@@ -35,6 +35,7 @@ _NOT_ATTRIBUTES = ("children", "parent", "content", "framework_content", "user_s
 
 @XBlock.needs("i18n")
 @XBlock.wants("user")
+@XBlock.wants("replace_urls")
 class NeedsAssessmentBlock(NeedsStudioMixin, XBlock):
     """Learners rate competencies and get a learning plan; staff see the cohort's training needs."""
 
@@ -136,22 +137,32 @@ class NeedsAssessmentBlock(NeedsStudioMixin, XBlock):
                 competency["text"] = gettext(competency["text"])
         return fw.Framework.from_dict(data)
 
+    def learner_framework(self):
+        """The framework as learners get it: course links (``/jump_to_id/…``) rewritten as the LMS serves them."""
+        framework = self.get_framework()
+        service = self.runtime.service(self, "replace_urls")
+        if service is None:
+            return framework
+        return fw.with_recommends(framework, {
+            pillar.id: service.replace_urls(f'"{pillar.recommend}"').strip('"')
+            for pillar in framework.pillars if pillar.recommend
+        })
+
     def title(self):
         """The display name, translated when it is still the default one."""
         if self.fields["display_name"].is_set_on(self):
             return self.display_name
         return translator(self).gettext(self.display_name)
 
-    def storage_key(self, url_name=None):
-        """This block's course-wide storage key, or that of the block named `url_name` (see storage)."""
-        usage_id = self.scope_ids.usage_id
-        return storage.block_key(usage_id, self.scope_ids.block_type, url_name or self.olx_name)
+    def storage_key(self):
+        """This block's course-wide storage key (see storage)."""
+        return storage.block_key(self.scope_ids.usage_id, self.scope_ids.block_type, self.olx_name)
 
     def pre_storage_key(self):
         """The storage key of the linked pre-course block, or None when there is none."""
         if self.phase != "post" or not self.pre:
             return None
-        return self.storage_key(self.pre)
+        return storage.linked_block_key(self.scope_ids.usage_id, self.scope_ids.block_type, self.pre)
 
     def learner_key(self):
         """The runtime's id of the current learner; a 403 when there is none."""
@@ -229,7 +240,7 @@ class NeedsAssessmentBlock(NeedsStudioMixin, XBlock):
     @XBlock.supports("multi_device")
     def student_view(self, context=None):  # pylint: disable=unused-argument
         """The assessment for learners, its results, and for staff the cohort report."""
-        framework = self.get_framework()
+        framework = self.learner_framework()
         is_staff = user_is_staff(self)
         state = self.learner_state(framework) if self.scope_ids.user_id is not None else dict(
             self.public_payload(framework), submitted=False)
@@ -254,7 +265,7 @@ class NeedsAssessmentBlock(NeedsStudioMixin, XBlock):
 
     def student_view_data(self, context=None):  # pylint: disable=unused-argument
         """The block's public content for the mobile apps: no learner state."""
-        framework = self.get_framework()
+        framework = self.learner_framework()
         data = self.public_payload(framework)
         data.update({"pre": self.pre, "min_group_size": self.min_group_size, "has_score": self.has_score})
         return data
@@ -271,7 +282,7 @@ class NeedsAssessmentBlock(NeedsStudioMixin, XBlock):
     def get_state(self, data, suffix=""):  # pylint: disable=unused-argument
         """The framework, scale and profile questions, and the learner's submission and results if any."""
         self.learner_key()
-        state = self.learner_state(self.get_framework())
+        state = self.learner_state(self.learner_framework())
         if state["submitted"]:
             self.publish_viewed_results()
         return state
@@ -285,7 +296,7 @@ class NeedsAssessmentBlock(NeedsStudioMixin, XBlock):
             raise HandlerError("unknown_field", _('The request has an unknown field "{field}".').format(field=unknown[0]))
         if "ratings" not in data:
             raise HandlerError("missing_ratings", _("The request must include the ratings."))
-        framework = self.get_framework()
+        framework = self.learner_framework()
         try:
             ratings, profile = fw.clean_submission(framework, data["ratings"], data.get("profile"))
         except fw.SubmissionError as error:

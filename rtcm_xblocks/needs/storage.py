@@ -29,10 +29,12 @@ Design (for 100,000 learners and more):
   threads against a SQLite file and, when given a server, against PostgreSQL.
 
 Block keys: storage is keyed by a course-wide string for the block so that a ``post`` block can
-find its ``pre`` block's submissions by url_name. In the LMS the key is the block's usage key in
-its course without branch,
-``block-v1:Org+Course+Run+type@rtcm_needs_assessment+block@<url_name>``, and the pre block's
-key is built from the same course key, block type and the ``pre`` url_name. Runtimes whose
+find its ``pre`` block's submissions by url_name. In the LMS the key is the block's own usage key
+in its course without branch,
+``block-v1:Org+Course+Run+type@rtcm_needs_assessment+block@<block id>`` (the block id is the
+url_name OLX export writes; a block duplicated in Studio gets a new one, so it never shares the
+original's cohort), and the pre block's key is built from the same course key, block type and the
+``pre`` url_name. Runtimes whose
 usage ids carry no course (the XBlock SDK workbench, whose ids look like
 ``<scenario>.<block type>.d0.u0``) use ``<scenario>/<url_name>`` for both, the scenario being
 the first dot-separated part of the usage id and url_name the OLX attribute the block keeps (in
@@ -60,22 +62,37 @@ class StorageBusy(Exception):
     """The database stayed locked through every retry; nothing was stored."""
 
 
-def block_key(usage_id, block_type, url_name=""):
-    """The course-wide storage key of a block (see the module docstring)."""
+def _course_key(usage_id):
+    """The usage id's course without branch, or None where usage ids carry no course (the workbench)."""
     course_key = getattr(usage_id, "course_key", None)
-    if course_key is not None:
-        if hasattr(course_key, "for_branch"):
-            course_key = course_key.for_branch(None)
-        return str(course_key.make_usage_key(block_type, url_name or usage_id.block_id))
+    if course_key is not None and hasattr(course_key, "for_branch"):
+        course_key = course_key.for_branch(None)
+    return course_key
+
+
+def _scenario_key(usage_id, url_name):
     usage = str(usage_id)
-    if not url_name:
-        return usage
-    return f"{usage.split('.', 1)[0]}/{url_name}"
+    return f"{usage.split('.', 1)[0]}/{url_name}" if url_name else usage
+
+
+def block_key(usage_id, block_type, olx_name=""):
+    """This block's course-wide storage key (see the module docstring).
+
+    In a course it is always the block's own usage key, never a url_name copied with the block,
+    so a block duplicated in Studio starts with a cohort of its own.
+    """
+    course_key = _course_key(usage_id)
+    if course_key is not None:
+        return str(course_key.make_usage_key(block_type, usage_id.block_id))
+    return _scenario_key(usage_id, olx_name)
 
 
 def linked_block_key(usage_id, block_type, url_name):
     """The storage key of the block of the same course (or workbench scenario) named `url_name`."""
-    return block_key(usage_id, block_type, url_name)
+    course_key = _course_key(usage_id)
+    if course_key is not None:
+        return str(course_key.make_usage_key(block_type, url_name))
+    return _scenario_key(usage_id, url_name)
 
 
 def _is_retryable(error):

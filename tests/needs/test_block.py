@@ -200,3 +200,26 @@ def test_fields_of_runtime_mixins_survive_export(db):  # pylint: disable=unused-
     node = export(lms_block)
     assert node.get("visible_to_staff_only") == "true"
     assert [p.get("id") for p in node] == ["border", "health"]
+
+
+class _JumpToIdService:
+    """The LMS's replace_urls service as far as our links need it: it rewrites quoted course URLs."""
+
+    def replace_urls(self, text, static_replace_only=False):  # pylint: disable=unused-argument
+        return text.replace('"/jump_to_id/', '"/courses/course-v1:RTCM+MM101+2026/jump_to_id/')
+
+
+def test_course_links_reach_learners_rewritten_by_the_lms_replace_urls_service(workbench, monkeypatch):
+    from workbench.runtime import WorkbenchRuntime  # pylint: disable=import-outside-toplevel
+    original = WorkbenchRuntime.service
+
+    def service(runtime, block, name):
+        return _JumpToIdService() if name == "replace_urls" else original(runtime, block, name)
+    monkeypatch.setattr(WorkbenchRuntime, "service", service)
+    _name, usage_id = load_scenario(
+        '<rtcm_needs_assessment url_name="tna" framework="rtcm-default">'
+        '<pillar id="border" recommend="/jump_to_id/border_intro"/></rtcm_needs_assessment>')
+    status, state = workbench.call(usage_id, "get_state")
+    assert status == 200
+    border = next(p for p in state["framework"]["pillars"] if p["id"] == "border")
+    assert border["recommend"] == "/courses/course-v1:RTCM+MM101+2026/jump_to_id/border_intro"

@@ -142,6 +142,11 @@ def test_the_lms_key_is_the_usage_key_in_its_course_without_branch():
     assert storage.linked_block_key(usage, "rtcm_needs_assessment", "tna_pre").endswith("+block@tna_pre")
 
 
+def test_in_a_course_the_key_is_the_block_id_not_a_url_name_copied_with_a_duplicate():
+    usage = SimpleNamespace(course_key=FakeCourseKey(), block_id="6f1c0ffee")
+    assert storage.block_key(usage, "rtcm_needs_assessment", "tna_pre").endswith("+block@6f1c0ffee")
+
+
 def test_the_migration_matches_the_models(db):  # pylint: disable=unused-argument
     from django.core.management import call_command  # pylint: disable=import-outside-toplevel
     call_command("makemigrations", "rtcm_needs", "--check", "--dry-run", verbosity=0)
