@@ -158,9 +158,9 @@ def test_any_scenario_the_editor_shows_reads_back_unchanged(scenario):
     assert draft.scenario == scenario
 
 
-_JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
-                     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
-                     max_leaves=20)
+_SCALARS = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8)
+_JSON = st.recursive(_SCALARS, lambda inner: st.lists(inner, max_size=3)
+                     | st.dictionaries(st.text(max_size=8), inner, max_size=4), max_leaves=20)
 _KEYS = st.sampled_from(["scenario", "settings", "steps", "endings", "choices", "id", "title", "to", "points", "image",
                          "src", "weight", "max_attempts", "start", "intro", "outcome", "expert"])
 _SHAPED = st.recursive(_JSON, lambda inner: st.dictionaries(_KEYS, inner, max_size=5) | st.lists(inner, max_size=3),
