@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from django.template import Context, Engine, Library, Node, Template, TemplateSyntaxError
 from django.template.base import render_value_in_context
 from django.templatetags import i18n as django_i18n
+from django.utils.safestring import mark_safe
 from web_fragments.fragment import Fragment
 from xblock.completable import CompletableXBlockMixin, XBlockCompletionMode
 from xblock.core import XBlock
@@ -432,34 +433,34 @@ class ScenarioBlock(ScenarioStudioMixin, CompletableXBlockMixin, XBlock):
         """A reached step: its text and the ids and labels of its choices (never targets, points or feedback)."""
         image = None
         if step.image and _safe_src(step.image.src):
-            image = {"src": self._url(step.image.src), "alt": plain_text(step.image.alt)}
+            image = {"src": self._url(step.image.src), "alt": _plain_text(step.image.alt)}
         return {
             "id": step.id,
-            "title": plain_text(step.title),
+            "title": _plain_text(step.title),
             "body": self._html(step.body),
             "image": image,
-            "choices": [{"id": choice.id, "label": plain_text(choice.label)} for choice in step.choices],
+            "choices": [{"id": choice.id, "label": _plain_text(choice.label)} for choice in step.choices],
         }
 
     def _ending_json(self, ending, ending_id):
         """The ending reached (an author may since have removed it: then only its id remains)."""
         if ending is None:
             return {"id": ending_id, "title": "", "body": "", "outcome": "neutral"}
-        return {"id": ending.id, "title": plain_text(ending.title), "body": self._html(ending.body),
+        return {"id": ending.id, "title": _plain_text(ending.title), "body": self._html(ending.body),
                 "outcome": ending.outcome}
 
     def _path_entry(self, scenario, step_id, choice_id, feedback=True):
         """One decision on a path: the step, the choice, its label and (for the learner's own path) its feedback."""
         step = scenario.step(step_id)
         choice = step.choice(choice_id) if step else None
-        entry = {"step": step_id, "choice": choice_id, "label": plain_text(choice.label) if choice else ""}
+        entry = {"step": step_id, "choice": choice_id, "label": _plain_text(choice.label) if choice else ""}
         if feedback:
             entry["feedback"] = self._html(choice.feedback) if choice else ""
         return entry
 
     def _html(self, html):
         """Author HTML as sent to the browser: sanitized again, with course asset URLs resolved by the LMS."""
-        cleaned = clean_html(html)
+        cleaned = _clean_html(html)
         service = self.runtime.service(self, "replace_urls") if cleaned else None
         return service.replace_urls(cleaned) if service else cleaned
 
@@ -479,6 +480,11 @@ class ScenarioBlock(ScenarioStudioMixin, CompletableXBlockMixin, XBlock):
         value = graph.overall([a.score for a in attempts if a.finished and a.score is not None], self._grading)
         if value is not None:
             self.runtime.publish(self, "grade", {"value": value, "max_value": 1.0})
+
+
+# Sanitizing is a pure function of the author's text, so learners' requests share its results (bounded caches).
+_clean_html = functools.lru_cache(maxsize=2048)(clean_html)
+_plain_text = functools.lru_cache(maxsize=4096)(plain_text)
 
 
 @functools.lru_cache(maxsize=64)
@@ -512,17 +518,17 @@ def _template(path):
 
 
 class _TranslatedNode(Node):
-    """A plain ``{% trans "…" %}`` or ``{% blocktrans with … %}…{% endblocktrans %}``, rendered as Django does
-    but translated with the context's ``_i18n``."""
+    """A plain ``{% trans %}`` or ``{% blocktrans with %}`` tag: rendered as Django does, translated by ``_i18n``."""
 
     def __init__(self, node):
         super().__init__()
         self.node = node
         if isinstance(node, django_i18n.TranslateNode):
-            if node.noop or node.asvar or node.message_context or node.filter_expression.filters:
+            literal = getattr(node.filter_expression.var, "literal", None)
+            if literal is None or node.noop or node.asvar or node.message_context or node.filter_expression.filters:
                 raise TemplateSyntaxError("{% trans %}: only a plain string literal is supported here.")
             # Django doubles percent signs in the message id and restores them after translating.
-            self.msgid = str(node.filter_expression.var.literal).replace("%", "%%")
+            self.msgid = str(literal).replace("%", "%%")
         elif node.plural or node.asvar or node.message_context:
             raise TemplateSyntaxError("{% blocktrans %}: plural, context and asvar are not supported here.")
 
@@ -530,7 +536,8 @@ class _TranslatedNode(Node):
         gettext = context["_i18n"].gettext
         node = self.node
         if isinstance(node, django_i18n.TranslateNode):
-            return render_value_in_context(gettext(self.msgid), context).replace("%%", "%")
+            # Like Django: the literal is template text, so its translation is not escaped.
+            return mark_safe(gettext(self.msgid).replace("%%", "%"))
         msgid, names = node.render_token_list(node.singular)
         with context.push({name: value.resolve(context) for name, value in node.extra_context.items()}):
             data = {name: render_value_in_context(context.get(name, ""), context) for name in names}

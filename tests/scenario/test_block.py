@@ -1,9 +1,14 @@
 """The scenario block: OLX in and out, settings, samples, Studio validation, mobile data, reports, stale state."""
+import html
 import importlib.resources
 import io
+import json
+import re
 from types import SimpleNamespace
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from lxml import etree
 from workbench.runtime import WorkbenchRuntime
 
@@ -362,3 +367,38 @@ def test_an_unknown_attribute_is_ignored_with_a_warning_naming_it(workbench, cap
     assert author_block(usage_id).max_attempts == 2
     assert [record.getMessage() for record in caplog.records if record.name == "rtcm_xblocks.scenario.block"] == [
         "<rtcm_scenario> attribute 'max_attempt' is not a setting of the block; ignored."]
+
+
+def page_state(page):
+    """The state the learner page embeds for its script (the data-state attribute, unescaped)."""
+    raw = re.search(r'data-state="([^"]*)"', block_html(page)).group(1)
+    return json.loads(html.unescape(raw))
+
+
+def test_the_page_embeds_the_state_get_state_answers_leaving_attempts_left_to_the_debrief(workbench):
+    name, usage_id = load_scenario(case())
+    _status, state = workbench.call(usage_id, "get_state", {})
+    assert page_state(workbench.page(name)) == {key: value for key, value in state.items() if key != "attempts_left"}
+    _status, state = workbench.call(usage_id, "choose", {"step": "zq_start", "choice": "zq_bad"})
+    assert state["finished"] and page_state(workbench.page(name)) == state
+
+
+def test_a_newcomers_first_view_reads_only_the_case_their_state_and_the_title(db):  # pylint: disable=unused-argument
+    """In the workbench a field read costs a query or two; the first read of a learner's state creates their row."""
+    _name, usage_id = load_scenario(case())
+    with CaptureQueriesContext(connection) as captured:
+        get_block(usage_id, "newcomer").render("student_view", {})
+    # case, learner state (select, begin, insert, commit), title, and the runtime's own look at `name`
+    assert len(captured.captured_queries) <= 9
+
+
+def test_the_page_template_is_translated_by_the_block_without_touching_djangos_catalogues(workbench, monkeypatch):
+    import django.utils.translation  # pylint: disable=import-outside-toplevel
+    name, _usage_id = load_scenario(case())
+    with django.utils.translation.override("ru"):
+        page = block_html(workbench.page(name))
+        assert "Что вы сделаете?" in page and "Решение 1 · попытка 1" in page
+        assert django.utils.translation.gettext("What do you do?") == "What do you do?"
+    monkeypatch.setattr(django.utils.translation, "gettext", lambda message: f"«{message}»")
+    page = block_html(workbench.page(name))
+    assert "«What do you do?»" in page and "«Decision 1 · attempt 1»" in page

@@ -362,8 +362,23 @@ def queries(workbench, usage_id, handler, body):
 
 
 def test_each_request_reads_few_fields_from_the_workbench_database(workbench, played):
-    """The workbench runs an SQL query or two per field touched: a request touches the learner state once."""
+    """The workbench runs an SQL query or two per field touched: a request touches the learner state once.
+
+    A choice that does not end the attempt reads the case, the learner state and max_attempts (for
+    attempts_left) and writes the state; the scoring, grading and expert-path settings wait for the ending.
+    """
     assert queries(workbench, played.usage_id, "get_state", {}) <= 8
-    assert queries(workbench, played.usage_id, "choose", {"step": "zq_start", "choice": "zq_good"}) <= 9
+    assert queries(workbench, played.usage_id, "choose", {"step": "zq_start", "choice": "zq_good"}) <= 7
     assert queries(workbench, played.usage_id, "choose", {"step": "zq_mid", "choice": "zq_finish"}) <= 14
     assert queries(workbench, played.usage_id, "reflect", {"text": "Noted."}) <= 10
+
+
+def test_looking_at_the_exercise_stores_nothing_and_the_first_choice_starts_the_attempt(workbench, played,
+                                                                                       published):
+    workbench.page(played.name)
+    workbench.call(played.usage_id, "get_state", {})
+    block = get_block(played.usage_id)
+    assert not block.fields["user_state"].is_set_on(block) and published == []
+    played(("zq_start", "zq_good"))
+    assert stored(played.usage_id)["attempts"][0]["path"] == [["zq_start", "zq_good"]]
+    assert published[0] == ("rtcm.scenario.started", {"attempt": 1})
