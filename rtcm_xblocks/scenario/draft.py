@@ -16,7 +16,7 @@ from rtcm_xblocks.common.i18n import N_
 from rtcm_xblocks.common.sanitize import clean_html, plain_text
 from rtcm_xblocks.scenario.graph import GRADING_MODES, OUTCOMES, SCORING_MODES, Choice, Ending, Image, Scenario, Step
 
-__all__ = ["ID_PATTERN", "SETTINGS", "Draft", "FieldError", "attributes_to_settings", "read_draft",
+__all__ = ["ID_PATTERN", "SETTINGS", "Draft", "FieldError", "attributes_to_settings", "is_unicode", "read_draft",
            "read_settings", "settings_to_attributes"]
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,99}$")
@@ -59,10 +59,11 @@ class _Reader:
         self.errors = []
 
     def error(self, path, message, node=None, **params):
-        self.errors.append(FieldError(path, message, params, node))
+        params = {key: _printable(value) for key, value in params.items()}
+        self.errors.append(FieldError(_printable(path), message, params, _printable(node)))
 
     def text(self, value, path, node, required=True, limit=MAX_TITLE):
-        if not isinstance(value, str):
+        if not isinstance(value, str) or not is_unicode(value):
             self.error(path, N_("This must be text."), node)
             return ""
         text = plain_text(value)
@@ -75,7 +76,7 @@ class _Reader:
     def html(self, value, path, node):
         if value is None:
             return ""
-        if not isinstance(value, str):
+        if not isinstance(value, str) or not is_unicode(value):
             self.error(path, N_("This must be text."), node)
             return ""
         if len(value) > MAX_HTML:
@@ -86,7 +87,7 @@ class _Reader:
         if not isinstance(value, str) or not ID_PATTERN.match(value):
             self.error(path, N_("An id is 1 to 100 letters, digits, '_', '-', '.' or ':', starting with a letter, "
                                 "digit or '_'."), node)
-            return value if isinstance(value, str) else ""
+            return value if isinstance(value, str) and is_unicode(value) else ""
         return value
 
     def integer(self, value, path, node, low, high):
@@ -122,6 +123,22 @@ class _Reader:
         return value
 
 
+def is_unicode(text):
+    """False for a string holding lone surrogates (JSON lets "\\ud800" through; no encoder takes it)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _printable(value):
+    """`value` with any lone surrogate written as an escape, so that error messages can be sent."""
+    if isinstance(value, str) and not is_unicode(value):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    return value
+
+
 def read_draft(data, pillars=None):
     """Read the editor payload ``{"scenario": {...}, "settings": {...}}``; never raises on bad data."""
     reader = _Reader()
@@ -147,7 +164,7 @@ def _read_scenario(reader, raw):
     start = raw.get("start")
     if start in ("", None):
         start = None
-    elif not isinstance(start, str):
+    elif not isinstance(start, str) or not is_unicode(start):
         reader.error("scenario.start", N_("The start must be a step id."))
         start = None
     return Scenario(intro=intro, steps=tuple(s for s in steps if s), endings=tuple(e for e in endings if e),
@@ -183,7 +200,7 @@ def _read_image(reader, raw, path, node):
     if raw is None:
         return None
     src = raw.get("src")
-    if not isinstance(src, str) or not src.strip():
+    if not isinstance(src, str) or not src.strip() or not is_unicode(src):
         reader.error(f"{path}.src", N_("Give the image's address, or remove the image."), node)
         return None
     src = src.strip()
@@ -203,7 +220,7 @@ def _read_choice(reader, raw, path, node):
     target = raw.get("to")
     if target is None:
         target = ""
-    elif not isinstance(target, str):
+    elif not isinstance(target, str) or not is_unicode(target):
         reader.error(f"{path}.to", N_("The target must be a step or ending id."), node)
         target = ""
     points = reader.integer(raw.get("points", 0), f"{path}.points", node, -MAX_POINTS, MAX_POINTS)

@@ -23,7 +23,8 @@ from rtcm_xblocks.common.handlers import HandlerError, json_handler, user_is_sta
 from rtcm_xblocks.common.i18n import N_, add_js_catalogue, translator
 from rtcm_xblocks.common.safe_xml import XMLSyntaxError
 from rtcm_xblocks.scenario import graph, olx
-from rtcm_xblocks.scenario.draft import SETTINGS, attributes_to_settings, read_draft, settings_to_attributes
+from rtcm_xblocks.scenario.draft import (SETTINGS, attributes_to_settings, is_unicode, read_draft,
+                                         settings_to_attributes)
 from rtcm_xblocks.scenario.layout import layout
 
 __all__ = ["ScenarioStudioMixin", "is_author"]
@@ -136,7 +137,7 @@ class ScenarioStudioMixin:
         self._require_author()
         _ = translator(self).gettext
         text = data.get("olx")
-        if not isinstance(text, str) or not text.strip() or len(text) > MAX_OLX:
+        if not isinstance(text, str) or not text.strip() or len(text) > MAX_OLX or not is_unicode(text):
             raise HandlerError("invalid_olx", _("Send the OLX as non-empty text of at most 2 MB."))
         attributes, scenario = self._parse_olx_text(text, _)
         settings, errors = attributes_to_settings(attributes, self._current_settings(), self._pillars())

@@ -275,6 +275,18 @@ def test_empty_or_unsafe_olx_is_a_400(workbench, scenario_block, body):
     assert status == 400 and error["error"] in ("invalid_olx", "olx_invalid", "olx_syntax")
 
 
+@pytest.mark.parametrize("handler, raw", [
+    ("parse_olx", b'{"olx": "<rtcm_scenario display_name=\\"\\ud800\\"/>"}'),
+    ("studio_submit", b'{"scenario": {"intro": "\\ud800"}, "settings": {}}'),
+    ("validate_draft", b'{"scenario": {"steps": [{"id": "\\udfff"}]}, "\\ud800": 1}'),
+])
+def test_text_with_lone_surrogates_is_refused_or_reported_not_a_500(workbench, scenario_block, handler, raw):
+    _name, usage_id = scenario_block
+    status, answer = workbench.call(usage_id, handler, raw=raw, student=STAFF)
+    assert status in (200, 400) and isinstance(answer, dict)
+    assert status == 200 or answer["error"] in ("invalid_olx", "invalid_fields")
+
+
 # --- preview -----------------------------------------------------------------------------------
 
 
