@@ -200,6 +200,24 @@ def _pillar_entries(framework, figures, scores):
     ]
 
 
+def suppressed_groups(sizes, total, min_group_size):
+    """The groups of one grouping ({value: respondents}) whose figures must not be shown.
+
+    Every group smaller than `min_group_size`, and then, while the respondents outside the shown
+    groups (the hidden ones plus those who gave no answer) are fewer than `min_group_size` but not
+    none, the smallest shown group too: otherwise the whole cohort's sums minus the shown groups'
+    would give a small group's figures away (complementary suppression).
+    """
+    hidden = {value for value, size in sizes.items() if size < min_group_size}
+    shown = sorted((size, value) for value, size in sizes.items() if value not in hidden)
+    remainder = total - sum(size for size, _value in shown)
+    while shown and 0 < remainder < min_group_size:
+        size, value = shown.pop(0)
+        hidden.add(value)
+        remainder += size
+    return hidden
+
+
 def cohort_report(framework, stats, min_group_size):
     """The cohort's Borich report from its sums, with groups below `min_group_size` suppressed.
 
@@ -207,16 +225,17 @@ def cohort_report(framework, stats, min_group_size):
     framework order; competencies nobody rated follow with null figures); quadrants split at the
     unweighted mean of the per-competency means. `pillars` (framework order) carry the unweighted
     means of their rated competencies' figures, `n` being the number of ratings in the pillar.
-    `groups` lists every country, then agency, with respondents; a suppressed group has
-    `respondents` null and no figures at all. `quadrant_split` gives the grand means the
+    `groups` lists every country, then agency, with respondents; a suppressed group (see
+    `suppressed_groups`) has `respondents` null and no figures at all. `quadrant_split` gives the grand means the
     competency quadrants are split at (null when nothing was rated), for drawing the chart.
     """
     competencies, pillars, split = _section(framework, stats, "all", "")
     groups = []
     for by in GROUP_BY:
-        for value in stats.values(by):
-            respondents = stats.respondents(by, value)
-            if respondents < min_group_size:
+        sizes = {value: stats.respondents(by, value) for value in stats.values(by)}
+        hidden = suppressed_groups(sizes, stats.respondents(), min_group_size)
+        for value, respondents in sizes.items():
+            if value in hidden:
                 groups.append({"by": by, "value": value, "respondents": None, "suppressed": True})
                 continue
             group_competencies, group_pillars, group_split = _section(framework, stats, by, value)

@@ -196,13 +196,17 @@ def test_staff_see_the_ranked_cohort_quadrants_heatmap_and_csv(browser):
         ratings = {cid: {"importance": importance, "proficiency": proficiency} for cid in ("border.documents", "border.referral", "data.sharing")}
         ratings["data.sharing"] = {"importance": 2, "proficiency": 4}
         assert client.call(usage_id, "submit", {"ratings": ratings, "profile": {"country": country, "role": "=1+2"}}, student=f"learner{number}")[0] == 200
+    # A respondent who gave no country and rated nothing: enough outside Azerbaijan's group that
+    # showing it does not give Georgia's single answer away (complementary suppression).
+    not_applicable = {cid: "na" for cid in ("border.documents", "border.referral", "data.sharing")}
+    assert client.call(usage_id, "submit", {"ratings": not_applicable}, student="learner_na")[0] == 200
 
     open_page(browser, name, "student_plain")
     assert not browser.find_elements(By.CSS_SELECTOR, ".rtcm-needs__staff")
 
     open_page(browser, name, "staff_member")
     staff = browser.find_element(By.CSS_SELECTOR, ".rtcm-needs__staff")
-    wait_for(browser, lambda d: "Respondents: 4" in staff.text)
+    wait_for(browser, lambda d: "Respondents: 5" in staff.text)
     rows = staff.find_elements(By.CSS_SELECTOR, "table")[0].find_elements(By.CSS_SELECTOR, "tbody tr")
     first = [cell.text for cell in rows[0].find_elements(By.CSS_SELECTOR, "th, td")]
     assert first[:3] == ["1", "Check a travel document", "Borders"] and first[6] == "9.56"

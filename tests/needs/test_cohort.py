@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from rtcm_xblocks.needs.cohort import (
     CSV_HEADER, CohortStats, Sums, cohort_change, cohort_report, contribution, csv_rows, safe_cell,
+    suppressed_groups,
 )
 from rtcm_xblocks.needs.framework import Competency, Framework, Pillar, load_framework
 
@@ -154,6 +155,14 @@ def test_groups_at_the_minimum_size_carry_their_own_figures():
     assert [(c["id"], c["n"]) for c in country["competencies"]] == [("A", 5), ("B", 4), ("C", 4)]
     assert country["pillars"][0]["id"] == "items"
     assert agency == {"by": "agency", "value": "border", "respondents": None, "suppressed": True}
+
+
+def test_a_small_group_cannot_be_recovered_by_subtracting_the_shown_groups_from_the_cohort():
+    sizes = {"AZ": 6, "GE": 5, "MD": 1}
+    assert suppressed_groups(sizes, total=12, min_group_size=5) == {"MD", "GE"}
+    assert suppressed_groups(sizes, total=16, min_group_size=5) == {"MD"}
+    assert suppressed_groups({"AZ": 7, "GE": 6}, total=13, min_group_size=5) == set()
+    assert suppressed_groups({"AZ": 7, "GE": 6}, total=15, min_group_size=5) == {"GE"}
 
 
 def test_a_suppressed_group_shows_no_figures_at_all():
@@ -342,8 +351,17 @@ def test_incremental_stats_and_report_equal_a_recomputation_from_scratch(operati
             if members:
                 expected_groups.append((by, value, len(members), members))
     assert [(g["by"], g["value"]) for g in report["groups"]] == [(by, value) for by, value, _, _ in expected_groups]
+    sizes = {(by, value): size for by, value, size, _ in expected_groups}
+    for by in ("country", "agency"):
+        shown = [sizes[by, g["value"]] for g in report["groups"] if g["by"] == by and not g["suppressed"]]
+        outside = len(final) - sum(shown)
+        assert outside == 0 or outside >= min_group_size or not shown, "a hidden group could be recovered by subtraction"
+        extra = [sizes[by, g["value"]] for g in report["groups"]
+                 if g["by"] == by and g["suppressed"] and sizes[by, g["value"]] >= min_group_size]
+        assert not extra or not shown or max(extra) <= min(shown), "complementary suppression hides the smallest groups"
     for group, (_, _, size, members) in zip(report["groups"], expected_groups):
-        if size < min_group_size:
+        assert group["suppressed"] or size >= min_group_size
+        if group["suppressed"]:
             assert group == {"by": group["by"], "value": group["value"], "respondents": None, "suppressed": True}
         else:
             assert (group["respondents"], group["suppressed"]) == (size, False)
