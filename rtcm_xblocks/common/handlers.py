@@ -73,6 +73,7 @@ def _parse_body(body, _):
         return {}
     try:
         data = json.loads(body.decode("utf-8") if isinstance(body, bytes) else body)
+        json.dumps(data, ensure_ascii=False).encode("utf-8")  # "\ud800" parses, but is no text: refuse it here
     except (ValueError, UnicodeDecodeError) as error:
         raise HandlerError("invalid_json", _("The request body is not valid JSON.")) from error
     if not isinstance(data, dict):
