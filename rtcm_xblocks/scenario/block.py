@@ -14,6 +14,7 @@ import re
 from urllib.parse import urlsplit
 
 from django.template import Context, Engine, Library, Node, Template, TemplateSyntaxError
+from django.template.backends.django import get_installed_libraries
 from django.template.base import render_value_in_context
 from django.templatetags import i18n as django_i18n
 from django.utils.safestring import mark_safe
@@ -511,8 +512,8 @@ def _template(path):
     """
     template = _TEMPLATES.get(path)
     if template is None:
-        engine = Engine()
-        engine.template_libraries = dict(engine.template_libraries, i18n=_I18N_TAGS)
+        engine = Engine(libraries=get_installed_libraries())
+        engine.template_libraries["i18n"] = _I18N_TAGS
         template = _TEMPLATES[path] = Template(loader.load_unicode(path), engine=engine)
     return template
 

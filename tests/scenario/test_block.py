@@ -402,3 +402,11 @@ def test_the_page_template_is_translated_by_the_block_without_touching_djangos_c
     monkeypatch.setattr(django.utils.translation, "gettext", lambda message: f"«{message}»")
     page = block_html(workbench.page(name))
     assert "«What do you do?»" in page and "«Decision 1 · attempt 1»" in page
+
+
+def test_a_broken_translation_of_a_page_sentence_falls_back_to_english(workbench, monkeypatch):
+    import django.utils.translation  # pylint: disable=import-outside-toplevel
+    monkeypatch.setattr(django.utils.translation, "gettext",
+                        lambda message: "Решение %(missing)s" if "%(number)s" in message else message)
+    name, _usage_id = load_scenario(case())
+    assert "Decision 1 · attempt 1" in block_html(workbench.page(name))
