@@ -1237,6 +1237,8 @@ function RtcmScenarioStudio(runtime, element, init) {
     }
   });
 
+  /* New lines in rich text become <p>, which the server keeps (Chromium would make <div>, which it drops). */
+  try { document.execCommand("defaultParagraphSeparator", false, "p"); } catch (ignore) { /* not supported */ }
   ui.olx.addEventListener("input", function () { state.olxEdited = true; });
   ui.find.addEventListener("input", drawOutline);
   state.scenario.steps = state.scenario.steps || [];
