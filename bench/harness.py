@@ -21,7 +21,7 @@ def setup_django():
 
 def measure(func, repeat=30, warmup=3):
     """Run `func` (given the iteration number) `repeat` times; return median ms and mean SQL queries per call."""
-    from django.db import connection  # pylint: disable=import-outside-toplevel
+    from django.db import connection, reset_queries  # pylint: disable=import-outside-toplevel
     from django.test.utils import CaptureQueriesContext  # pylint: disable=import-outside-toplevel
 
     for i in range(warmup):
@@ -29,6 +29,7 @@ def measure(func, repeat=30, warmup=3):
     times, queries = [], []
     gc.collect()
     for i in range(repeat):
+        reset_queries()  # the query log keeps 9,000 entries: counted against a full log every call would show 0
         with CaptureQueriesContext(connection) as captured:
             start = time.perf_counter()
             func(i)
@@ -44,7 +45,7 @@ def measure_interleaved(funcs, repeat=30, warmup=3):
     two runs decide the comparison; taking turns gives every rival the same conditions.
     Returns {name: {"ms": median, "queries": mean}}.
     """
-    from django.db import connection  # pylint: disable=import-outside-toplevel
+    from django.db import connection, reset_queries  # pylint: disable=import-outside-toplevel
     from django.test.utils import CaptureQueriesContext  # pylint: disable=import-outside-toplevel
 
     names = list(funcs)
@@ -56,6 +57,7 @@ def measure_interleaved(funcs, repeat=30, warmup=3):
     gc.collect()
     for i in range(repeat):
         for name in names[i % len(names):] + names[:i % len(names)]:
+            reset_queries()
             with CaptureQueriesContext(connection) as captured:
                 start = time.perf_counter()
                 funcs[name](i)
