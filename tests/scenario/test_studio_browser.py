@@ -285,3 +285,26 @@ def test_every_control_of_the_editor_has_an_accessible_name_and_ids_are_unique(b
     note = browser.find_element(By.ID, points.get_attribute("aria-describedby").split()[-1])
     assert note.text == "This must be a whole number."
     assert browser.execute_script(UNNAMED_CONTROLS) == []
+
+
+PASTE = """
+const area = arguments[0];
+area.focus();
+const data = new DataTransfer();
+data.setData('text/html', '<span style="color:red" onclick="steal()">Hi</span><script>steal()</script>' +
+                          '<div>Para</div><a href="javascript:steal()">link</a><img src="x.png" onerror="steal()">');
+area.dispatchEvent(new ClipboardEvent('paste', {clipboardData: data, bubbles: true, cancelable: true}));
+return area.innerHTML;
+"""
+
+
+def test_html_pasted_into_rich_text_keeps_only_what_the_server_allows(browser):
+    name, _usage_id = load_scenario('<rtcm_scenario display_name="Paste"/>')
+    browser.get(f"{browser.base_url}/scenario/{name}/studio_view/?student={DESIGNER}")
+    WebDriverWait(browser, 10).until(lambda b: _root(b).get_attribute("data-ready"))
+    _open_from_outline(browser, "Introduction")
+    area = browser.find_element(By.CSS_SELECTOR, '[data-role="editor"] [contenteditable="true"]')
+    pasted = browser.execute_script(PASTE, area)
+    assert "Hi" in pasted and "Para" in pasted and "link" in pasted
+    for banned in ("<span", "style=", "onclick", "<script", "steal", "onerror", "<div"):
+        assert banned not in pasted, banned

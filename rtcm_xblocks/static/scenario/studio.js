@@ -1009,6 +1009,21 @@ function RtcmScenarioStudio(runtime, element, init) {
     append(area, safeNodes(html));
     function emit() { onChange(area.innerHTML === "<br>" ? "" : area.innerHTML); }
     area.addEventListener("input", emit);
+    /* Pasted HTML (from a word processor, a web page) is reduced to what the server keeps before it lands. */
+    area.addEventListener("paste", function (event) {
+      var data = event.clipboardData;
+      if (!data) { return; }
+      event.preventDefault();
+      var pasted = data.getData("text/html");
+      if (pasted) {
+        var holder = document.createElement("div");
+        append(holder, safeNodes(pasted));
+        document.execCommand("insertHTML", false, holder.innerHTML);
+      } else {
+        document.execCommand("insertText", false, data.getData("text/plain"));
+      }
+      emit();
+    });
     function command(name, value) {
       area.focus();
       document.execCommand(name, false, value);
