@@ -92,6 +92,17 @@ function RtcmNeedsStudio(runtime, element) {
   function deriveIds() {
     var pillarIds = {};
     var competencyIds = {};
+    function checkId(path, raw, seen, duplicateMessage) {
+      var id = raw.trim();
+      if (!id) {
+        add(path, gettext("The id is empty."));
+      } else if (!ID.test(id)) {
+        add(path, fmt(gettext("An id starts with a letter or digit and uses only letters, digits, '.', '_', ':' and '-' (at most {limit} characters)."), { limit: 100 }));
+      } else if (seen[id]) {
+        add(path, fmt(duplicateMessage, { id: id }));
+      }
+      seen[id] = true;
+    }
     state.custom.forEach(function (p) {
       if (p.idAuto) { p.id = unique(slug(p.title, 3) || "pillar", pillarIds); }
       pillarIds[p.id] = true;
@@ -164,17 +175,20 @@ function RtcmNeedsStudio(runtime, element) {
     }
     var pillarIds = {};
     var competencyIds = {};
+    function checkId(path, raw, seen, duplicateMessage) {
+      var id = raw.trim();
+      if (!id) {
+        add(path, gettext("The id is empty."));
+      } else if (!ID.test(id)) {
+        add(path, fmt(gettext("An id starts with a letter or digit and uses only letters, digits, '.', '_', ':' and '-' (at most {limit} characters)."), { limit: 100 }));
+      } else if (seen[id]) {
+        add(path, fmt(duplicateMessage, { id: id }));
+      }
+      seen[id] = true;
+    }
     state.custom.forEach(function (pillar, p) {
       var base = "pillars." + p;
-      var id = pillar.id.trim();
-      if (!id) {
-        add(base + ".id", gettext("The id is empty."));
-      } else if (!ID.test(id)) {
-        add(base + ".id", fmt(gettext("An id starts with a letter or digit and uses only letters, digits, '.', '_', ':' and '-' (at most {limit} characters)."), { limit: 100 }));
-      } else if (pillarIds[id]) {
-        add(base + ".id", fmt(gettext("Another pillar already has the id '{id}'."), { id: id }));
-      }
-      pillarIds[id] = true;
+      checkId(base + ".id", pillar.id, pillarIds, gettext("Another pillar already has the id '{id}'."));
       if (!pillar.title.trim()) {
         add(base + ".title", gettext("Give the pillar a title."));
       } else {
@@ -188,15 +202,7 @@ function RtcmNeedsStudio(runtime, element) {
       }
       pillar.competencies.forEach(function (competency, c) {
         var field = base + ".competencies." + c;
-        var cid = competency.id.trim();
-        if (!cid) {
-          add(field + ".id", gettext("The id is empty."));
-        } else if (!ID.test(cid)) {
-          add(field + ".id", fmt(gettext("An id starts with a letter or digit and uses only letters, digits, '.', '_', ':' and '-' (at most {limit} characters)."), { limit: 100 }));
-        } else if (competencyIds[cid]) {
-          add(field + ".id", fmt(gettext("Another competency already has the id '{id}'."), { id: cid }));
-        }
-        competencyIds[cid] = true;
+        checkId(field + ".id", competency.id, competencyIds, gettext("Another competency already has the id '{id}'."));
         if (!competency.text.trim()) {
           add(field + ".text", gettext("Write the competency statement."));
         } else {
