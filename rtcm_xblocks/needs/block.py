@@ -19,6 +19,7 @@ from xblock.utils.resources import ResourceLoader
 
 from rtcm_xblocks.common.handlers import HandlerError, json_handler, json_response, require_staff, user_is_staff
 from rtcm_xblocks.common.i18n import N_, add_js_catalogue, translator
+from rtcm_xblocks.common.templates import render_template, static_text
 from rtcm_xblocks.needs import cohort, framework as fw, scoring, storage
 from rtcm_xblocks.needs.studio import NeedsStudioMixin
 
@@ -246,18 +247,17 @@ class NeedsAssessmentBlock(NeedsStudioMixin, XBlock):
             self.public_payload(framework), submitted=False)
         if state.get("submitted"):
             self.publish_viewed_results()
-        html = loader.render_django_template(
-            "templates/needs/student.html",
+        html = render_template(
+            "templates/needs/student.html", translator(self),
             {"display_name": self.title(), "is_staff": is_staff, "phase": state["phase"],
              "state_json": json.dumps(state, ensure_ascii=False)},
-            i18n_service=translator(self),
         )
         fragment = Fragment(html)
         add_js_catalogue(self, fragment)
-        fragment.add_css(loader.load_unicode("static/needs/needs.css"))
-        fragment.add_javascript(loader.load_unicode("static/needs/learner.js"))
+        fragment.add_css(static_text("static/needs/needs.css"))
+        fragment.add_javascript(static_text("static/needs/learner.js"))
         if is_staff:
-            fragment.add_javascript(loader.load_unicode("static/needs/staff.js"))
+            fragment.add_javascript(static_text("static/needs/staff.js"))
         # Learner and author text reach the page only inside an autoescaped attribute: the runtime
         # writes init arguments into a <script> element without escaping "</script>".
         fragment.initialize_js("RtcmNeedsAssessment", {"is_staff": is_staff})

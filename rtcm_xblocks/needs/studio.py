@@ -26,11 +26,11 @@ from web_fragments.fragment import Fragment
 from xblock.core import XBlock, XBlockMixin
 from xblock.exceptions import NoSuchServiceError
 from xblock.validation import ValidationMessage
-from xblock.utils.resources import ResourceLoader
 
 from rtcm_xblocks.common.handlers import HandlerError, json_handler, user_is_staff
 from rtcm_xblocks.common.i18n import add_js_catalogue, translator
 from rtcm_xblocks.common.sanitize import plain_text
+from rtcm_xblocks.common.templates import render_template, static_text
 from rtcm_xblocks.needs.framework import (
     DEFAULT_FRAMEWORK,
     Competency,
@@ -55,7 +55,6 @@ LIMITS = {
 _TOP_KEYS = {"display_name", "phase", "pre", "min_group_size", "participation_credit", "weight", "framework", "pillars"}
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$")  # as framework.validate_framework
 _URL_NAME = re.compile(r"^[A-Za-z0-9_.:\-]+$")
-_loader = ResourceLoader("rtcm_xblocks")
 
 
 class _Errors:
@@ -271,16 +270,15 @@ class NeedsStudioMixin(XBlockMixin):
     def studio_view(self, context=None):  # pylint: disable=unused-argument
         """The framework and settings editor shown in Studio."""
         state = self.studio_state()
-        html = _loader.render_django_template(
-            "templates/needs/studio.html",
+        html = render_template(
+            "templates/needs/studio.html", translator(self),
             {"state_json": _script_json(state), "uid": _dom_id(self.scope_ids.usage_id),
              "i18n_namespace": getattr(self, "i18n_js_namespace", "") or ""},
-            i18n_service=translator(self),
         )
         fragment = Fragment(html)
         add_js_catalogue(self, fragment)
-        fragment.add_css(_loader.load_unicode("static/needs/studio.css"))
-        fragment.add_javascript(_loader.load_unicode("static/needs/studio.js"))
+        fragment.add_css(static_text("static/needs/studio.css"))
+        fragment.add_javascript(static_text("static/needs/studio.js"))
         fragment.initialize_js("RtcmNeedsStudio")
         return fragment
 

@@ -13,11 +13,6 @@ import logging
 import re
 from urllib.parse import urlsplit
 
-from django.template import Context, Engine, Library, Node, Template, TemplateSyntaxError
-from django.template.backends.django import get_installed_libraries
-from django.template.base import render_value_in_context
-from django.templatetags import i18n as django_i18n
-from django.utils.safestring import mark_safe
 from web_fragments.fragment import Fragment
 from xblock.completable import CompletableXBlockMixin, XBlockCompletionMode
 from xblock.core import XBlock
@@ -29,6 +24,7 @@ from rtcm_xblocks.common.handlers import HandlerError, json_handler
 from rtcm_xblocks.common.i18n import N_, add_js_catalogue, translator
 from rtcm_xblocks.common.safe_xml import check_safe
 from rtcm_xblocks.common.sanitize import clean_html, plain_text
+from rtcm_xblocks.common.templates import render_template, static_text
 from rtcm_xblocks.scenario import graph, olx
 from rtcm_xblocks.scenario.studio import ScenarioStudioMixin
 
@@ -135,8 +131,7 @@ class ScenarioBlock(ScenarioStudioMixin, CompletableXBlockMixin, XBlock):
         finished = state["finished"]
         outcome = state["ending"]["outcome"] if finished else None
         uid = "rtcm-sc-" + hashlib.sha1(str(self.scope_ids.usage_id).encode()).hexdigest()[:10]
-        html = _template("templates/scenario/student_view.html").render(Context({
-            "_i18n": i18n,
+        html = render_template("templates/scenario/student_view.html", i18n, {
             "uid": uid,
             "display_name": self.display_name,
             "intro": self._html(scenario.intro),
@@ -148,11 +143,11 @@ class ScenarioBlock(ScenarioStudioMixin, CompletableXBlockMixin, XBlock):
             "outcome_label": i18n.gettext(OUTCOME_LABELS.get(outcome, OUTCOME_LABELS["neutral"])) if finished else "",
             "attempts_note": self._attempts_note(state["attempts_left"]) if finished else "",
             "max_reflection": MAX_REFLECTION,
-        }))
+        })
         fragment = Fragment(html)
         add_js_catalogue(self, fragment)
-        fragment.add_css(_static_text("static/scenario/learner.css"))
-        fragment.add_javascript(_static_text("static/scenario/learner.js"))
+        fragment.add_css(static_text("static/scenario/learner.css"))
+        fragment.add_javascript(static_text("static/scenario/learner.js"))
         # The state travels in an HTML-escaped attribute, not in the runtime's init-args <script>, which some
         # runtimes fill with unescaped JSON: a learner's reflection could otherwise close that script element.
         fragment.initialize_js("RtcmScenarioBlock")
@@ -492,65 +487,6 @@ _plain_text = functools.lru_cache(maxsize=4096)(plain_text)
 def _expert_path(scenario):
     """The core's expert path through `scenario`, computed once per distinct case (a frozen, hashable value)."""
     return tuple(graph.expert_path(scenario))
-
-
-@functools.lru_cache(maxsize=None)
-def _static_text(path):
-    """A file of the package's static folder (the learner's CSS and JS), read once per process."""
-    return loader.load_unicode(path)
-
-
-_TEMPLATES = {}
-
-
-def _template(path):
-    """The package's Django template at `path`, compiled once per process.
-
-    Its ``{% trans %}`` and ``{% blocktrans %}`` tags translate with the translator passed in the
-    context as ``_i18n`` (the package's catalogue, then the runtime's i18n service), so a compiled
-    template serves every language and Django's own translation objects are never modified.
-    """
-    template = _TEMPLATES.get(path)
-    if template is None:
-        engine = Engine(libraries=get_installed_libraries())
-        engine.template_libraries["i18n"] = _I18N_TAGS
-        template = _TEMPLATES[path] = Template(loader.load_unicode(path), engine=engine)
-    return template
-
-
-class _TranslatedNode(Node):
-    """A plain ``{% trans %}`` or ``{% blocktrans with %}`` tag: rendered as Django does, translated by ``_i18n``."""
-
-    def __init__(self, node):
-        super().__init__()
-        self.node = node
-        if isinstance(node, django_i18n.TranslateNode):
-            literal = getattr(node.filter_expression.var, "literal", None)
-            if literal is None or node.noop or node.asvar or node.message_context or node.filter_expression.filters:
-                raise TemplateSyntaxError("{% trans %}: only a plain string literal is supported here.")
-            # Django doubles percent signs in the message id and restores them after translating.
-            self.msgid = str(literal).replace("%", "%%")
-        elif node.plural or node.asvar or node.message_context:
-            raise TemplateSyntaxError("{% blocktrans %}: plural, context and asvar are not supported here.")
-
-    def render(self, context):
-        gettext = context["_i18n"].gettext
-        node = self.node
-        if isinstance(node, django_i18n.TranslateNode):
-            # Like Django: the literal is template text, so its translation is not escaped.
-            return mark_safe(gettext(self.msgid).replace("%%", "%"))
-        msgid, names = node.render_token_list(node.singular)
-        with context.push({name: value.resolve(context) for name, value in node.extra_context.items()}):
-            data = {name: render_value_in_context(context.get(name, ""), context) for name in names}
-        try:
-            return gettext(msgid) % data
-        except (KeyError, ValueError):  # a broken translation: the English text, as Django falls back
-            return msgid % data
-
-
-_I18N_TAGS = Library()
-_I18N_TAGS.tag("trans", lambda parser, token: _TranslatedNode(django_i18n.do_translate(parser, token)))
-_I18N_TAGS.tag("blocktrans", lambda parser, token: _TranslatedNode(django_i18n.do_block_translate(parser, token)))
 
 
 def _decode_attempts(state):

@@ -17,11 +17,11 @@ import html
 import re
 
 from web_fragments.fragment import Fragment
-from xblock.utils.resources import ResourceLoader
 
 from rtcm_xblocks.common.handlers import HandlerError, json_handler, user_is_staff
 from rtcm_xblocks.common.i18n import N_, add_js_catalogue, translator
 from rtcm_xblocks.common.safe_xml import XMLSyntaxError
+from rtcm_xblocks.common.templates import render_template, static_text
 from rtcm_xblocks.scenario import graph, olx
 from rtcm_xblocks.scenario.draft import (SETTINGS, attributes_to_settings, is_unicode, read_draft,
                                          settings_to_attributes)
@@ -29,7 +29,6 @@ from rtcm_xblocks.scenario.layout import layout
 
 __all__ = ["ScenarioStudioMixin", "is_author"]
 
-loader = ResourceLoader("rtcm_xblocks")
 
 MAX_OLX = 2_000_000
 MAX_PREVIEW_MOVES = 5000
@@ -70,11 +69,10 @@ class ScenarioStudioMixin:
             return Fragment(f'<p class="rtcm-studio-refused">{html.escape(refusal)}</p>')
         scenario = self._saved_scenario()
         settings = self._current_settings()
-        fragment = Fragment(loader.render_django_template(
-            "templates/scenario/studio.html", {"block_id": self._dom_id()}, i18n_service=translator(self)))
+        fragment = Fragment(render_template("templates/scenario/studio.html", translator(self), {"block_id": self._dom_id()}))
         add_js_catalogue(self, fragment)
-        fragment.add_css(loader.load_unicode("static/scenario/studio.css"))
-        fragment.add_javascript(loader.load_unicode("static/scenario/studio.js"))
+        fragment.add_css(static_text("static/scenario/studio.css"))
+        fragment.add_javascript(static_text("static/scenario/studio.js"))
         fragment.initialize_js("RtcmScenarioStudio", {
             "scenario": scenario.to_dict(),
             "settings": settings,
@@ -90,16 +88,16 @@ class ScenarioStudioMixin:
         scenario = self._saved_scenario()
         report = self._report(scenario, self.scoring, [])
         summary = report["summary"]
-        fragment = Fragment(loader.render_django_template("templates/scenario/studio_author.html", {
+        fragment = Fragment(render_template("templates/scenario/studio_author.html", translator(self), {
             "block_id": self._dom_id(),
             "display_name": self.display_name,
             "summary": summary,
             "problems": report["problems"],
             "best_label": _best_label(_, self.scoring, summary["best"]),
-        }, i18n_service=translator(self)))
+        }))
         add_js_catalogue(self, fragment)
-        fragment.add_css(loader.load_unicode("static/scenario/studio.css"))
-        fragment.add_javascript(loader.load_unicode("static/scenario/studio_author.js"))
+        fragment.add_css(static_text("static/scenario/studio.css"))
+        fragment.add_javascript(static_text("static/scenario/studio_author.js"))
         fragment.initialize_js("RtcmScenarioAuthor", {"i18n_namespace": getattr(self, "i18n_js_namespace", None),
                                                       "intro": self._html(scenario.intro)})
         return fragment
