@@ -9,10 +9,17 @@ import json
 
 from webob import Response
 from xblock.core import XBlock
+from xblock.exceptions import NoSuchServiceError
 
 from rtcm_xblocks.common.i18n import translator
 
-__all__ = ["HandlerError", "json_handler", "json_response", "user_is_staff", "require_staff", "current_user"]
+__all__ = [
+    "HandlerError", "json_handler", "json_response", "user_is_staff", "require_staff", "current_user",
+    "STUDIO_PERMISSIONS", "user_is_author",
+]
+
+# Studio's service telling whether a user may write to a course; blocks declare it as wanted.
+STUDIO_PERMISSIONS = "studio_user_permissions"
 
 
 class HandlerError(Exception):
@@ -101,3 +108,20 @@ def require_staff(block):
     if not user_is_staff(block):
         _ = translator(block).gettext
         raise HandlerError("forbidden", _("Only course staff can see this."), status=403)
+
+
+def user_is_author(block):
+    """True for the course team: LMS staff or instructors, or users Studio lets write to the course.
+
+    Studio runs an editor's handlers with a `user` service that carries no course role, so there the
+    team is recognised through Studio's `studio_user_permissions` service.
+    """
+    if user_is_staff(block):
+        return True
+    try:
+        permissions = block.runtime.service(block, STUDIO_PERMISSIONS) if block.runtime else None
+    except NoSuchServiceError:
+        permissions = None
+    usage_id = block.scope_ids.usage_id
+    course_key = getattr(usage_id, "context_key", None) or getattr(usage_id, "course_key", None)
+    return bool(permissions is not None and course_key is not None and permissions.can_write(course_key))

@@ -24,10 +24,9 @@ import re
 
 from web_fragments.fragment import Fragment
 from xblock.core import XBlock, XBlockMixin
-from xblock.exceptions import NoSuchServiceError
 from xblock.validation import ValidationMessage
 
-from rtcm_xblocks.common.handlers import HandlerError, json_handler, user_is_staff
+from rtcm_xblocks.common.handlers import STUDIO_PERMISSIONS, HandlerError, json_handler, user_is_author
 from rtcm_xblocks.common.i18n import add_js_catalogue, translator
 from rtcm_xblocks.common.sanitize import plain_text
 from rtcm_xblocks.common.templates import render_template, static_text
@@ -263,7 +262,7 @@ def clean_studio_payload(data, gettext):
     return settings, name, framework, errors.items
 
 
-@XBlock.wants("studio_user_permissions")
+@XBlock.wants(STUDIO_PERMISSIONS)
 class NeedsStudioMixin(XBlockMixin):
     """studio_view, studio_submit and Studio's validation for NeedsAssessmentBlock."""
 
@@ -322,7 +321,7 @@ class NeedsStudioMixin(XBlockMixin):
     def studio_submit(self, data, suffix=""):  # pylint: disable=unused-argument
         """Validate the whole editor payload and save it, or save nothing and answer 400 field by field."""
         _ = translator(self).gettext
-        if not self.is_author():
+        if not user_is_author(self):
             raise HandlerError("forbidden", _("Only the course's authors can change this self-assessment."), status=403)
         settings, name, framework, errors = clean_studio_payload(data, _)
         if not errors and settings["phase"] == "post":
@@ -356,21 +355,6 @@ class NeedsStudioMixin(XBlockMixin):
         for message in messages:
             validation.add(ValidationMessage(ValidationMessage.ERROR, message))
         return validation
-
-    def is_author(self):
-        """True for course staff (LMS-like user service) and for users Studio lets write to this course.
-
-        Studio's handler runtime gives a user service without course roles, so a course author is
-        recognised there through its `studio_user_permissions` service instead.
-        """
-        if user_is_staff(self):
-            return True
-        try:
-            permissions = self.runtime.service(self, "studio_user_permissions")
-        except NoSuchServiceError:
-            permissions = None
-        course_key = getattr(self.scope_ids.usage_id, "course_key", None)
-        return bool(permissions is not None and course_key is not None and permissions.can_write(course_key))
 
     def _check_pre_link(self, url_name, framework, errors, _):
         """Add an error when the runtime can tell that the linked pre block is missing, is this block, is a post

@@ -18,7 +18,7 @@ import re
 
 from web_fragments.fragment import Fragment
 
-from rtcm_xblocks.common.handlers import HandlerError, json_handler, user_is_staff
+from rtcm_xblocks.common.handlers import STUDIO_PERMISSIONS, HandlerError, json_handler, user_is_author
 from rtcm_xblocks.common.i18n import N_, add_js_catalogue, translator
 from rtcm_xblocks.common.safe_xml import XMLSyntaxError
 from rtcm_xblocks.common.templates import render_template, static_text
@@ -27,26 +27,13 @@ from rtcm_xblocks.scenario.draft import (SETTINGS, attributes_to_settings, is_un
                                          settings_to_attributes)
 from rtcm_xblocks.scenario.layout import layout
 
-__all__ = ["ScenarioStudioMixin", "is_author"]
+__all__ = ["ScenarioStudioMixin"]
 
 
 MAX_OLX = 2_000_000
 MAX_PREVIEW_MOVES = 5000
-PERMISSIONS_SERVICE = "studio_user_permissions"
 NO_TARGET = N_('Choice "{choice}" of step "{step}" does not lead anywhere yet: choose where it leads.')
 _LINE = re.compile(r"\bline (\d+)")
-
-
-def is_author(block):
-    """True for the course team: Studio write access where Studio says so, else LMS staff or instructor."""
-    if user_is_staff(block):
-        return True
-    permissions = block.runtime.service(block, PERMISSIONS_SERVICE) if block.runtime else None
-    if permissions is None:
-        return False
-    usage_id = block.scope_ids.usage_id
-    course_key = getattr(usage_id, "context_key", None) or getattr(usage_id, "course_key", None)
-    return bool(course_key is not None and permissions.can_write(course_key))
 
 
 class ScenarioStudioMixin:
@@ -55,7 +42,7 @@ class ScenarioStudioMixin:
     @classmethod
     def service_declaration(cls, service_name):
         """Declare Studio's permission service as wanted (see the module docstring), besides the block's own."""
-        if service_name == PERMISSIONS_SERVICE:
+        if service_name == STUDIO_PERMISSIONS:
             return "want"
         return super().service_declaration(service_name)
 
@@ -64,7 +51,7 @@ class ScenarioStudioMixin:
     def studio_view(self, context=None):  # pylint: disable=unused-argument
         """The map editor, with the saved scenario, settings and its validation already worked out."""
         _ = translator(self).gettext
-        if not is_author(self):
+        if not user_is_author(self):
             refusal = _("Only the course team can edit this scenario.")
             return Fragment(f'<p class="rtcm-studio-refused">{html.escape(refusal)}</p>')
         scenario = self._saved_scenario()
@@ -169,7 +156,7 @@ class ScenarioStudioMixin:
     # --- helpers -------------------------------------------------------------------------------
 
     def _require_author(self):
-        if not is_author(self):
+        if not user_is_author(self):
             _ = translator(self).gettext
             raise HandlerError("forbidden", _("Only the course team can edit this scenario."), status=403)
 

@@ -9,6 +9,7 @@ import pytest
 from lxml import etree
 
 from rtcm_xblocks.needs.framework import DEFAULT_FRAMEWORK, load_framework
+from rtcm_xblocks.common.handlers import user_is_author
 from rtcm_xblocks.needs.studio import NeedsStudioMixin
 from tests.workbench import get_block, load_scenario
 
@@ -502,8 +503,8 @@ def _studio_block(can_write):
 
 
 def test_in_studio_a_course_author_without_lms_roles_may_save():
-    assert NeedsStudioMixin.is_author(_studio_block(can_write=True)) is True
+    assert user_is_author(_studio_block(can_write=True)) is True
 
 
 def test_in_studio_a_user_without_write_access_may_not_save():
-    assert NeedsStudioMixin.is_author(_studio_block(can_write=False)) is False
+    assert user_is_author(_studio_block(can_write=False)) is False

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import pytest
 from lxml import etree
 
-from rtcm_xblocks.scenario.studio import is_author
+from rtcm_xblocks.common.handlers import user_is_author as is_author
 from tests.workbench import get_block, load_scenario
 
 STAFF = "staff_author"
