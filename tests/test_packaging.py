@@ -1,4 +1,4 @@
-"""The wheel: built non-editable, installed into a bare folder, it carries its templates, static files and samples."""
+"""The wheel: built non-editable, installed into a bare folder, it carries everything both blocks need."""
 import glob
 import os
 import shutil
@@ -15,8 +15,11 @@ CHECK = r"""
 import importlib.metadata, importlib.resources, sys, tempfile
 import django
 from django.conf import settings
-settings.configure(INSTALLED_APPS=[], USE_I18N=True)
+settings.configure(INSTALLED_APPS=["rtcm_xblocks.needs.apps.NeedsConfig"], USE_I18N=True,
+                   DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}})
 django.setup()
+from django.core.management import call_command
+call_command("migrate", "rtcm_needs", verbosity=0)  # the migration ships in the wheel
 
 import rtcm_xblocks
 assert rtcm_xblocks.__file__.startswith(sys.argv[1]), rtcm_xblocks.__file__
@@ -40,7 +43,20 @@ block = runtime.get_block(runtime.parse_xml_string(xml))
 html = block.render("student_view").body_html()
 assert "Two travellers at the counter" in html, html[:500]
 assert "RtcmScenarioBlock" in "".join(r.data for r in block.render("student_view").resources)
-print("rendered", len(html))
+
+needs = [e for e in importlib.metadata.entry_points(group="xblock.v1") if e.name == "rtcm_needs_assessment"]
+NeedsBlock = needs[0].load()
+plugin = [e for e in importlib.metadata.entry_points(group="lms.djangoapp") if e.name == "rtcm_needs"]
+assert plugin and plugin[0].value == "rtcm_xblocks.needs.apps:NeedsConfig", plugin
+needs_block = runtime.get_block(runtime.parse_xml_string('<rtcm_needs_assessment url_name="tna"/>'))
+needs_html = needs_block.render("student_view").body_html()
+assert "data-state" in needs_html and "border.documents" in needs_html, needs_html[:500]
+
+from django.utils import translation
+from rtcm_xblocks.common.i18n import translator
+with translation.override("ru"):  # the package's own compiled catalogue, from the installed copy
+    assert translator(block).gettext("What do you do?") != "What do you do?"
+print("rendered", len(html), len(needs_html))
 """
 
 
@@ -63,16 +79,22 @@ def installed(tmp_path_factory):
     return Path(wheel[0]), target
 
 
-def test_the_wheel_ships_templates_static_files_and_samples(installed):
+def test_the_wheel_ships_templates_static_files_samples_migrations_and_catalogues(installed):
     wheel, _target = installed
     names = set(zipfile.ZipFile(wheel).namelist())
     for name in ("rtcm_xblocks/templates/scenario/student_view.html", "rtcm_xblocks/static/scenario/learner.js",
                  "rtcm_xblocks/static/scenario/learner.css", "rtcm_xblocks/scenario/samples/border_screening.xml",
-                 "rtcm_xblocks/scenario/samples/sharing_data.xml"):
+                 "rtcm_xblocks/scenario/samples/sharing_data.xml", "rtcm_xblocks/templates/needs/student.html",
+                 "rtcm_xblocks/static/needs/learner.js", "rtcm_xblocks/static/needs/studio.js",
+                 "rtcm_xblocks/templates/scenario/studio.html", "rtcm_xblocks/needs/frameworks/rtcm-default.xml",
+                 "rtcm_xblocks/needs/samples/default.xml", "rtcm_xblocks/needs/migrations/0001_initial.py"):
         assert name in names
+    for language in ("ru", "az", "fa"):
+        assert f"rtcm_xblocks/conf/locale/{language}/LC_MESSAGES/text.mo" in names
+        assert f"rtcm_xblocks/static/js/translations/{language}/text.js" in names
 
 
-def test_the_installed_copy_renders_the_scenario_block_from_its_own_files(installed, tmp_path):
+def test_the_installed_copy_renders_both_blocks_from_its_own_files(installed, tmp_path):
     _wheel, target = installed
     env = dict(os.environ, PYTHONPATH=str(target), PYTHONNOUSERSITE="1")
     env.pop("DJANGO_SETTINGS_MODULE", None)
