@@ -49,20 +49,11 @@ class _Catalogue(gettext_module.GNUTranslations):
 
 
 class _Translator:
-    """gettext/ngettext/pgettext over the package's catalogue, falling back to the runtime's service.
-
-    It also looks like a GNU catalogue to `xblock.utils`' ``{% trans %}`` tags, which merge the
-    ``_catalog`` of the i18n service handed to ``render_django_template`` into Django's translation.
-    """
+    """gettext/ngettext/pgettext over the package's catalogue, falling back to the runtime's service."""
 
     def __init__(self, catalogue, service):
         self._catalogue = catalogue
         self._service = service
-        source = catalogue if catalogue is not None else service
-        self._catalog = getattr(source, "_catalog", None) or None
-        self.plural = getattr(source, "plural", None) if self._catalog else None
-        self._info = dict(getattr(source, "_info", None) or {}) if self._catalog else {}
-        self._fallback = None
 
     def gettext(self, message):
         """`message` translated."""

@@ -51,7 +51,7 @@ class ScenarioBlock(ScenarioStudioMixin, CompletableXBlockMixin, XBlock):
     display_name = String(
         display_name=N_("Display name"),
         help=N_("The title learners see above the exercise and in the course navigation."),
-        default="Scenario exercise",
+        default=N_("Scenario exercise"),
         scope=Scope.settings,
     )
     pillar = String(
@@ -133,7 +133,7 @@ class ScenarioBlock(ScenarioStudioMixin, CompletableXBlockMixin, XBlock):
         uid = "rtcm-sc-" + hashlib.sha1(str(self.scope_ids.usage_id).encode()).hexdigest()[:10]
         html = render_template("templates/scenario/student_view.html", i18n, {
             "uid": uid,
-            "display_name": self.display_name,
+            "display_name": self._title(i18n),
             "intro": self._html(scenario.intro),
             "ready": scenario.start_id is not None,
             "state": state,
@@ -156,7 +156,7 @@ class ScenarioBlock(ScenarioStudioMixin, CompletableXBlockMixin, XBlock):
     def student_view_data(self, context=None):  # pylint: disable=unused-argument
         """Settings and intro for mobile apps: no learner state and nothing a learner has to earn."""
         return {
-            "display_name": self.display_name,
+            "display_name": self._title(translator(self)),
             "pillar": self.pillar,
             "intro": self._html(self._scenario().intro),
             "scoring": self.scoring,
@@ -306,6 +306,11 @@ class ScenarioBlock(ScenarioStudioMixin, CompletableXBlockMixin, XBlock):
         return scenarios
 
     # ---------------------------------------------------------------- helpers
+
+    def _title(self, i18n):
+        """The display name, translated while it is the default one (compared by value: no extra field query)."""
+        title = self.display_name
+        return i18n.gettext(title) if title == self.fields["display_name"].default else title
 
     @property
     def _scoring(self):

@@ -410,3 +410,14 @@ def test_a_broken_translation_of_a_page_sentence_falls_back_to_english(workbench
                         lambda message: "Решение %(missing)s" if "%(number)s" in message else message)
     name, _usage_id = load_scenario(case())
     assert "Decision 1 · attempt 1" in block_html(workbench.page(name))
+
+
+def test_the_default_title_is_translated_and_an_authors_title_is_not(db):  # pylint: disable=unused-argument
+    from django.utils import translation  # pylint: disable=import-outside-toplevel
+    _name, untitled = load_scenario('<rtcm_scenario><step id="a" title="A"><choice id="c" to="e"><label>Go</label>'
+                                    '</choice></step><ending id="e" title="E"/></rtcm_scenario>')
+    _name, titled = load_scenario('<rtcm_scenario display_name="Checkpoint"><step id="a" title="A"><choice id="c" to="e">'
+                                  '<label>Go</label></choice></step><ending id="e" title="E"/></rtcm_scenario>')
+    with translation.override("ru"):
+        assert get_block(untitled).student_view_data()["display_name"] == "Сценарное упражнение"
+        assert get_block(titled).student_view_data()["display_name"] == "Checkpoint"
