@@ -92,17 +92,6 @@ function RtcmNeedsStudio(runtime, element) {
   function deriveIds() {
     var pillarIds = {};
     var competencyIds = {};
-    function checkId(path, raw, seen, duplicateMessage) {
-      var id = raw.trim();
-      if (!id) {
-        add(path, gettext("The id is empty."));
-      } else if (!ID.test(id)) {
-        add(path, fmt(gettext("An id starts with a letter or digit and uses only letters, digits, '.', '_', ':' and '-' (at most {limit} characters)."), { limit: 100 }));
-      } else if (seen[id]) {
-        add(path, fmt(duplicateMessage, { id: id }));
-      }
-      seen[id] = true;
-    }
     state.custom.forEach(function (p) {
       if (p.idAuto) { p.id = unique(slug(p.title, 3) || "pillar", pillarIds); }
       pillarIds[p.id] = true;
