@@ -9,18 +9,9 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+from tests.common.test_i18n import SCENARIO
 from tests.workbench import load_scenario
 
-SCENARIO = """
-<rtcm_scenario display_name="Checkpoint" scoring="path">
-  <step id="arrival" title="At the counter">
-    <body><p>A traveller arrives.</p></body>
-    <choice id="ask" to="done" points="1"><label>Ask open questions</label><feedback><p>Good.</p></feedback></choice>
-    <choice id="wave" to="done" points="0"><label>Wave them through</label><feedback><p>Too quick.</p></feedback></choice>
-  </step>
-  <ending id="done" title="Referred" outcome="good"><body><p>Well done.</p></body></ending>
-</rtcm_scenario>
-"""
 
 BOX = """
 var el = document.querySelector(arguments[0]), box = el.getBoundingClientRect(), style = getComputedStyle(el);

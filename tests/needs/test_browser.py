@@ -7,19 +7,10 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
+from tests.needs.cases import SMALL_FRAMEWORK
 from tests.workbench import Workbench, get_block, load_scenario
 
-OLX = """
-<rtcm_needs_assessment url_name="tna_browser" display_name="Browser assessment" min_group_size="2">
-  <pillar id="border" title="Borders" recommend="/jump_to_id/border_intro">
-    <competency id="border.documents">Check a travel document</competency>
-    <competency id="border.referral">Refer to the second line</competency>
-  </pillar>
-  <pillar id="data" title="Data">
-    <competency id="data.sharing">Share data safely</competency>
-  </pillar>
-</rtcm_needs_assessment>
-"""
+OLX = SMALL_FRAMEWORK
 
 
 def wait_for(browser, condition, timeout=10):

@@ -7,19 +7,10 @@ from workbench.runtime import WorkbenchRuntime
 from workbench.scenarios import SCENARIOS
 
 from rtcm_xblocks.needs.models import Aggregate, Submission
+from tests.needs.cases import SMALL_FRAMEWORK
 from tests.workbench import get_block, load_scenario
 
-CUSTOM = """
-<rtcm_needs_assessment url_name="tna_small" display_name="Small" min_group_size="2">
-  <pillar id="border" title="Borders" recommend="/jump_to_id/border_intro">
-    <competency id="border.documents">Check a travel document</competency>
-    <competency id="border.referral">Refer to the second line</competency>
-  </pillar>
-  <pillar id="data" title="Data">
-    <competency id="data.sharing">Share data safely</competency>
-  </pillar>
-</rtcm_needs_assessment>
-"""
+CUSTOM = SMALL_FRAMEWORK
 IDS = ("border.documents", "border.referral", "data.sharing")
 
 PRE_POST = """
