@@ -3,6 +3,7 @@ import itertools
 import json
 
 from django.test import Client
+from webob import Request
 from workbench import scenarios
 from workbench.runtime import WorkbenchRuntime
 
@@ -21,6 +22,14 @@ def load_scenario(xml, name=None):
 def get_block(usage_id, student="student_1"):
     """The block as the workbench runtime builds it for `student` (fields read from the database)."""
     return WorkbenchRuntime(student).get_block(usage_id)
+
+
+def handle(block, handler, body=None):
+    """Call `handler` of an already bound `block` in-process, as a platform view does; (status, parsed JSON)."""
+    request = Request.blank(f"/handler/{handler}", method="POST", body=json.dumps(body or {}).encode(),
+                            content_type="application/json")
+    response = block.handle(handler, request)
+    return response.status_code, json.loads(response.body.decode("utf-8"))
 
 
 class Workbench:

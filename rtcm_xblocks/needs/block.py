@@ -17,7 +17,8 @@ from xblock.core import XBlock
 from xblock.fields import Boolean, Dict, Float, Integer, Scope, String
 from xblock.utils.resources import ResourceLoader
 
-from rtcm_xblocks.common.handlers import HandlerError, json_handler, json_response, require_staff, user_is_staff
+from rtcm_xblocks.common.handlers import (HandlerError, json_handler, json_response, read_only_reason, require_staff,
+                                          user_is_staff)
 from rtcm_xblocks.common.i18n import N_, add_js_catalogue, translator
 from rtcm_xblocks.common.templates import render_template, static_text
 from rtcm_xblocks.needs import cohort, framework as fw, scoring, storage
@@ -107,6 +108,8 @@ class NeedsAssessmentBlock(NeedsStudioMixin, XBlock):
 
     has_custom_completion = True
     completion_mode = XBlockCompletionMode.COMPLETABLE
+    # Staff masquerading as a learner see the learner's page (read-only: see common.handlers.read_only_reason).
+    show_in_read_only_mode = True
     i18n_js_namespace = "RtcmNeedsI18N"
     editable_fields = ("display_name", "phase", "pre", "framework", "min_group_size", "has_score", "weight")
 
@@ -245,12 +248,13 @@ class NeedsAssessmentBlock(NeedsStudioMixin, XBlock):
         is_staff = user_is_staff(self)
         state = self.learner_state(framework) if self.scope_ids.user_id is not None else dict(
             self.public_payload(framework), submitted=False)
-        if state.get("submitted"):
+        read_only = read_only_reason(self)
+        if state.get("submitted") and not read_only:
             self.publish_viewed_results()
         html = render_template(
             "templates/needs/student.html", translator(self),
             {"display_name": self.title(), "is_staff": is_staff, "phase": state["phase"],
-             "state_json": json.dumps(state, ensure_ascii=False)},
+             "state_json": json.dumps(state, ensure_ascii=False), "read_only": read_only},
         )
         fragment = Fragment(html)
         add_js_catalogue(self, fragment)
@@ -283,11 +287,11 @@ class NeedsAssessmentBlock(NeedsStudioMixin, XBlock):
         """The framework, scale and profile questions, and the learner's submission and results if any."""
         self.learner_key()
         state = self.learner_state(self.learner_framework())
-        if state["submitted"]:
+        if state["submitted"] and not read_only_reason(self):
             self.publish_viewed_results()
         return state
 
-    @json_handler
+    @json_handler(writes=True)
     def submit(self, data, suffix=""):  # pylint: disable=unused-argument
         """Validate and store the learner's ratings and profile; answer with the results."""
         _ = translator(self).gettext

@@ -264,7 +264,33 @@ def clean_studio_payload(data, gettext):
 
 @XBlock.wants(STUDIO_PERMISSIONS)
 class NeedsStudioMixin(XBlockMixin):
-    """studio_view, studio_submit and Studio's validation for NeedsAssessmentBlock."""
+    """studio_view, author_view, studio_submit and Studio's validation for NeedsAssessmentBlock."""
+
+    # Studio's preview renders author_view only where this is set (xmodule/studio_editable.py has_author_view);
+    # otherwise it would render student_view, whose form submits into the learners' cohort.
+    has_author_view = True
+
+    def author_view(self, context=None):  # pylint: disable=unused-argument
+        """The unit-page summary in Studio: settings and the framework's pillars and competencies, with no form."""
+        _ = translator(self).gettext
+        framework = self.get_framework()
+        custom = bool((self.framework_content or {}).get("pillars"))
+        phase = self.phase if self.phase in PHASES else "pre"
+        html = render_template("templates/needs/author.html", translator(self), {
+            "uid": _dom_id(self.scope_ids.usage_id),
+            "display_name": self.title(),
+            "phase_label": _("After the course") if phase == "post" else _("Before the course"),
+            "pre": self.pre if phase == "post" else "",
+            "framework_label": _("Custom framework") if custom else self.base_framework().id,
+            "competencies": len(framework.competencies),
+            "min_group_size": self.min_group_size,
+            "credit_label": _("On") if self.has_score else _("Off"),
+            "problems": [message.text for message in self.validate().messages],
+            "pillars": framework.to_dict()["pillars"],
+        })
+        fragment = Fragment(html)
+        fragment.add_css(static_text("static/needs/studio.css"))
+        return fragment
 
     def studio_view(self, context=None):  # pylint: disable=unused-argument
         """The framework and settings editor shown in Studio."""

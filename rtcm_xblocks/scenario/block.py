@@ -20,7 +20,7 @@ from xblock.fields import Boolean, Dict, Float, Integer, Scope, String
 from xblock.utils.resources import ResourceLoader
 from xblock.validation import ValidationMessage
 
-from rtcm_xblocks.common.handlers import HandlerError, json_handler
+from rtcm_xblocks.common.handlers import HandlerError, json_handler, read_only_reason
 from rtcm_xblocks.common.i18n import N_, add_js_catalogue, translator
 from rtcm_xblocks.common.safe_xml import check_safe
 from rtcm_xblocks.common.sanitize import clean_html, plain_text
@@ -108,6 +108,8 @@ class ScenarioBlock(ScenarioStudioMixin, CompletableXBlockMixin, XBlock):
     )
 
     completion_mode = XBlockCompletionMode.COMPLETABLE
+    # Staff masquerading as a learner see the learner's page (read-only: see common.handlers.read_only_reason).
+    show_in_read_only_mode = True
     i18n_js_namespace = "RtcmScenarioI18N"
     icon_class = "problem"
 
@@ -143,6 +145,7 @@ class ScenarioBlock(ScenarioStudioMixin, CompletableXBlockMixin, XBlock):
             "outcome_label": i18n.gettext(OUTCOME_LABELS.get(outcome, OUTCOME_LABELS["neutral"])) if finished else "",
             "attempts_note": self._attempts_note(state["attempts_left"]) if finished else "",
             "max_reflection": MAX_REFLECTION,
+            "read_only": read_only_reason(self),
         })
         fragment = Fragment(html)
         add_js_catalogue(self, fragment)
@@ -184,7 +187,7 @@ class ScenarioBlock(ScenarioStudioMixin, CompletableXBlockMixin, XBlock):
         self._body(data)
         return self._state_json(*self._learner())
 
-    @json_handler
+    @json_handler(writes=True)
     def choose(self, data, suffix=""):  # pylint: disable=unused-argument
         """Take the choice `choice` at the learner's current step `step`; answer the new state."""
         step_id, choice_id = self._body(data, "step", "choice")
@@ -206,7 +209,7 @@ class ScenarioBlock(ScenarioStudioMixin, CompletableXBlockMixin, XBlock):
             self.emit_completion(1.0)
         return self._state_json(scenario, attempts)
 
-    @json_handler
+    @json_handler(writes=True)
     def restart(self, data, suffix=""):  # pylint: disable=unused-argument
         """Start a new attempt once the current one has finished and attempts remain."""
         self._body(data)
@@ -222,7 +225,7 @@ class ScenarioBlock(ScenarioStudioMixin, CompletableXBlockMixin, XBlock):
         self._event("restarted", attempt=current.number + 1)
         return self._state_json(scenario, attempts)
 
-    @json_handler
+    @json_handler(writes=True)
     def reflect(self, data, suffix=""):  # pylint: disable=unused-argument
         """Store the learner's reflection (plain text) on their finished attempt."""
         (text,) = self._body(data, "text")

@@ -39,6 +39,9 @@ _LINE = re.compile(r"\bline (\d+)")
 class ScenarioStudioMixin:
     """The Studio side of ScenarioBlock: the map editor, the author summary and preview, and their handlers."""
 
+    # Studio's preview renders author_view only where this is set (xmodule/studio_editable.py has_author_view).
+    has_author_view = True
+
     @classmethod
     def service_declaration(cls, service_name):
         """Declare Studio's permission service as wanted (see the module docstring), besides the block's own."""

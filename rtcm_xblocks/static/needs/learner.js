@@ -14,6 +14,8 @@ function RtcmNeedsAssessment(runtime, element, args) {
   var showMissing = false;
   var learner = box.querySelector(".rtcm-needs__learner");
   var live = box.querySelector(".rtcm-needs__live");
+  /* Studio's preview or staff viewing as a learner: the server refuses a submission, so the form offers none. */
+  var readOnly = box.getAttribute("data-read-only");
 
   function fmt(template, params) {
     return template.replace(/\{(\w+)\}/g, function (match, key) {
@@ -235,9 +237,10 @@ function RtcmNeedsAssessment(runtime, element, args) {
     previous.disabled = page === 0;
     previous.addEventListener("click", function () { goTo(page - 1); });
     var next = el("button", {type: "submit", className: "rtcm-needs__button rtcm-needs__button--primary", text: onProfile ? gettext("Submit my answers") : gettext("Next part")});
+    next.disabled = Boolean(readOnly) && onProfile;
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      if (onProfile) { submit(); } else { goTo(page + 1); }
+      if (onProfile) { if (!readOnly) { submit(); } } else { goTo(page + 1); }
     });
     form.appendChild(el("div", {className: "rtcm-needs__nav"}, [previous, next]));
     learner.appendChild(progress);

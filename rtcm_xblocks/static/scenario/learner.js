@@ -15,6 +15,13 @@ function RtcmScenarioBlock(runtime, element) {
   var state = JSON.parse(root.getAttribute("data-state"));
   var maxReflection = root.getAttribute("data-max-reflection");
   var busy = false;
+  /* Studio's preview or staff viewing as a learner: the server refuses every change, so the page offers none. */
+  var readOnly = root.getAttribute("data-read-only");
+
+  function lock() {
+    if (!readOnly) { return; }
+    Array.prototype.forEach.call(stage.querySelectorAll("button, textarea"), function (control) { control.disabled = true; });
+  }
 
   function format(text, values) {
     return text.replace(/\{(\w+)\}/g, function (whole, key) { return key in values ? values[key] : whole; });
@@ -145,6 +152,7 @@ function RtcmScenarioBlock(runtime, element) {
       if (state.last_feedback !== null) { stage.appendChild(feedbackSection()); }
       stage.appendChild(stepSection(state.step));
     }
+    lock();
     notice.hidden = !state.notice;
     notice.textContent = state.notice || "";
     var target = document.getElementById(uid + "-" + focusId);
@@ -159,7 +167,7 @@ function RtcmScenarioBlock(runtime, element) {
 
   /* Call `handler`; on a refusal show why and, unless `keep` (a form being typed in), redraw the server's state. */
   function act(handler, body, after, keep) {
-    if (busy) { return; }
+    if (busy || readOnly) { return; }
     busy = true;
     error.textContent = "";
     root.setAttribute("aria-busy", "true");
@@ -200,4 +208,5 @@ function RtcmScenarioBlock(runtime, element) {
       announce(gettext("Your reflection has been saved."));
     }, true);
   });
+  lock();
 }
