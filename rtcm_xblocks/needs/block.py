@@ -33,6 +33,7 @@ PHASES = ("pre", "post")
 MAX_GROUP_SIZE = 1000
 _PILLAR = "pillar"
 _NOT_ATTRIBUTES = ("children", "parent", "content", "framework_content", "user_state", "olx_name")
+AS_SHIPPED = N_  # a "gettext" that leaves the shipped English source text untranslated
 
 
 @XBlock.needs("i18n")
@@ -124,8 +125,8 @@ class NeedsAssessmentBlock(NeedsStudioMixin, XBlock):
         except fw.FrameworkError:
             return fw.load_framework(fw.DEFAULT_FRAMEWORK)
 
-    def get_framework(self):
-        """The framework learners rate: the custom pillars, or the named one with its links, translated."""
+    def get_framework(self, gettext=None):
+        """The framework learners rate: the custom pillars, or the named one with its links, translated by `gettext`."""
         content = self.framework_content or {}
         if content.get("pillars"):
             return fw.Framework.from_dict({"id": "custom", "pillars": content["pillars"]})
@@ -133,7 +134,7 @@ class NeedsAssessmentBlock(NeedsStudioMixin, XBlock):
         links = content.get("recommend") or {}
         if links:
             base = fw.with_recommends(base, {key: value for key, value in links.items() if base.pillar(key)})
-        gettext = translator(self).gettext
+        gettext = gettext or translator(self).gettext
         data = base.to_dict()
         for pillar in data["pillars"]:
             pillar["title"] = gettext(pillar["title"])
@@ -141,9 +142,9 @@ class NeedsAssessmentBlock(NeedsStudioMixin, XBlock):
                 competency["text"] = gettext(competency["text"])
         return fw.Framework.from_dict(data)
 
-    def learner_framework(self):
+    def learner_framework(self, gettext=None):
         """The framework as learners get it: course links (``/jump_to_id/…``) rewritten as the LMS serves them."""
-        framework = self.get_framework()
+        framework = self.get_framework(gettext)
         service = self.runtime.service(self, "replace_urls")
         if service is None:
             return framework
@@ -152,11 +153,11 @@ class NeedsAssessmentBlock(NeedsStudioMixin, XBlock):
             for pillar in framework.pillars if pillar.recommend
         })
 
-    def title(self):
+    def title(self, gettext=None):
         """The display name, translated when it is still the default one."""
         if self.fields["display_name"].is_set_on(self):
             return self.display_name
-        return translator(self).gettext(self.display_name)
+        return (gettext or translator(self).gettext)(self.display_name)
 
     def storage_key(self):
         """This block's course-wide storage key (see storage)."""
@@ -176,9 +177,9 @@ class NeedsAssessmentBlock(NeedsStudioMixin, XBlock):
             raise HandlerError("no_user", _("Please sign in to take this assessment."), status=403)
         return str(user_id)
 
-    def scale_payload(self):
+    def scale_payload(self, gettext=None):
         """The rating scale with translated labels and descriptions."""
-        gettext = translator(self).gettext
+        gettext = gettext or translator(self).gettext
         return {
             dimension: [
                 {"value": level["value"], "label": gettext(level["label"]), "description": gettext(level["description"])}
@@ -187,9 +188,9 @@ class NeedsAssessmentBlock(NeedsStudioMixin, XBlock):
             for dimension, levels in fw.SCALE.items()
         }
 
-    def profile_payload(self):
+    def profile_payload(self, gettext=None):
         """The profile questions with translated labels."""
-        gettext = translator(self).gettext
+        gettext = gettext or translator(self).gettext
         questions = []
         for question in fw.PROFILE_QUESTIONS:
             item = {"id": question["id"], "type": question["type"], "label": gettext(question["label"])}
@@ -200,17 +201,17 @@ class NeedsAssessmentBlock(NeedsStudioMixin, XBlock):
             questions.append(item)
         return questions
 
-    def public_payload(self, framework):
+    def public_payload(self, framework, gettext=None):
         """What every learner may see before rating: the framework, scale and profile questions."""
         data = framework.to_dict()
-        gettext = translator(self).gettext
+        gettext = gettext or translator(self).gettext
         return {
-            "display_name": self.title(),
+            "display_name": self.title(gettext),
             "phase": self.phase if self.phase in PHASES else "pre",
             "framework": {"pillars": data["pillars"]},
-            "scale": self.scale_payload(),
+            "scale": self.scale_payload(gettext),
             "not_applicable": {"value": fw.NOT_APPLICABLE, "label": gettext(fw.NOT_APPLICABLE_LABEL)},
-            "profile_questions": self.profile_payload(),
+            "profile_questions": self.profile_payload(gettext),
         }
 
     def learner_state(self, framework):
@@ -268,9 +269,15 @@ class NeedsAssessmentBlock(NeedsStudioMixin, XBlock):
         return fragment
 
     def student_view_data(self, context=None):  # pylint: disable=unused-argument
-        """The block's public content for the mobile apps: no learner state."""
-        framework = self.learner_framework()
-        data = self.public_payload(framework)
+        """The block's public content for the mobile apps: no learner state, the same for every language.
+
+        The course blocks API calls this once at publish time, bound to no user and in whatever
+        language the publishing process runs, and serves the result to everyone: so the shipped
+        texts (default framework, scale, profile questions, default title) come in English as
+        shipped, and links as the author wrote them (docs/NEEDS_API.md, "Mobile apps").
+        """
+        framework = self.learner_framework(AS_SHIPPED)
+        data = self.public_payload(framework, AS_SHIPPED)
         data.update({"pre": self.pre, "min_group_size": self.min_group_size, "has_score": self.has_score})
         return data
 

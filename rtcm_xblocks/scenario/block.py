@@ -157,9 +157,15 @@ class ScenarioBlock(ScenarioStudioMixin, CompletableXBlockMixin, XBlock):
         return fragment
 
     def student_view_data(self, context=None):  # pylint: disable=unused-argument
-        """Settings and intro for mobile apps: no learner state and nothing a learner has to earn."""
+        """Settings and intro for mobile apps: no learner state and nothing a learner has to earn.
+
+        The course blocks API calls this once at publish time, bound to no user and in whatever
+        language the publishing process runs, and serves the result to everyone: so the default
+        title comes in English as shipped, and asset URLs as the author wrote them (``/static/…``,
+        which the LMS rewrites) unless a `replace_urls` service is there (docs/SCENARIO_API.md).
+        """
         return {
-            "display_name": self._title(translator(self)),
+            "display_name": self.display_name,
             "pillar": self.pillar,
             "intro": self._html(self._scenario().intro),
             "scoring": self.scoring,

@@ -419,5 +419,7 @@ def test_the_default_title_is_translated_and_an_authors_title_is_not(db):  # pyl
     _name, titled = load_scenario('<rtcm_scenario display_name="Checkpoint"><step id="a" title="A"><choice id="c" to="e">'
                                   '<label>Go</label></choice></step><ending id="e" title="E"/></rtcm_scenario>')
     with translation.override("ru"):
-        assert get_block(untitled).student_view_data()["display_name"] == "Сценарное упражнение"
-        assert get_block(titled).student_view_data()["display_name"] == "Checkpoint"
+        assert "Сценарное упражнение" in get_block(untitled).student_view().content
+        assert "Checkpoint" in get_block(titled).student_view().content
+        # The mobile apps' data is collected once for every language: the default title stays as shipped.
+        assert get_block(untitled).student_view_data()["display_name"] == "Scenario exercise"
