@@ -14,9 +14,11 @@ user service calls staff or instructor (LMS, workbench). Learners calling an aut
 through the LMS get 403; they never reach the scenario's targets, points or feedback that way.
 """
 import html
+import json
 import re
 
 from web_fragments.fragment import Fragment
+from xblock.fields import Scope
 
 from rtcm_xblocks.common.handlers import STUDIO_PERMISSIONS, HandlerError, json_handler, user_is_author
 from rtcm_xblocks.common.i18n import N_, add_js_catalogue, translator
@@ -31,6 +33,11 @@ __all__ = ["ScenarioStudioMixin"]
 
 
 MAX_OLX = 2_000_000
+MAX_PLATFORM_ATTRIBUTE = 100_000
+# The editor payload's platform attributes (see _platform_fields); the rest is read by draft.read_draft.
+PLATFORM = "platform"
+# Settings the block does not let the OLX tab touch: its own (in the draft's settings), and runtime bookkeeping.
+_NOT_PLATFORM = set(SETTINGS) | {"scenario", "user_state", "children", "parent", "content", "url_name", "xblock-family"}
 MAX_PREVIEW_MOVES = 5000
 NO_TARGET = N_('Choice "{choice}" of step "{step}" does not lead anywhere yet: choose where it leads.')
 _LINE = re.compile(r"\bline (\d+)")
@@ -98,6 +105,7 @@ class ScenarioStudioMixin:
     def validate_draft(self, data, suffix=""):  # pylint: disable=unused-argument
         """Live validation of an unsaved draft: field errors, graph problems, the map layout and a summary."""
         self._require_author()
+        data, _platform = self._split_payload(data)
         draft = read_draft(data, self._pillars())
         return self._report(draft.scenario, draft.settings["scoring"], draft.errors)
 
@@ -105,19 +113,26 @@ class ScenarioStudioMixin:
     def studio_submit(self, data, suffix=""):  # pylint: disable=unused-argument
         """Save a draft: refused field by field when any field is wrong; graph problems are allowed (shown)."""
         self._require_author()
+        data, platform = self._split_payload(data)
         draft = self._checked_draft(data)
         self.scenario = draft.scenario.to_dict()
         for name in SETTINGS:
             setattr(self, name, draft.settings[name])
+        if platform is not None:
+            self._save_platform(platform)
         return dict(self._report(draft.scenario, draft.settings["scoring"], []),
-                    saved=True, scenario=self.scenario, settings=self._current_settings())
+                    saved=True, scenario=self.scenario, settings=self._current_settings(),
+                    platform=self._platform_attributes())
 
     @json_handler
     def draft_olx(self, data, suffix=""):  # pylint: disable=unused-argument
         """The OLX of a draft, as the block would export it (for the editor's OLX tab)."""
         self._require_author()
+        data, platform = self._split_payload(data)
         draft = self._checked_draft(data)
-        return {"olx": olx.scenario_to_string(settings_to_attributes(draft.settings), draft.scenario)}
+        attributes = dict(self._platform_attributes() if platform is None else platform)
+        attributes.update(settings_to_attributes(draft.settings))
+        return {"olx": olx.scenario_to_string(attributes, draft.scenario)}
 
     @json_handler
     def parse_olx(self, data, suffix=""):  # pylint: disable=unused-argument
@@ -128,11 +143,13 @@ class ScenarioStudioMixin:
         if not isinstance(text, str) or not text.strip() or len(text) > MAX_OLX or not is_unicode(text):
             raise HandlerError("invalid_olx", _("Send the OLX as non-empty text of at most 2 MB."))
         attributes, scenario = self._parse_olx_text(text, _)
+        platform = {name: value for name, value in attributes.items() if name in self._platform_fields()}
+        attributes = {name: value for name, value in attributes.items() if name not in platform}
         settings, errors = attributes_to_settings(attributes, self._current_settings(), self._pillars())
+        errors = [_field_json(error, _) for error in errors] + self._platform_errors(platform, _)
         if errors:
-            raise HandlerError("invalid_fields", _("Some attributes are not valid."),
-                               errors=[_field_json(error, _) for error in errors])
-        return {"scenario": scenario.to_dict(), "settings": settings,
+            raise HandlerError("invalid_fields", _("Some attributes are not valid."), errors=errors)
+        return {"scenario": scenario.to_dict(), "settings": settings, "platform": platform,
                 "report": self._report(scenario, settings["scoring"], [])}
 
     @json_handler
@@ -185,6 +202,70 @@ class ScenarioStudioMixin:
             match = _LINE.search(str(error))
             raise HandlerError("olx_invalid", str(error), errors=[
                 {"field": "olx", "message": str(error), "line": int(match.group(1)) if match else None}]) from error
+
+    # --- platform attributes in the OLX tab ----------------------------------------------------------
+    # Studio exports a block with the settings of the platform's mixins that are set on it
+    # (visible_to_staff_only, group_access, due, …: InheritanceMixin in xmodule/modulestore/inheritance.py)
+    # as attributes written by xmodule/xml_block.py `serialize_field`: strings as they are, anything
+    # else as JSON (group_access='{"50": [1]}', visible_to_staff_only="true"). The OLX tab shows them,
+    # accepts them back, and the editor sends them with a save as {"platform": {name: attribute}}; a
+    # save without that key leaves them as they are.
+
+    def _platform_fields(self):
+        """The settings fields that the runtime's mixins add to the block, by name."""
+        return {name: field for name, field in self.fields.items()
+                if field.scope == Scope.settings and name not in _NOT_PLATFORM}
+
+    def _platform_attributes(self):
+        """The platform settings set on the block, as Studio's export writes them."""
+        attributes = {}
+        for name, field in self._platform_fields().items():
+            if field.is_set_on(self):
+                value = field.to_json(field.read_from(self))
+                attributes[name] = value if isinstance(value, str) else json.dumps(value)
+        return attributes
+
+    def _split_payload(self, data):
+        """(the draft part of an editor payload, its platform attributes or None when it sends none)."""
+        if PLATFORM not in data:
+            return data, None
+        rest = {key: value for key, value in data.items() if key != PLATFORM}
+        platform = data[PLATFORM]
+        _ = translator(self).gettext
+        if platform is None:
+            return rest, None
+        errors = self._platform_errors(platform, _) if isinstance(platform, dict) else [
+            {"field": PLATFORM, "message": _("This must be an object."), "node": None}]
+        if errors:
+            raise HandlerError("invalid_fields", _("Some attributes are not valid."), errors=errors)
+        return rest, platform
+
+    def _platform_errors(self, platform, _):
+        """Field errors for platform attributes that the block does not have or cannot read."""
+        fields = self._platform_fields()
+        errors = []
+        for name, raw in platform.items():
+            field = fields.get(name)
+            if field is None:
+                message = _("'{name}' is not a setting of this block.").format(name=name)
+            elif not isinstance(raw, str) or len(raw) > MAX_PLATFORM_ATTRIBUTE or not is_unicode(raw):
+                message = _("This must be text.")
+            else:
+                try:
+                    _platform_value(field, raw)
+                    continue
+                except (TypeError, ValueError, OverflowError, RecursionError):
+                    message = _("'{value}' is not a valid value for '{name}'.").format(value=raw[:100], name=name)
+            errors.append({"field": f"settings.{name}", "message": message, "node": None})
+        return errors
+
+    def _save_platform(self, platform):
+        """Set the platform attributes given (already checked); clear the ones the OLX no longer has."""
+        for name, field in self._platform_fields().items():
+            if name in platform:
+                setattr(self, name, _platform_value(field, platform[name]))
+            elif field.is_set_on(self):
+                delattr(self, name)
 
     def _saved_scenario(self):
         return graph.Scenario.from_dict(self.scenario)
@@ -245,6 +326,20 @@ class ScenarioStudioMixin:
 
     def _dom_id(self):
         return "rtcm-" + re.sub(r"[^A-Za-z0-9_-]", "-", str(self.scope_ids.usage_id))[-60:]
+
+
+def _platform_value(field, raw):
+    """An attribute as xmodule/xml_block.py `deserialize_field` reads it: its JSON when the field takes that, else the string."""
+    try:
+        value = json.loads(raw)
+    except (ValueError, RecursionError):
+        return field.from_json(raw)
+    if value is None:
+        return None
+    try:
+        return field.from_json(value)
+    except (TypeError, ValueError):
+        return field.from_json(raw)
 
 
 def _problem_json(problem, _):

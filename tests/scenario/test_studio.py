@@ -101,7 +101,8 @@ def test_the_author_view_lists_the_problems_of_a_broken_scenario(workbench):
     name, _usage = load_scenario('<rtcm_scenario><step id="a" title="A"><choice id="x" to="gone">'
                                  "<label>X</label></choice></step></rtcm_scenario>")
     page = workbench.page(name, student=STAFF, view="author_view")
-    assert "problems: learners cannot play this scenario as it stands." in page
+    # Studio closes the editor on a save (notify "save" end) and re-renders this view: the draft notice lives here.
+    assert "Saved as a draft with 3 problems: learners cannot play this scenario until they are fixed." in page
     assert "neither a step nor an ending" in page
 
 

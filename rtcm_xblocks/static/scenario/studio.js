@@ -37,6 +37,7 @@ function RtcmScenarioStudio(runtime, element, init) {
     timer: null,
     drawPending: false,
     olxEdited: false,
+    platform: null,
     olxSequence: null
   };
 
@@ -207,8 +208,12 @@ function RtcmScenarioStudio(runtime, element, init) {
     return true;
   }
 
+  /* The platform's attributes (visible_to_staff_only, group_access, …) go along only once OLX was applied:
+   * then they are the OLX's; otherwise the server keeps the block's own. */
   function payload() {
-    return {scenario: state.scenario, settings: state.settings};
+    var body = {scenario: state.scenario, settings: state.settings};
+    if (state.platform) { body.platform = state.platform; }
+    return body;
   }
 
   /* ---- server --------------------------------------------------------------------------------- */
@@ -1143,6 +1148,7 @@ function RtcmScenarioStudio(runtime, element, init) {
     return post("parse_olx", {olx: ui.olx.value}).then(function (data) {
       state.scenario = data.scenario;
       state.settings = data.settings;
+      state.platform = data.platform || null;
       state.report = data.report;
       state.fixed = Object.assign(fixedIds(data.scenario), state.fixed);
       state.selected = null;
@@ -1201,6 +1207,7 @@ function RtcmScenarioStudio(runtime, element, init) {
       if (sequence === state.sequence) {
         state.scenario = data.scenario;
         state.settings = data.settings;
+        state.platform = null;  /* saved: the block's own are now the OLX's */
         state.report = data;
         state.dirty = false;
         drawSettings();
