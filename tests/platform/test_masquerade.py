@@ -56,8 +56,10 @@ def test_staff_masquerading_cannot_overwrite_the_learners_submission_or_the_coho
 def test_staff_masquerading_read_the_learners_state(scenario, needs):
     status, state = handler(MasqueradeRuntime(LEARNER), scenario, "get_state")
     assert status == 200 and state["finished"] and state["ending"]["id"] == "zq_end_bad"
-    status, state = handler(MasqueradeRuntime(LEARNER), needs, "get_state")
+    runtime = MasqueradeRuntime(LEARNER)
+    status, state = handler(runtime, needs, "get_state")
     assert status == 200 and state["submitted"] and state["ratings"] == RATINGS
+    assert runtime.tracked == []  # staff looking is not the learner viewing their results
 
 
 def test_the_learner_pages_are_shown_while_masquerading_and_say_they_are_read_only(scenario, needs):
