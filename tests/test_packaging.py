@@ -89,9 +89,13 @@ def test_the_wheel_ships_templates_static_files_samples_migrations_and_catalogue
                  "rtcm_xblocks/templates/scenario/studio.html", "rtcm_xblocks/needs/frameworks/rtcm-default.xml",
                  "rtcm_xblocks/needs/samples/default.xml", "rtcm_xblocks/needs/migrations/0001_initial.py"):
         assert name in names
+    for domain in ("django", "djangojs"):  # the OEP-58 sources
+        assert f"rtcm_xblocks/conf/locale/en/LC_MESSAGES/{domain}.po" in names
     for language in ("ru", "az", "fa"):
-        assert f"rtcm_xblocks/conf/locale/{language}/LC_MESSAGES/text.mo" in names
-        assert f"rtcm_xblocks/static/js/translations/{language}/text.js" in names
+        for name in ("django.po", "djangojs.po", "django.mo"):
+            assert f"rtcm_xblocks/conf/locale/{language}/LC_MESSAGES/{name}" in names
+        assert f"rtcm_xblocks/translations/{language}/LC_MESSAGES/text.mo" in names  # the LMS's pre-atlas place
+        assert f"rtcm_xblocks/static/js/translations/{language}/djangojs.js" in names
 
 
 def test_the_installed_copy_renders_both_blocks_from_its_own_files(installed, tmp_path):
