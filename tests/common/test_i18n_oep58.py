@@ -14,12 +14,13 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po, write_po
 from django.utils import translation
-from web_fragments.fragment import Fragment
 
-from rtcm_xblocks.common.i18n import JS_NAMESPACES, add_js_catalogue, translator
+from rtcm_xblocks.common.i18n import JS_NAMESPACES, translator
 from rtcm_xblocks.needs.block import NeedsAssessmentBlock
 from rtcm_xblocks.scenario.block import ScenarioBlock
-from tests.platform.translations import Platform, XBlockI18nService, source_files, translations_repository
+from tests.platform.translations import (Platform, XBlockI18nService, source_files, translations_repository,
+                                        validate_po_translation_file)
+from tests.workbench import get_block, load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALE = ROOT / "rtcm_xblocks" / "conf" / "locale"
@@ -91,6 +92,14 @@ def test_the_english_sources_pass_the_workflows_compilemessages_check(tmp_path):
         subprocess.run(["msgfmt", "--check-format", "-o", str(tmp_path / f"{name}.mo"), str(path)], check=True)
 
 
+@needs_msgfmt
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_our_translations_pass_the_pipelines_validation(language):
+    for domain in ("django", "djangojs"):
+        valid, output = validate_po_translation_file(LOCALE / language / "LC_MESSAGES" / f"{domain}.po")
+        assert valid, output
+
+
 # ----------------------------------------------------------------------------------- the platform's side
 
 @needs_msgfmt
@@ -135,23 +144,29 @@ def test_every_block_declares_one_of_the_namespaces_the_alias_knows():
 
 
 @needs_msgfmt
-@pytest.mark.parametrize("block_class, message", [(ScenarioBlock, "Start again"), (NeedsAssessmentBlock, NEEDS_MESSAGE)])
-def test_both_blocks_speak_a_language_that_only_atlas_brings(platform, _chromium, block_class, message):
-    """The view adds the platform's compiled catalogue; the block's own namespace must still translate."""
-    block = _Block(block_class)
-    block._service = platform.i18n_service(block)  # pylint: disable=protected-access
-    fragment = Fragment()
+@pytest.mark.parametrize("olx, namespace, message", [
+    ('<rtcm_scenario display_name="Checkpoint"><step id="a" title="A"><body><p>x</p></body>'
+     '<choice id="c" to="e"><label>Go</label></choice></step><ending id="e" title="E"/></rtcm_scenario>',
+     "RtcmScenarioI18N", "Start again"),
+    ('<rtcm_needs_assessment url_name="oep58"/>', "RtcmNeedsI18N", NEEDS_MESSAGE),
+])
+def test_both_blocks_speak_a_language_that_only_atlas_brings(platform, _chromium, db, olx, namespace, message):  # pylint: disable=unused-argument
+    """The learner view under the LMS's i18n service: the platform's compiled catalogue reaches the block's namespace."""
+    _name, usage_id = load_scenario(olx)
+    block = get_block(usage_id)
+    workbench_service = block.runtime.service
+    block.runtime.service = lambda of, name: platform.i18n_service(of) if name == "i18n" else workbench_service(of, name)
     with translation.override("de"):
-        url = add_js_catalogue(block, fragment)
-    assert url == "/static/js/xblock.v1-i18n/rtcm_xblocks/de.js"
+        fragment = block.render("student_view", {})
+    scripts = [resource for resource in fragment.resources if resource.mimetype == "application/javascript"]
+    assert scripts[0].kind == "url" and scripts[0].data == "/static/js/xblock.v1-i18n/rtcm_xblocks/de.js"
     _chromium.get("about:blank")
-    for resource in fragment.resources:
+    for resource in scripts[:2]:  # the catalogue, then what add_js_catalogue put after it
         source = resource.data
         if resource.kind == "url":  # what the LMS serves at that URL
             source = (platform.static_root / resource.data.removeprefix("/static/")).read_text(encoding="utf-8")
         _chromium.execute_script("var s = document.createElement('script'); s.textContent = arguments[0];"
                                  " document.head.appendChild(s);", source)
-    namespace = block_class.i18n_js_namespace
     assert _chromium.execute_script(f"return window.{namespace} && window.{namespace}.gettext(arguments[0])",
                                     message) == f"[de] {message}"
 

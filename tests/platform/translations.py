@@ -9,6 +9,9 @@ What a real Open edX does with our `rtcm_xblocks/conf/locale`, followed from the
   --locale en`` and takes its ``django.po`` and ``djangojs.po`` (``text.po``/``textjs.po`` only when
   neither exists) into ``translations/<repo>/<module>/conf/locale/en/LC_MESSAGES/``; Transifex adds
   ``<lang>/LC_MESSAGES/`` beside it (`source_files`, `translations_repository`).
+- openedx-translations `scripts/validate_translation_files.py`: every translated .po (not en) must
+  pass ``msgfmt -v --strict --check`` before Transifex's pull requests merge
+  (`validate_po_translation_file`; its edx-i18n-tools `check_messages` half is not mirrored).
 - openedx/core/djangoapps/plugins/i18n_api.py: `atlas_pull_by_modules` pulls
   ``translations/*/<module>/conf/locale:<module>`` into the XBlock locale root (`atlas_pull`), and
   `compile_po_files` compiles every .po there with ``msgfmt --check-format`` (`compile_po_files`).
@@ -79,6 +82,13 @@ def translations_repository(repository, repo_name, module, root, languages):
             if (Path(folder) / "LC_MESSAGES" / name).exists():
                 shutil.copyfile(Path(folder) / "LC_MESSAGES" / name, target / code / "LC_MESSAGES" / name)
     return Path(root)
+
+
+def validate_po_translation_file(po_file):
+    """(valid, msgfmt's output) for a translated .po, as the openedx-translations validation runs it."""
+    completed = subprocess.run(["msgfmt", "-v", "--strict", "--check", "-o", os.devnull, str(po_file)],
+                               capture_output=True, text=True, check=False)
+    return completed.returncode == 0, completed.stdout + completed.stderr
 
 
 class Platform:
