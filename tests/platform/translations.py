@@ -47,14 +47,17 @@ from django.views.i18n import JavaScriptCatalog
 EN_DIR = re.compile(r".+conf/locale/en$")
 
 
-def source_files(repository):
+def source_files(repository, untracked=("build", "dist", "var")):
     """The English source catalogues the extraction workflow takes from `repository`: {name: path}.
 
-    Raises AssertionError where the workflow fails: no ``conf/locale/en`` folder, or more than one.
+    The workflow searches a fresh clone: the top-level `untracked` folders (ignored by git, left by
+    local builds) are skipped. Raises AssertionError where the workflow fails: no
+    ``conf/locale/en`` folder, or more than one.
     """
     found = []
     for folder, subfolders, _files in os.walk(repository):
-        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+        subfolders[:] = [name for name in subfolders if not name.startswith(".")
+                         and not (Path(folder) == Path(repository) and name in untracked)]
         relative = "./" + os.path.relpath(folder, repository)
         if EN_DIR.match(relative):
             found.append(Path(folder))
