@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 WORKBENCH_SETTINGS := workbench_site.settings
 PORT ?= 8000
 
-.PHONY: run test test-python browser course bench clean extract_translations compile_translations check_translations
+.PHONY: run test test-python browser gettext course bench clean extract_translations compile_translations check_translations
 
 $(STAMP): setup.py requirements/dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,7 +32,14 @@ browser:
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium chromium-driver; \
 	fi
 
-test: $(STAMP) browser var
+# Debian's gettext: msgfmt, which Open edX compiles pulled catalogues with (tests/common/test_i18n_oep58.py).
+gettext:
+	@if ! command -v msgfmt >/dev/null; then \
+		SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq gettext; \
+	fi
+
+test: $(STAMP) browser gettext var
 	$(BIN)/python -m pytest
 
 course: $(STAMP)
@@ -49,8 +56,9 @@ $(BENCH_VENV)/.installed: setup.py requirements/dev.txt bench/requirements.txt
 bench: $(BENCH_VENV)/.installed var
 	$(BENCH_VENV)/bin/python -m bench
 
-# Translations (docs/TRANSLATIONS.md): Babel extracts the messages into rtcm_xblocks/conf/locale (text.po,
-# textjs.po) and updates every language; compiling writes the .mo files and static/js/translations/<lang>/text.js.
+# Translations (docs/TRANSLATIONS.md, OEP-58 layout): Babel extracts the messages into rtcm_xblocks/conf/locale
+# (django.po, djangojs.po) and updates every language; compiling writes the .mo files and
+# static/js/translations/<lang>/djangojs.js.
 extract_translations: $(STAMP)
 	$(BIN)/python scripts/i18n_extract.py
 

@@ -38,8 +38,9 @@ setup(
     },
     python_requires=">=3.11",
     install_requires=[
+        # XBlock brings web_fragments: its own wheel ships it from 6.2, earlier ones require web-fragments;
+        # declaring web-fragments too would install a second copy over XBlock's (tests/test_packaging.py).
         "XBlock>=5.0,<7",
-        "web-fragments",
         "Django>=4.2",
         "lxml",
         "nh3",

@@ -1,13 +1,15 @@
 """Extract every translatable message into the catalogues and bring each language's catalogue up to date.
 
-    python scripts/i18n_extract.py           # write conf/locale/en/LC_MESSAGES/text.po and textjs.po,
-                                             # then update <lang>/LC_MESSAGES/text.po and textjs.po
+    python scripts/i18n_extract.py           # write conf/locale/en/LC_MESSAGES/django.po and djangojs.po,
+                                             # then update <lang>/LC_MESSAGES/django.po and djangojs.po
     python scripts/i18n_extract.py --check   # exit 1 when a catalogue is not up to date with the sources
 
-text.po holds the Python messages (gettext/ngettext/pgettext/N_), the Django templates' {% trans %}
+django.po holds the Python messages (gettext/ngettext/pgettext/N_), the Django templates' {% trans %}
 and {% blocktrans %}, and the pillar titles and competency statements of the shipped frameworks;
-textjs.po holds the JavaScript messages. Babel does the extraction with the mappings babel.cfg and
+djangojs.po holds the JavaScript messages. Babel does the extraction with the mappings babel.cfg and
 babel_js.cfg at the project root (run `make extract_translations`; see docs/TRANSLATIONS.md).
+The names and the one English folder are what OEP-58's pipeline takes: the openedx-translations
+extraction workflow runs `make extract_translations` and picks up conf/locale/en's two files.
 """
 import argparse
 import io
@@ -25,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "rtcm_xblocks"
 LOCALE = PACKAGE / "conf" / "locale"
 SOURCE_LANGUAGE = "en"
-DOMAINS = {"text": ROOT / "babel.cfg", "textjs": ROOT / "babel_js.cfg"}
+DOMAINS = {"django": ROOT / "babel.cfg", "djangojs": ROOT / "babel_js.cfg"}
 KEYWORDS = dict(DEFAULT_KEYWORDS, N_=None)
 COMMENT_TAGS = ("Translators:",)
 HEADER = """Translations of rtcm-xblocks, the Open edX XBlocks of the IOM Regional Training Centre on Migration.
@@ -77,7 +79,7 @@ def _framework_messages():
 
 
 def extract(domain):
-    """The template catalogue of `domain` ("text" or "textjs") as extracted from the sources now."""
+    """The template catalogue of `domain` ("django" or "djangojs") as extracted from the sources now."""
     with open(DOMAINS[domain], encoding="utf-8") as handle:
         method_map, options_map = parse_mapping_cfg(handle)
     catalog = _new_catalog()
@@ -86,7 +88,7 @@ def extract(domain):
             str(ROOT), method_map, options_map, keywords=KEYWORDS, comment_tags=COMMENT_TAGS,
             strip_comment_tags=True):
         catalog.add(message, None, [(filename, None)], auto_comments=comments, context=context)
-    if domain == "text":
+    if domain == "django":
         for message, location, comment in _framework_messages():
             catalog.add(message, None, [(location, None)], auto_comments=[comment])
     return catalog

@@ -1,6 +1,8 @@
 """The wheel: built non-editable, installed into a bare folder, it carries everything both blocks need."""
 import glob
+import importlib.metadata
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -89,9 +91,13 @@ def test_the_wheel_ships_templates_static_files_samples_migrations_and_catalogue
                  "rtcm_xblocks/templates/scenario/studio.html", "rtcm_xblocks/needs/frameworks/rtcm-default.xml",
                  "rtcm_xblocks/needs/samples/default.xml", "rtcm_xblocks/needs/migrations/0001_initial.py"):
         assert name in names
+    for domain in ("django", "djangojs"):  # the OEP-58 sources
+        assert f"rtcm_xblocks/conf/locale/en/LC_MESSAGES/{domain}.po" in names
     for language in ("ru", "az", "fa"):
-        assert f"rtcm_xblocks/conf/locale/{language}/LC_MESSAGES/text.mo" in names
-        assert f"rtcm_xblocks/static/js/translations/{language}/text.js" in names
+        for name in ("django.po", "djangojs.po", "django.mo"):
+            assert f"rtcm_xblocks/conf/locale/{language}/LC_MESSAGES/{name}" in names
+        assert f"rtcm_xblocks/translations/{language}/LC_MESSAGES/text.mo" in names  # the LMS's pre-atlas place
+        assert f"rtcm_xblocks/static/js/translations/{language}/djangojs.js" in names
 
 
 def test_the_installed_copy_renders_both_blocks_from_its_own_files(installed, tmp_path):
@@ -102,3 +108,44 @@ def test_the_installed_copy_renders_both_blocks_from_its_own_files(installed, tm
                             capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.startswith("rendered")
+
+
+def _requirements(wheel):
+    """The distribution names the wheel declares (Requires-Dist), normalised as pip compares them."""
+    with zipfile.ZipFile(wheel) as archive:
+        metadata = next(name for name in archive.namelist() if name.endswith(".dist-info/METADATA"))
+        lines = archive.read(metadata).decode("utf-8").splitlines()
+    return {_normal(re.match(r"[A-Za-z0-9._-]+", line.split(":", 1)[1].strip()).group(0))
+            for line in lines if line.startswith("Requires-Dist:")}
+
+
+def _normal(name):
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _top_level(distribution):
+    """The importable top-level names whose files a distribution installs."""
+    return {str(path).split("/")[0] for path in distribution.files or ()
+            if "/" in str(path) and not str(path).split("/")[0].endswith((".dist-info", ".data"))}
+
+
+def test_web_fragments_comes_with_xblock_and_is_not_declared_again(installed):
+    """XBlock <= 6.1 requires web-fragments and XBlock >= 6.2 ships web_fragments itself: ours is XBlock's."""
+    wheel, _target = installed
+    assert "web-fragments" not in _requirements(wheel)
+    xblock = importlib.metadata.distribution("XBlock")
+    shipped = "web_fragments" in _top_level(xblock)
+    required = any(_normal(re.match(r"[A-Za-z0-9._-]+", requirement).group(0)) == "web-fragments"
+                   for requirement in xblock.requires or ())
+    assert shipped or required, f"XBlock {xblock.version} brings no web_fragments: declare it again"
+
+
+def test_no_declared_requirement_installs_a_module_the_installed_xblock_ships(installed):
+    wheel, _target = installed
+    ships = _top_level(importlib.metadata.distribution("XBlock"))
+    for name in _requirements(wheel) - {"xblock"}:
+        try:
+            distribution = importlib.metadata.distribution(name)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+        assert not _top_level(distribution) & ships, f"{name} overwrites files of XBlock's own wheel"

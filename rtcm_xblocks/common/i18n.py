@@ -1,7 +1,8 @@
 """Translation helpers: the package's own catalogues, the runtime's i18n service, and a marker for later.
 
-The package ships its catalogues (domain ``text``) in ``rtcm_xblocks/conf/locale/<lang>/LC_MESSAGES``
-and JavaScript catalogues in ``static/js/translations/<lang>/text.js`` (see docs/TRANSLATIONS.md).
+The package ships its catalogues in the OEP-58 layout, ``rtcm_xblocks/conf/locale/<lang>/LC_MESSAGES/``
+``django.po``/``django.mo`` and ``djangojs.po``, and compiled JavaScript catalogues in
+``static/js/translations/<lang>/djangojs.js`` (see docs/TRANSLATIONS.md).
 `translator(block)` translates with the package's catalogue for the active Django language and
 falls back to the runtime's i18n service (the LMS's XBlockI18nService, which may hold catalogues
 pulled by atlas, or Django's translation in the SDK workbench) for anything it lacks; in runtimes
@@ -9,13 +10,22 @@ without Django it is the service alone. Django is imported lazily: the pure core
 """
 import functools
 import gettext as gettext_module
+import json
 from importlib import resources
 
-__all__ = ["N_", "translator", "add_js_catalogue", "js_catalogue", "DOMAIN", "LOCALE_DIR"]
+__all__ = ["N_", "translator", "add_js_catalogue", "js_catalogue", "DOMAIN", "LOCALE_DIR", "JS_NAMESPACES"]
 
-DOMAIN = "text"
+DOMAIN = "django"
 LOCALE_DIR = "conf/locale"
-JS_CATALOGUE = "static/js/translations/{code}/text.js"
+JS_CATALOGUE = "static/js/translations/{code}/djangojs.js"
+# Every block's `i18n_js_namespace`. The platform compiles one JavaScript catalogue per Python module
+# (compile_xblock_translations), named for the last of our block classes it loads: the others alias it.
+JS_NAMESPACES = ("RtcmScenarioI18N", "RtcmNeedsI18N")
+_ALIAS_NAMESPACES = """(function (global) {{
+  var names = {names}, api = null;
+  names.forEach(function (name) {{ api = api || global[name]; }});
+  names.forEach(function (name) {{ if (!global[name]) {{ global[name] = api; }} }});
+}}(window));"""
 
 
 def N_(message):  # pylint: disable=invalid-name
@@ -149,8 +159,9 @@ def add_js_catalogue(block, fragment):
 
     The package's own catalogue goes in inline (it defines the blocks' ``i18n_js_namespace``
     objects, so it works in the LMS, Studio, the apps and the workbench alike); for a language the
-    package does not ship, the runtime's catalogue URL (OEP-58 atlas) is used when it has one.
-    Returns what was added: a package path, a URL, or None.
+    package does not ship, the runtime's catalogue URL (OEP-58 atlas) is used when it has one; that
+    file defines one of our namespaces only, so a short script then gives the others the same
+    catalogue. Returns what was added: a package path, a URL, or None.
     """
     found = js_catalogue(_active_language())
     if found is not None:
@@ -160,4 +171,5 @@ def add_js_catalogue(block, fragment):
     url = url_of(block) if callable(url_of) else None
     if url:
         fragment.add_javascript_url(url)
+        fragment.add_javascript(_ALIAS_NAMESPACES.format(names=json.dumps(JS_NAMESPACES)))
     return url or None

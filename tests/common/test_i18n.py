@@ -22,7 +22,7 @@ from tests.workbench import get_block, load_scenario
 ROOT = Path(__file__).resolve().parents[2]
 LOCALE = ROOT / "rtcm_xblocks" / "conf" / "locale"
 LANGUAGES = ("ru", "az", "fa")
-DOMAINS = ("text", "textjs")
+DOMAINS = ("django", "djangojs")
 BRACE = re.compile(r"\{(\w+)\}")
 PERCENT = re.compile(r"%\((\w+)\)s")
 
@@ -124,7 +124,7 @@ def test_the_placeholder_check_catches_a_dropped_or_renamed_placeholder():
 
 
 def test_the_default_framework_pillars_and_competencies_are_in_the_catalogue():
-    msgids = {m.id for m in _catalog("en", "text") if m.id}
+    msgids = {m.id for m in _catalog("en", "django") if m.id}
     framework = load_framework("rtcm-default")
     texts = [p.title for p in framework.pillars] + [c.text for c in framework.competencies]
     assert len(texts) > 50
@@ -141,15 +141,15 @@ def test_the_catalogues_are_up_to_date_with_the_sources():
 def test_compiled_catalogues_match_their_po_files(language):
     compiler = _script("i18n_compile")
     folder = LOCALE / language / "LC_MESSAGES"
-    with open(folder / "text.mo", "rb") as handle:
+    with open(folder / "django.mo", "rb") as handle:
         compiled = {(m.context, _key(m.id)): _key(m.string) for m in read_mo(handle) if m.id}
-    expected = {(m.context, _key(m.id)): _key(m.string) for m in _catalog(language, "text") if m.id and m.string}
+    expected = {(m.context, _key(m.id)): _key(m.string) for m in _catalog(language, "django") if m.id and m.string}
     assert compiled == expected
     lms_copy = ROOT / "rtcm_xblocks" / "translations" / language / "LC_MESSAGES" / "text.mo"
-    assert lms_copy.read_bytes() == (folder / "text.mo").read_bytes()
-    js_file = ROOT / "rtcm_xblocks" / "static" / "js" / "translations" / language / "text.js"
+    assert lms_copy.read_bytes() == (folder / "django.mo").read_bytes()
+    js_file = ROOT / "rtcm_xblocks" / "static" / "js" / "translations" / language / "djangojs.js"
     assert js_file.read_text(encoding="utf-8") == compiler.js_catalogue(
-        language, _catalog(language, "textjs"), compiler.namespaces())
+        language, _catalog(language, "djangojs"), compiler.namespaces())
 
 
 def test_the_js_catalogue_defines_both_blocks_namespaces():
@@ -207,7 +207,7 @@ def test_add_js_catalogue_inlines_the_package_catalogue_before_the_view_script()
     with translation.override("fa"):
         added = add_js_catalogue(_block(), fragment)
     fragment.add_javascript("function View() {}")
-    assert added == "static/js/translations/fa/text.js"
+    assert added == "static/js/translations/fa/djangojs.js"
     first, second = [resource.data for resource in fragment.resources]
     assert "RtcmScenarioI18N" in first and "شروع دوباره" in first and "View" in second
 
@@ -217,7 +217,9 @@ def test_add_js_catalogue_uses_the_runtime_catalogue_url_for_a_language_the_pack
     fragment = Fragment()
     with translation.override("de"):
         assert add_js_catalogue(_block(service), fragment) == "/static/js/xblock.v1-i18n/x/de.js"
-    assert [(r.kind, r.data) for r in fragment.resources] == [("url", "/static/js/xblock.v1-i18n/x/de.js")]
+    assert [r.kind for r in fragment.resources] == ["url", "text"]
+    assert fragment.resources[0].data == "/static/js/xblock.v1-i18n/x/de.js"
+    assert "RtcmScenarioI18N" in fragment.resources[1].data  # the other namespaces alias the file's one
 
 
 def test_add_js_catalogue_adds_nothing_in_english():
