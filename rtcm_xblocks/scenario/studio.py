@@ -65,6 +65,7 @@ class ScenarioStudioMixin:
             "settings": settings,
             "report": self._report(scenario, settings["scoring"], []),
             "options": self._options(),
+            "course_max_attempts": self._course_max_attempts(),
             "i18n_namespace": getattr(self, "i18n_js_namespace", None),
         })
         return fragment
@@ -81,6 +82,7 @@ class ScenarioStudioMixin:
             "summary": summary,
             "problems": report["problems"],
             "best_label": _best_label(_, self.scoring, summary["best"]),
+            "attempts_label": self._attempts_label(_),
         }))
         add_js_catalogue(self, fragment)
         fragment.add_css(static_text("static/scenario/studio.css"))
@@ -105,7 +107,10 @@ class ScenarioStudioMixin:
         draft = self._checked_draft(data)
         self.scenario = draft.scenario.to_dict()
         for name in SETTINGS:
-            setattr(self, name, draft.settings[name])
+            if name == "max_attempts" and draft.settings[name] is None:
+                del self.max_attempts  # back to the course's "Maximum Attempts"
+            else:
+                setattr(self, name, draft.settings[name])
         return dict(self._report(draft.scenario, draft.settings["scoring"], []),
                     saved=True, scenario=self.scenario, settings=self._current_settings())
 
@@ -193,10 +198,33 @@ class ScenarioStudioMixin:
             "pillar": self.pillar or "",
             "scoring": self.scoring,
             "grading": self.grading,
-            "max_attempts": int(self.max_attempts or 0),
+            "max_attempts": int(self.max_attempts or 0) if self.fields["max_attempts"].is_set_on(self) else None,
             "weight": 1.0 if weight is None else float(weight),
             "show_expert_path": bool(self.show_expert_path),
         }
+
+    def _course_max_attempts(self):
+        """What `max_attempts` is when the block does not set it: the course's "Maximum Attempts" (None: unlimited).
+
+        Read as Studio reads a field's provenance (edx-platform x_module.py get_field_provenance):
+        the field data's default, which on the platform is the nearest ancestor's value.
+        """
+        try:
+            value = self._field_data.default(self, "max_attempts")  # pylint: disable=protected-access
+        except KeyError:
+            return None
+        return value or None
+
+    def _attempts_label(self, _):
+        """How many attempts learners get and why: set on this exercise, the course's setting, or unlimited."""
+        if self.fields["max_attempts"].is_set_on(self):
+            if not self.max_attempts:
+                return _("Unlimited (set on this exercise)")
+            return _("{count} (set on this exercise)").format(count=self.max_attempts)
+        inherited = self._course_max_attempts()
+        if inherited:
+            return _("{count} (the course's Maximum Attempts)").format(count=inherited)
+        return _("Unlimited (the course sets no Maximum Attempts)")
 
     def _pillars(self):
         """The allowed pillar ids when the block's `pillar` field declares values; None for free text."""
