@@ -154,8 +154,12 @@ class NeedsAssessmentBlock(NeedsStudioMixin, XBlock):
         })
 
     def title(self):
-        """The display name, translated when it is still the default one."""
-        if self.fields["display_name"].is_set_on(self):
+        """The display name, translated when it is still the default one.
+
+        Compared by value: export always writes the display name (never a bare pointer tag), so a
+        block never named by its author comes back from an import with the default set explicitly.
+        """
+        if self.display_name != self.fields["display_name"].default:
             return self.display_name
         return translator(self).gettext(self.display_name)
 

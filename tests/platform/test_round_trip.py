@@ -2,6 +2,7 @@
 import datetime
 
 import pytest
+from django.utils import translation
 from lxml import etree
 from workbench.runtime import WorkbenchRuntime
 from xblock.fields import ScopeIds
@@ -114,3 +115,17 @@ def test_an_unchanged_import_exports_byte_for_byte_the_same_twice(course, tag):
     again_runtime, again = import_course(course / "out")
     export_course(again_runtime, again, course / "again")
     assert exported_files(course / "again") == exported_files(course / "out")
+
+
+@pytest.mark.parametrize("tag, russian", [("rtcm_scenario", "Сценарное упражнение"),
+                                         ("rtcm_needs_assessment", "Самооценка потребностей в обучении")])
+def test_a_never_named_block_keeps_its_translated_default_title_after_a_round_trip(tag, russian, db):  # pylint: disable=unused-argument
+    """The default display name is exported (never a pointer tag) but is still the default when read back."""
+    runtime = WorkbenchRuntime()
+    block = runtime.get_block(runtime.parse_xml_string(f"<{tag}/>"))
+    node = etree.Element("unknown")
+    block.add_xml_to_node(node)
+    again = runtime.get_block(runtime.parse_xml_string(etree.tostring(node)))
+    assert again.fields["display_name"].is_set_on(again)
+    with translation.override("ru"):
+        assert russian in again.render("student_view", {}).body_html()
