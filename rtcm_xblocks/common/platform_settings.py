@@ -3,11 +3,12 @@
 On Open edX every block class is mixed with the platform's `XBLOCK_MIXINS`, whose settings fields
 (`start` the release date, `due`, `visible_to_staff_only`, `group_access`, `max_attempts` …) can
 appear as attributes of any block's element. A runtime that has such a field gets the value set
-through that field's own `from_string`, as XBlock's default `parse_xml` does; an attribute no field
+through that field, read as the platform's own XML import reads attributes; an attribute no field
 of the runtime knows (the SDK workbench has none of the platform's), or a value the field cannot
 read, is kept as written in the block's `platform_attributes` and written back on export, so an
 import/export round trip through any runtime loses none of them.
 """
+import json
 import logging
 
 from xblock.fields import Dict, Scope
@@ -55,14 +56,21 @@ def keep_platform_settings(block, attributes):
 
 
 def _read(field, raw):
-    """`raw` as XBlock's `from_string` reads it (YAML), or else as the plain string the platform's XML import reads.
+    """`raw` as edx-platform's XML import reads an attribute (xml_block.py `deserialize_field`).
 
-    YAML turns `due="2030-04-01"` into a date, which the platform's Date field refuses; read as a string,
-    as edx-platform's own `deserialize_field` would, it is a date again.
+    JSON when it parses and the field takes it, else the plain string: `due="2030-04-01"` is a date,
+    `visible_to_staff_only="true"` a boolean, the JSON-quoted dates of an export are read back. Not
+    XBlock's YAML `from_string`, whose aliases can make a few bytes of attribute expand without end.
     """
     try:
-        return field.from_string(raw)
-    except Exception:  # pylint: disable=broad-except
+        value = json.loads(raw)
+    except ValueError:
+        return field.from_json(raw)
+    if value is None:
+        return None
+    try:
+        return field.from_json(value)
+    except (TypeError, ValueError):
         return field.from_json(raw)
 
 

@@ -19,6 +19,9 @@ CASE = ('<step id="first" title="First"><choice id="go" to="end" points="1"><lab
 PLATFORM = ('start="2030-03-01T09:00:00Z" due="2030-04-01T17:00:00Z" visible_to_staff_only="true" '
             'group_access=\'{"50": [1, 2]}\' graceperiod="2 days"')
 TYPES = ["rtcm_scenario", "rtcm_needs_assessment"]
+# A few hundred bytes that YAML (XBlock's Field.from_string) reads as 10**12 list items by aliases.
+YAML_BOMB = "{l0: &l0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1], " + ", ".join(
+    f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 10)}]" for i in range(1, 12)) + "}"
 
 
 def _unit_xml(tag, attributes="", content=""):
@@ -129,3 +132,19 @@ def test_a_never_named_block_keeps_its_translated_default_title_after_a_round_tr
     assert again.fields["display_name"].is_set_on(again)
     with translation.override("ru"):
         assert russian in again.render("student_view", {}).body_html()
+
+
+@pytest.mark.parametrize("value", [
+    "[" * 1000 + "]" * 1000,
+    '{"a": ' * 1000 + "1" + "}" * 1000,
+    YAML_BOMB,
+    "9" * 5000,
+])
+def test_a_hostile_platform_attribute_is_kept_verbatim_and_costs_nothing(value, db):  # pylint: disable=unused-argument
+    runtime = WorkbenchRuntime()
+    node = etree.Element("rtcm_needs_assessment", group_access=value, relative_weeks_due=value)
+    block = runtime.get_block(runtime.parse_xml_string(etree.tostring(node)))
+    assert block.platform_attributes == {"group_access": value, "relative_weeks_due": value}
+    exported = etree.Element("unknown")
+    block.add_xml_to_node(exported)
+    assert exported.get("group_access") == value and exported.get("relative_weeks_due") == value
