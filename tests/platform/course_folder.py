@@ -22,7 +22,7 @@ def unit_course(folder, unit_xml, course_attributes=""):
     return folder
 
 
-def unit_children(runtime, course):
+def unit_children(course):
     """The blocks of the course's single unit, as the import made them."""
     unit = course.get_children()[0].get_children()[0].get_children()[0]
     assert unit.category == "vertical"

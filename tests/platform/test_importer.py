@@ -20,8 +20,8 @@ def test_the_unit_loads_a_pointer_child_from_its_file_whatever_its_type(tmp_path
     (tmp_path / "html/page.html").write_text("<p>Hello</p>")
     (tmp_path / "rtcm_scenario").mkdir()
     (tmp_path / "rtcm_scenario/case.xml").write_text('<rtcm_scenario display_name="From its file"/>')
-    runtime, course = import_course(tmp_path)
-    page, case = unit_children(runtime, course)
+    _runtime, course = import_course(tmp_path)
+    page, case = unit_children(course)
     assert (page.data, page.display_name) == ("<p>Hello</p>", "Page")
     assert (case.display_name, case.url_name) == ("From its file", "case")
 
@@ -31,20 +31,20 @@ def test_a_pointer_child_without_its_file_is_left_out_of_the_unit(tmp_path):
     (tmp_path / "html").mkdir()
     (tmp_path / "html/p.html").write_text("<p>Kept</p>")
     runtime, course = import_course(tmp_path)
-    assert [block.category for block in unit_children(runtime, course)] == ["html"]
+    assert [block.category for block in unit_children(course)] == ["html"]
     assert any("rtcm_scenario/lost.xml" in error for error in runtime.errors)
 
 
 def test_the_parent_drops_every_childs_xblock_family_before_the_unit_looks_for_pointers(tmp_path):
     """parse_asides pops xblock-family first, so `<tag url_name xblock-family/>` is a pointer too."""
     unit_course(tmp_path, '<vertical><rtcm_scenario url_name="bare" xblock-family="xblock.v1"/></vertical>')
-    runtime, course = import_course(tmp_path)
-    assert unit_children(runtime, course) == []
+    _runtime, course = import_course(tmp_path)
+    assert unit_children(course) == []
 
 
 def test_any_exception_while_loading_a_block_makes_an_error_block(tmp_path):
     unit_course(tmp_path, '<vertical><rtcm_scenario url_name="bad"><nonsense/></rtcm_scenario></vertical>')
-    runtime, course = import_course(tmp_path)
-    (block,) = unit_children(runtime, course)
+    _runtime, course = import_course(tmp_path)
+    (block,) = unit_children(course)
     assert isinstance(block, ErrorBlock) and "nonsense" in block.contents
     assert "Unknown element <nonsense>" in block.error_msg

@@ -9,7 +9,6 @@ from tests.platform.mixins import DEFAULT_START_DATE, InheritanceMixin
 from tests.scenario.cases import case
 from tests.workbench import get_block, load_scenario
 
-STAFF = "staff_author"
 UNSET = case().replace(' max_attempts="2"', "")
 UNLIMITED = case().replace(' max_attempts="2"', ' max_attempts="0"')
 
