@@ -130,6 +130,10 @@ class ScenarioStudioMixin:
         if not isinstance(text, str) or not text.strip() or len(text) > MAX_OLX or not is_unicode(text):
             raise HandlerError("invalid_olx", _("Send the OLX as non-empty text of at most 2 MB."))
         attributes, scenario = self._parse_olx_text(text, _)
+        # The platform's own settings (release date, due date, staff-only …) are edited in Studio's own
+        # settings, not here: an exported OLX pasted in the tab keeps them out of the editor's settings.
+        attributes = {name: value for name, value in attributes.items()
+                      if name in SETTINGS or (name not in self.fields and name not in (self.platform_attributes or {}))}
         settings, errors = attributes_to_settings(attributes, self._current_settings(), self._pillars())
         if errors:
             raise HandlerError("invalid_fields", _("Some attributes are not valid."),

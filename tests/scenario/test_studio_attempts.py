@@ -1,4 +1,5 @@
-"""The editor and the author view say how many attempts learners get: set on the exercise, the course's, or unlimited."""
+"""The editor and the author view say how many attempts learners get (the exercise's, the course's, or unlimited);
+the OLX tab leaves the platform's own settings alone."""
 import re
 
 import pytest
@@ -54,3 +55,16 @@ def test_the_olx_tab_without_max_attempts_means_the_courses_setting(workbench):
     assert status == 200 and parsed["settings"]["max_attempts"] is None
     status, parsed = workbench.call(usage_id, "parse_olx", {"olx": case()}, student=STAFF)
     assert status == 200 and parsed["settings"]["max_attempts"] == 2
+
+
+def test_the_olx_tab_leaves_the_platforms_own_settings_out_of_the_editors_settings(workbench):
+    _name, usage_id = load_scenario(case())
+    exported = case().replace("<rtcm_scenario ", '<rtcm_scenario start="&quot;2030-01-01T00:00:00Z&quot;" '
+                              'due="2030-02-01" visible_to_staff_only="true" xblock-family="xblock.v1" ', 1)
+    status, parsed = workbench.call(usage_id, "parse_olx", {"olx": exported}, student=STAFF)
+    assert status == 200, parsed
+    assert set(parsed["settings"]) == {"display_name", "pillar", "scoring", "grading", "max_attempts", "weight",
+                                       "show_expert_path"}
+    unknown = case().replace("<rtcm_scenario ", '<rtcm_scenario colour="red" ', 1)
+    status, refused = workbench.call(usage_id, "parse_olx", {"olx": unknown}, student=STAFF)
+    assert status == 400 and refused["errors"][0]["field"] == "settings.colour"
