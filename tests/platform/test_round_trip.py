@@ -93,7 +93,8 @@ def test_the_platforms_settings_are_imported_into_its_fields_and_exported_again(
 def test_a_runtime_without_the_platforms_fields_gives_its_attributes_back_verbatim(tag, db):  # pylint: disable=unused-argument
     runtime = WorkbenchRuntime()
     runtime.mixologist = Mixologist([])
-    source = f'<{tag} {PLATFORM} days_early_for_beta="2.5">{CASE if tag == "rtcm_scenario" else ""}</{tag}>'
+    studio = 'upstream="lb:org:lib:rtcm_scenario:x" upstream_version="3" upstream.display_name="Original"'
+    source = f'<{tag} {PLATFORM} {studio} days_early_for_beta="2.5">{CASE if tag == "rtcm_scenario" else ""}</{tag}>'
     block = runtime.get_block(runtime.parse_xml_string(source))
     assert "start" not in block.fields and block.platform_attributes["due"] == "2030-04-01T17:00:00Z"
     node = etree.Element("unknown")
