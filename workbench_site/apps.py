@@ -1,5 +1,7 @@
-"""Adds the starter course's units to the workbench's scenario list when the workbench first builds it."""
+"""Adds the starter course's units to the workbench's scenario list; applies the runtime hook the settings name."""
 from django.apps import AppConfig
+from django.conf import settings
+from django.utils.module_loading import import_string
 
 
 class WorkbenchSiteConfig(AppConfig):
@@ -8,6 +10,10 @@ class WorkbenchSiteConfig(AppConfig):
     name = "workbench_site"
 
     def ready(self):
+        hook = getattr(settings, "RTCM_WORKBENCH_RUNTIME_HOOK", None)
+        if hook:
+            # The test settings make the SDK's runtime build blocks as the LMS does (tests/platform/runtime.py).
+            import_string(hook)()
         from workbench import scenarios  # pylint: disable=import-outside-toplevel
 
         from workbench_site.course import course_units  # pylint: disable=import-outside-toplevel

@@ -20,6 +20,8 @@ from xblock.utils.resources import ResourceLoader
 from rtcm_xblocks.common.handlers import (HandlerError, json_handler, json_response, read_only_reason, require_staff,
                                           user_is_staff)
 from rtcm_xblocks.common.i18n import N_, add_js_catalogue, translator
+from rtcm_xblocks.common.platform_settings import (keep_platform_settings, platform_attributes_field,
+                                                    write_platform_settings)
 from rtcm_xblocks.common.templates import render_template, static_text
 from rtcm_xblocks.needs import cohort, framework as fw, scoring, storage
 from rtcm_xblocks.needs.studio import NeedsStudioMixin
@@ -32,7 +34,8 @@ log = logging.getLogger(__name__)
 PHASES = ("pre", "post")
 MAX_GROUP_SIZE = 1000
 _PILLAR = "pillar"
-_NOT_ATTRIBUTES = ("children", "parent", "content", "framework_content", "user_state", "olx_name")
+_NOT_ATTRIBUTES = ("children", "parent", "content", "framework_content", "user_state", "olx_name",
+                   "platform_attributes")
 AS_SHIPPED = N_  # a "gettext" that leaves the shipped English source text untranslated
 
 
@@ -106,6 +109,7 @@ class NeedsAssessmentBlock(NeedsStudioMixin, XBlock):
         scope=Scope.user_state,
         default={},
     )
+    platform_attributes = platform_attributes_field()
 
     has_custom_completion = True
     completion_mode = XBlockCompletionMode.COMPLETABLE
@@ -154,8 +158,12 @@ class NeedsAssessmentBlock(NeedsStudioMixin, XBlock):
         })
 
     def title(self, gettext=None):
-        """The display name, translated when it is still the default one."""
-        if self.fields["display_name"].is_set_on(self):
+        """The display name, translated when it is still the default one.
+
+        Compared by value: export always writes the display name (never a bare pointer tag), so a
+        block never named by its author comes back from an import with the default set explicitly.
+        """
+        if self.display_name != self.fields["display_name"].default:
             return self.display_name
         return (gettext or translator(self).gettext)(self.display_name)
 
@@ -415,16 +423,27 @@ class NeedsAssessmentBlock(NeedsStudioMixin, XBlock):
 
     @classmethod
     def parse_xml(cls, node, runtime, keys):
-        """Attributes become fields; ``<pillar>`` children become the custom framework or pillar links."""
+        """Attributes become fields; ``<pillar>`` children become the custom framework or pillar links.
+
+        Attributes that are not our settings (the platform's `start`, `due`, `group_access` …) go to
+        the runtime's fields of those names, or are kept verbatim for export (common.platform_settings).
+        """
         block = runtime.construct_xblock_from_class(cls, keys)
+        own_fields = getattr(cls, "unmixed_class", cls).fields
+        others = {}
         for name, value in node.items():
             if name == "url_name":
                 block.olx_name = value
-            elif name in block.fields and name not in _NOT_ATTRIBUTES:
+            elif name == "xblock-family":
+                continue
+            elif name in own_fields and name not in _NOT_ATTRIBUTES:
                 try:
                     setattr(block, name, block.fields[name].from_string(value))
                 except (TypeError, ValueError):
                     log.warning("Ignoring the invalid value %r of %s in %s", value, name, keys.usage_id)
+            else:
+                others[name] = value
+        keep_platform_settings(block, others)
         block.framework_content = cls.framework_content_from_node(node, block.framework)
         return block
 
@@ -445,14 +464,17 @@ class NeedsAssessmentBlock(NeedsStudioMixin, XBlock):
     def add_xml_to_node(self, node):
         """Fields that were set become attributes; the custom framework or links become ``<pillar>`` children."""
         node.tag = self.xml_element_name()
+        # Always written, first: a never-edited block must not look like a pointer tag (<tag url_name="…"/>).
+        node.set("display_name", self.display_name or "")
         # Every set field of ours or of the runtime's mixins (visible_to_staff_only, group_access, …).
         for name, field in self.fields.items():
-            if name in _NOT_ATTRIBUTES or field.scope not in (Scope.settings, Scope.content):
+            if name in _NOT_ATTRIBUTES or name == "display_name" or field.scope not in (Scope.settings, Scope.content):
                 continue
             if field.is_set_on(self) or field.force_export:
                 self._add_field(node, name, field)  # pylint: disable=protected-access
         if self.olx_name and not node.get("url_name"):
             node.set("url_name", self.olx_name)
+        write_platform_settings(self, node)
         content = self.framework_content or {}
         if content.get("pillars"):
             fw.write_pillars(fw.Framework.from_dict({"id": "", "pillars": content["pillars"]}), node)

@@ -22,6 +22,8 @@ from xblock.validation import ValidationMessage
 
 from rtcm_xblocks.common.handlers import HandlerError, json_handler, read_only_reason
 from rtcm_xblocks.common.i18n import N_, add_js_catalogue, translator
+from rtcm_xblocks.common.platform_settings import (keep_platform_settings, platform_attributes_field,
+                                                    write_platform_settings)
 from rtcm_xblocks.common.safe_xml import check_safe
 from rtcm_xblocks.common.sanitize import clean_html, plain_text
 from rtcm_xblocks.common.templates import render_template, static_text
@@ -106,6 +108,7 @@ class ScenarioBlock(ScenarioStudioMixin, CompletableXBlockMixin, XBlock):
         default={},
         scope=Scope.user_state,
     )
+    platform_attributes = platform_attributes_field()
 
     completion_mode = XBlockCompletionMode.COMPLETABLE
     # Staff masquerading as a learner see the learner's page (read-only: see common.handlers.read_only_reason).
@@ -254,25 +257,35 @@ class ScenarioBlock(ScenarioStudioMixin, CompletableXBlockMixin, XBlock):
 
     @classmethod
     def parse_xml(cls, node, runtime, keys):
-        """Build the block from `<rtcm_scenario>`: attributes become settings, children the case."""
+        """Build the block from `<rtcm_scenario>`: attributes become settings, children the case.
+
+        The platform's own settings (`start` as a release date, `due`, `visible_to_staff_only`,
+        `group_access` …) are set on the runtime's fields of those names when it has them, and kept
+        verbatim in `platform_attributes` otherwise, so that export gives them back untouched.
+        """
         check_safe(node)
         block = runtime.construct_xblock_from_class(cls, keys)
+        ours = olx.start_step_attributes(node) | _RUNTIME_ATTRIBUTES
         for name, raw in node.items():
             if name in _ATTRIBUTE_PARSERS:
                 setattr(block, name, _ATTRIBUTE_PARSERS[name](name, raw))
-            elif name in block.fields and name not in _NOT_ATTRIBUTES and block.fields[name].scope != Scope.user_state:
-                setattr(block, name, block.fields[name].from_string(raw))
-            elif name not in _RUNTIME_ATTRIBUTES:
-                log.warning("<rtcm_scenario> attribute %r is not a setting of the block; ignored.", name)
+        keep_platform_settings(block, {name: raw for name, raw in node.items()
+                                       if name not in ours and name not in _ATTRIBUTE_PARSERS})
         block.scenario = olx.parse_scenario(node).to_dict()
         return block
 
     def add_xml_to_node(self, node):
-        """Export as readable OLX: settings as attributes, the case as child elements."""
+        """Export as readable OLX: settings as attributes, the case as child elements.
+
+        Always self-contained: `display_name` is written even when it was never changed, so a new,
+        empty scenario never looks like a pointer tag (`<rtcm_scenario url_name="…"/>`), which the
+        platform would try to load from `rtcm_scenario/<url_name>.xml`.
+        """
         node.tag = self.xml_element_name()
         node.set("xblock-family", self.entry_point)
+        node.set("display_name", self.display_name or "")
         for name, field in self.fields.items():
-            if name in _NOT_ATTRIBUTES or field.scope not in (Scope.settings, Scope.content):
+            if name in _NOT_ATTRIBUTES or name == "display_name" or field.scope not in (Scope.settings, Scope.content):
                 continue
             if not (field.is_set_on(self) or field.force_export):
                 continue
@@ -280,6 +293,7 @@ class ScenarioBlock(ScenarioStudioMixin, CompletableXBlockMixin, XBlock):
                 node.set(name, _ATTRIBUTE_WRITERS[name](getattr(self, name)))
             else:
                 self._add_field(node, name, field)
+        write_platform_settings(self, node)
         olx.write_scenario(self._scenario(), node)
 
     def generate_report_data(self, user_state_iterator, limit_responses=None):
@@ -580,7 +594,8 @@ _ATTRIBUTE_WRITERS = {
     "weight": lambda value: f"{value:g}",
     "show_expert_path": lambda value: "true" if value else "false",
 }
-# Attributes the runtime (url_name, xblock-family) or the core (start) reads, not the block's settings.
-_RUNTIME_ATTRIBUTES = {"url_name", "xblock-family", "start"}
-# Fields that never become attributes: the case is written as child elements, the rest is runtime state.
-_NOT_ATTRIBUTES = {"scenario", "user_state", "children", "parent", "content"}
+# Attributes the runtime reads (url_name, xblock-family), not the block's settings; olx reads the start step's.
+_RUNTIME_ATTRIBUTES = {"url_name", "xblock-family"}
+# Fields that never become attributes: the case is written as child elements, the rest is runtime state;
+# platform_attributes are written back one by one.
+_NOT_ATTRIBUTES = {"scenario", "user_state", "children", "parent", "content", "platform_attributes"}

@@ -255,7 +255,9 @@ def _read_settings(reader, raw, pillars):
         "pillar": _read_choice_of(reader, raw.get("pillar", ""), "settings.pillar", pillars, optional=True),
         "scoring": _read_choice_of(reader, raw.get("scoring"), "settings.scoring", SCORING_MODES),
         "grading": _read_choice_of(reader, raw.get("grading"), "settings.grading", GRADING_MODES),
-        "max_attempts": reader.integer(raw.get("max_attempts"), "settings.max_attempts", None, 0, MAX_ATTEMPTS),
+        # None: not set on the block, so the course's "Maximum Attempts" applies (docs/OLX.md).
+        "max_attempts": (None if raw.get("max_attempts") is None else
+                         reader.integer(raw.get("max_attempts"), "settings.max_attempts", None, 0, MAX_ATTEMPTS)),
         "weight": _read_weight(reader, raw.get("weight")),
         "show_expert_path": reader.boolean(raw.get("show_expert_path"), "settings.show_expert_path", None),
     }
@@ -287,9 +289,9 @@ def _read_weight(reader, value):
 
 
 def settings_to_attributes(settings):
-    """The settings as the string attributes of the <rtcm_scenario> element."""
+    """The settings as the string attributes of the <rtcm_scenario> element (no max_attempts when it is the course's)."""
     weight = settings["weight"]
-    return {
+    attributes = {
         "display_name": settings["display_name"],
         "pillar": settings["pillar"],
         "scoring": settings["scoring"],
@@ -298,11 +300,17 @@ def settings_to_attributes(settings):
         "weight": str(int(weight)) if float(weight).is_integer() else repr(float(weight)),
         "show_expert_path": "true" if settings["show_expert_path"] else "false",
     }
+    if settings["max_attempts"] is None:
+        del attributes["max_attempts"]
+    return attributes
 
 
 def attributes_to_settings(attributes, defaults, pillars=None):
-    """Settings from OLX attribute strings, `defaults` for those absent; returns (settings, errors)."""
-    raw = dict(defaults)
+    """Settings from OLX attribute strings, `defaults` for those absent; returns (settings, errors).
+
+    An absent `max_attempts` is not a default but the course's setting (None), as on import.
+    """
+    raw = dict(defaults, max_attempts=None)
     errors = []
     for name, value in attributes.items():
         if name in ("url_name", "xblock-family") or name.startswith("{"):

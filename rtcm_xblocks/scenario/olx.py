@@ -4,6 +4,11 @@ Author HTML (intro, step bodies, feedback, ending bodies) lives in the XML as re
 and is sanitized with nh3 on import; titles, labels and alt texts are plain text. Parsing never
 resolves entities or loads a DTD (common.safe_xml), and anything unexpected is an OlxError naming
 the element, its id and its line.
+
+The start step is the root's `start_step` attribute. `start` belongs to the platform (every block's
+release date, a settings field of Open edX's InheritanceMixin), so it is never written; OLX written
+before the rename, whose `start` names one of the scenario's steps, is still read as the start step
+(see `start_step_of`).
 """
 import html
 import re
@@ -16,9 +21,13 @@ from rtcm_xblocks.common.safe_xml import UnsafeXMLError, XMLSyntaxError, check_s
 from rtcm_xblocks.common.sanitize import clean_html, plain_text
 from rtcm_xblocks.scenario.graph import OUTCOMES, Choice, Ending, Image, Scenario, Step
 
-__all__ = ["OlxError", "parse_scenario", "parse_scenario_string", "scenario_to_string", "write_scenario"]
+__all__ = ["OlxError", "parse_scenario", "parse_scenario_string", "scenario_to_string", "start_step_attributes",
+           "start_step_of", "write_scenario"]
 
 ROOT = "rtcm_scenario"
+START_STEP = "start_step"
+# The platform's release date; before `start_step` existed, the scenario's own name for the start step.
+OLD_START = "start"
 # xml:space="preserve" keeps white space between inline elements through Open edX's course import,
 # whose parser drops "blank" text nodes (remove_blank_text=True): "<b>a</b> <i>b</i>" would become "ab".
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -46,7 +55,7 @@ class OlxError(ValueError):
 
 
 def parse_scenario_string(text):
-    """Parse an `<rtcm_scenario>` document: (root attributes except `start`, as strings; the Scenario)."""
+    """Parse an `<rtcm_scenario>` document: (root attributes except the start step's, as strings; the Scenario)."""
     try:
         root = parse_xml_string(text)
     except XMLSyntaxError as error:
@@ -54,12 +63,34 @@ def parse_scenario_string(text):
     except UnsafeXMLError as error:
         raise OlxError(str(error)) from error
     scenario = parse_scenario(root)
-    attributes = {str(key): str(value) for key, value in root.attrib.items() if key != "start"}
+    attributes = {str(key): str(value) for key, value in root.attrib.items()
+                  if key not in start_step_attributes(root)}
     return attributes, scenario
 
 
+def start_step_of(node):
+    """The start step id an `<rtcm_scenario>` element names, or None for the first step.
+
+    `start_step` when present; otherwise an old-style `start` that is the id of one of its steps.
+    Any other `start` is the platform's release date and none of the scenario's business.
+    """
+    if node.get(START_STEP) is not None:
+        return node.get(START_STEP) or None
+    old = node.get(OLD_START)
+    if old and any(child.get("id") == old for child in _elements(node) if child.tag == "step"):
+        return old
+    return None
+
+
+def start_step_attributes(node):
+    """The root attributes of `node` that name its start step (so are not the platform's)."""
+    if node.get(START_STEP) is not None:
+        return {START_STEP}
+    return {OLD_START} if start_step_of(node) else set()
+
+
 def parse_scenario(node):
-    """The Scenario held by an lxml `<rtcm_scenario>` element (its `start` and children)."""
+    """The Scenario held by an lxml `<rtcm_scenario>` element (its start step and children)."""
     try:
         check_safe(node)
     except UnsafeXMLError as error:
@@ -81,8 +112,7 @@ def parse_scenario(node):
         else:
             raise OlxError(f"Unknown element <{child.tag}> in <{ROOT}> (line {child.sourceline}); "
                            f"expected <intro>, <step> or <ending>.")
-    return Scenario(intro=intro or "", steps=tuple(steps), endings=tuple(endings),
-                    start=node.get("start") or None)
+    return Scenario(intro=intro or "", steps=tuple(steps), endings=tuple(endings), start=start_step_of(node))
 
 
 def _parse_step(element):
@@ -253,21 +283,21 @@ def _outer_html(element):
 
 
 def scenario_to_string(attributes, scenario):
-    """A pretty-printed `<rtcm_scenario>` document with `attributes` (a `start` in them is ignored)."""
+    """A pretty-printed `<rtcm_scenario>` document with `attributes` (a `start_step` in them is ignored)."""
     root = etree.Element(ROOT)
     for key, value in attributes.items():
-        if key != "start":
+        if key != START_STEP:
             root.set(key, _xml_safe(str(value)))
     write_scenario(scenario, root)
     return etree.tostring(root, encoding="unicode") + "\n"
 
 
 def write_scenario(scenario, node):
-    """Append the scenario's children to `node`, set its `start`, and indent what was added."""
+    """Append the scenario's children to `node`, set its `start_step`, and indent what was added."""
     if scenario.start:
-        node.set("start", _xml_safe(scenario.start))
-    elif "start" in node.attrib:
-        del node.attrib["start"]
+        node.set(START_STEP, _xml_safe(scenario.start))
+    elif START_STEP in node.attrib:
+        del node.attrib[START_STEP]
     added = []
     if scenario.intro:
         added.append(_html_element(node, "intro", scenario.intro))

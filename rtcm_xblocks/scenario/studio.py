@@ -22,6 +22,7 @@ from xblock.fields import Scope
 
 from rtcm_xblocks.common.handlers import STUDIO_PERMISSIONS, HandlerError, json_handler, user_is_author
 from rtcm_xblocks.common.i18n import N_, add_js_catalogue, translator
+from rtcm_xblocks.common.platform_settings import read_attribute
 from rtcm_xblocks.common.safe_xml import XMLSyntaxError
 from rtcm_xblocks.common.templates import render_template, static_text
 from rtcm_xblocks.scenario import graph, olx
@@ -37,7 +38,8 @@ MAX_PLATFORM_ATTRIBUTE = 100_000
 # The editor payload's platform attributes (see _platform_fields); the rest is read by draft.read_draft.
 PLATFORM = "platform"
 # Settings the block does not let the OLX tab touch: its own (in the draft's settings), and runtime bookkeeping.
-_NOT_PLATFORM = set(SETTINGS) | {"scenario", "user_state", "children", "parent", "content", "url_name", "xblock-family"}
+_NOT_PLATFORM = set(SETTINGS) | {"scenario", "user_state", "children", "parent", "content", "url_name",
+                                 "xblock-family", "platform_attributes"}
 MAX_PREVIEW_MOVES = 5000
 NO_TARGET = N_('Choice "{choice}" of step "{step}" does not lead anywhere yet: choose where it leads.')
 _LINE = re.compile(r"\bline (\d+)")
@@ -75,6 +77,7 @@ class ScenarioStudioMixin:
             "settings": settings,
             "report": self._report(scenario, settings["scoring"], []),
             "options": self._options(),
+            "course_max_attempts": self._course_max_attempts(),
             "i18n_namespace": getattr(self, "i18n_js_namespace", None),
         })
         return fragment
@@ -91,6 +94,7 @@ class ScenarioStudioMixin:
             "summary": summary,
             "problems": report["problems"],
             "best_label": _best_label(_, self.scoring, summary["best"]),
+            "attempts_label": self._attempts_label(_),
         }))
         add_js_catalogue(self, fragment)
         fragment.add_css(static_text("static/scenario/studio.css"))
@@ -117,7 +121,10 @@ class ScenarioStudioMixin:
         draft = self._checked_draft(data)
         self.scenario = draft.scenario.to_dict()
         for name in SETTINGS:
-            setattr(self, name, draft.settings[name])
+            if name == "max_attempts" and draft.settings[name] is None:
+                del self.max_attempts  # back to the course's "Maximum Attempts"
+            else:
+                setattr(self, name, draft.settings[name])
         if platform is not None:
             self._save_platform(platform)
         return dict(self._report(draft.scenario, draft.settings["scoring"], []),
@@ -144,7 +151,9 @@ class ScenarioStudioMixin:
             raise HandlerError("invalid_olx", _("Send the OLX as non-empty text of at most 2 MB."))
         attributes, scenario = self._parse_olx_text(text, _)
         platform = {name: value for name, value in attributes.items() if name in self._platform_fields()}
-        attributes = {name: value for name, value in attributes.items() if name not in platform}
+        # Attributes kept verbatim for a runtime without their field (platform_settings) stay as they are.
+        kept = self.platform_attributes or {}
+        attributes = {name: value for name, value in attributes.items() if name not in platform and name not in kept}
         settings, errors = attributes_to_settings(attributes, self._current_settings(), self._pillars())
         errors = [_field_json(error, _) for error in errors] + self._platform_errors(platform, _)
         if errors:
@@ -252,7 +261,7 @@ class ScenarioStudioMixin:
                 message = _("This must be text.")
             else:
                 try:
-                    _platform_value(field, raw)
+                    read_attribute(field, raw)
                     continue
                 except (TypeError, ValueError, OverflowError, RecursionError):
                     message = _("'{value}' is not a valid value for '{name}'.").format(value=raw[:100], name=name)
@@ -263,7 +272,7 @@ class ScenarioStudioMixin:
         """Set the platform attributes given (already checked); clear the ones the OLX no longer has."""
         for name, field in self._platform_fields().items():
             if name in platform:
-                setattr(self, name, _platform_value(field, platform[name]))
+                setattr(self, name, read_attribute(field, platform[name]))
             elif field.is_set_on(self):
                 delattr(self, name)
 
@@ -277,10 +286,33 @@ class ScenarioStudioMixin:
             "pillar": self.pillar or "",
             "scoring": self.scoring,
             "grading": self.grading,
-            "max_attempts": int(self.max_attempts or 0),
+            "max_attempts": int(self.max_attempts or 0) if self.fields["max_attempts"].is_set_on(self) else None,
             "weight": 1.0 if weight is None else float(weight),
             "show_expert_path": bool(self.show_expert_path),
         }
+
+    def _course_max_attempts(self):
+        """What `max_attempts` is when the block does not set it: the course's "Maximum Attempts" (None: unlimited).
+
+        Read as Studio reads a field's provenance (edx-platform x_module.py get_field_provenance):
+        the field data's default, which on the platform is the nearest ancestor's value.
+        """
+        try:
+            value = self._field_data.default(self, "max_attempts")  # pylint: disable=protected-access
+        except KeyError:
+            return None
+        return value or None
+
+    def _attempts_label(self, _):
+        """How many attempts learners get and why: set on this exercise, the course's setting, or unlimited."""
+        if self.fields["max_attempts"].is_set_on(self):
+            if not self.max_attempts:
+                return _("Unlimited (set on this exercise)")
+            return _("{count} (set on this exercise)").format(count=self.max_attempts)
+        inherited = self._course_max_attempts()
+        if inherited:
+            return _("{count} (the course's Maximum Attempts)").format(count=inherited)
+        return _("Unlimited (the course sets no Maximum Attempts)")
 
     def _pillars(self):
         """The allowed pillar ids when the block's `pillar` field declares values; None for free text."""
@@ -326,20 +358,6 @@ class ScenarioStudioMixin:
 
     def _dom_id(self):
         return "rtcm-" + re.sub(r"[^A-Za-z0-9_-]", "-", str(self.scope_ids.usage_id))[-60:]
-
-
-def _platform_value(field, raw):
-    """An attribute as xmodule/xml_block.py `deserialize_field` reads it: its JSON when the field takes that, else the string."""
-    try:
-        value = json.loads(raw)
-    except (ValueError, RecursionError):
-        return field.from_json(raw)
-    if value is None:
-        return None
-    try:
-        return field.from_json(value)
-    except (TypeError, ValueError):
-        return field.from_json(raw)
 
 
 def _problem_json(problem, _):

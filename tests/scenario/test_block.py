@@ -105,12 +105,14 @@ def test_export_then_import_is_lossless_with_the_runtime_handling_url_name(workb
     assert exported(again) == exported(first)
 
 
-def test_settings_left_at_their_default_are_not_exported(workbench):  # pylint: disable=unused-argument
+def test_settings_left_at_their_default_are_not_exported_but_the_display_name(workbench):  # pylint: disable=unused-argument
+    """The display name is always written so the element is never a bare pointer tag (docs/OPEN_EDX.md)."""
     _name, usage_id = load_scenario(
         '<rtcm_scenario><step id="a" title="A"><choice id="x" to="e" points="1"><label>X</label></choice></step>'
         '<ending id="e" title="E"/></rtcm_scenario>')
     root = etree.fromstring(exported(author_block(usage_id)).encode("utf-8"))
-    assert set(root.attrib) <= {"xblock-family", "start"}
+    assert set(root.attrib) == {"xblock-family", "display_name"}
+    assert root.get("display_name") == "Scenario exercise"
 
 
 def test_studio_validation_reports_the_core_problems_as_errors(workbench):  # pylint: disable=unused-argument
@@ -362,11 +364,11 @@ def test_course_asset_urls_are_resolved_by_the_lms_replace_urls_service(workbenc
     assert 'src="/asset-v1:RTCM+101+2026+type@asset+block@map.png"' in state["step"]["body"]
 
 
-def test_an_unknown_attribute_is_ignored_with_a_warning_naming_it(workbench, caplog):  # pylint: disable=unused-argument
+def test_an_unknown_attribute_is_kept_as_written_and_exported_back(workbench):  # pylint: disable=unused-argument
     _name, usage_id = load_scenario(case().replace("<rtcm_scenario ", '<rtcm_scenario max_attempt="3" url_name="x" ', 1))
-    assert author_block(usage_id).max_attempts == 2
-    assert [record.getMessage() for record in caplog.records if record.name == "rtcm_xblocks.scenario.block"] == [
-        "<rtcm_scenario> attribute 'max_attempt' is not a setting of the block; ignored."]
+    block = author_block(usage_id)
+    assert block.max_attempts == 2 and block.platform_attributes == {"max_attempt": "3"}
+    assert etree.fromstring(exported(block).encode("utf-8")).get("max_attempt") == "3"
 
 
 def page_state(page):

@@ -118,10 +118,29 @@ def test_the_product_example_is_read_into_the_model():
     assert scenario.ending("admitted").points == -1 and scenario.ending("admitted").body == ""
 
 
-def test_the_start_attribute_names_the_start_step_and_is_not_a_block_attribute():
+def test_start_step_names_the_start_step_and_is_not_a_block_attribute():
+    attributes, scenario = parse_scenario_string(PRODUCT_EXAMPLE.replace('weight="1"', 'weight="1" start_step="interview"'))
+    assert scenario.start == "interview"
+    assert "start_step" not in attributes
+
+
+def test_an_old_start_naming_a_step_is_still_read_as_the_start_step():
     attributes, scenario = parse_scenario_string(PRODUCT_EXAMPLE.replace('weight="1"', 'weight="1" start="interview"'))
     assert scenario.start == "interview"
     assert "start" not in attributes
+
+
+@pytest.mark.parametrize("start", ["2030-01-01T00:00:00Z", "&quot;2026-09-01T08:00:00+00:00&quot;", "nowhere"])
+def test_a_start_that_names_no_step_is_the_platforms_release_date(start):
+    attributes, scenario = parse_scenario_string(PRODUCT_EXAMPLE.replace('weight="1"', f'weight="1" start="{start}"'))
+    assert scenario.start is None and scenario.start_id == "arrival"
+    assert attributes["start"] == start.replace("&quot;", '"')
+
+
+def test_with_start_step_present_start_is_the_platforms_even_when_it_names_a_step():
+    attributes, scenario = parse_scenario_string(
+        PRODUCT_EXAMPLE.replace('weight="1"', 'weight="1" start_step="interview" start="arrival"'))
+    assert scenario.start == "interview" and attributes["start"] == "arrival"
 
 
 def test_an_element_from_another_parser_is_read_the_same_and_comments_are_skipped():
@@ -268,7 +287,7 @@ def test_html_edge_cases_survive_the_round_trip(content):
 def test_exported_olx_is_indented_one_element_per_line():
     text = scenario_to_string({"display_name": "X"}, multilingual_scenario())
     lines = text.splitlines()
-    assert lines[0] == '<rtcm_scenario display_name="X" start="arrival">'
+    assert lines[0] == '<rtcm_scenario display_name="X" start_step="arrival">'
     assert '  <step id="arrival" title="Two travellers: &quot;Aylin&quot; &amp; &lt;her&gt; companion">' in lines
     assert '    <image src="/static/border.jpg" alt="Пограничный пункт ночью"/>' in lines
     assert '    <choice id="separate" to="interview" points="3" expert="true">' in lines
@@ -299,17 +318,18 @@ def test_export_sanitizes_html_that_was_never_cleaned():
     assert "script" not in text and "onclick" not in text and "javascript" not in text
 
 
-def test_write_scenario_appends_to_a_nested_node_and_sets_or_clears_start():
-    course = etree.fromstring(b'<vertical><rtcm_scenario url_name="x" start="old"/></vertical>')
+def test_write_scenario_appends_to_a_nested_node_and_sets_or_clears_the_start_step_only():
+    course = etree.fromstring(b'<vertical><rtcm_scenario url_name="x" start="2030-01-01T00:00:00Z" start_step="old"/>'
+                              b'</vertical>')
     node = course[0]
     write_scenario(multilingual_scenario(), node)
-    assert node.get("start") == "arrival"
+    assert node.get("start_step") == "arrival" and node.get("start") == "2030-01-01T00:00:00Z"
     assert [child.tag for child in node][:2] == ["intro", "step"]
     assert "\n    <step" in etree.tostring(node, encoding="unicode")
     assert parse_scenario(node) == multilingual_scenario()
-    fresh = etree.Element("rtcm_scenario", start="old")
+    fresh = etree.Element("rtcm_scenario", start_step="old", start="2030-01-01")
     write_scenario(Scenario(), fresh)
-    assert "start" not in fresh.attrib and len(fresh) == 0
+    assert "start_step" not in fresh.attrib and fresh.get("start") == "2030-01-01" and len(fresh) == 0
 
 
 def test_characters_xml_cannot_carry_are_dropped_on_export():

@@ -28,6 +28,7 @@ function RtcmScenarioStudio(runtime, element, init) {
     settings: init.settings,
     report: init.report,
     options: init.options,
+    courseMaxAttempts: init.course_max_attempts || null,
     fixed: fixedIds(init.scenario),
     selected: null,
     mapFocus: null,
@@ -1082,6 +1083,30 @@ function RtcmScenarioStudio(runtime, element, init) {
         input.value = state.settings[name] === null ? "" : String(state.settings[name]);
       }
     });
+    drawAttemptsRule();
+  }
+
+  /* Say how many attempts learners get and where that comes from: this exercise, or the course's setting. */
+  function drawAttemptsRule() {
+    var note = ui.settings.querySelector('[data-role="attempts-rule"]');
+    if (!note) { return; }
+    var own = state.settings.max_attempts;
+    var course = state.courseMaxAttempts;
+    var text;
+    if (own === null || own === "" || own === undefined) {
+      text = course ? format(ngettext("Learners get {count} attempt: the course's Maximum Attempts.",
+                                      "Learners get {count} attempts: the course's Maximum Attempts.", course),
+                             {count: course})
+        : gettext("Learners get unlimited attempts: the course sets no Maximum Attempts.");
+    } else if (own === 0) {
+      text = gettext("Learners get unlimited attempts, whatever the course sets.");
+    } else if (typeof own === "number") {
+      text = format(ngettext("Learners get {count} attempt, whatever the course sets.",
+                             "Learners get {count} attempts, whatever the course sets.", own), {count: own});
+    } else {
+      text = "";
+    }
+    note.textContent = text;
   }
 
   function bindSettings() {
@@ -1092,8 +1117,11 @@ function RtcmScenarioStudio(runtime, element, init) {
         if (input.type === "number") {
           var number = Number(value);
           value = value.trim() !== "" && isFinite(number) ? number : value;
+          // An empty optional number is "not set here": max_attempts then follows the course.
+          if (value.trim && value.trim() === "" && input.hasAttribute("data-optional")) { value = null; }
         }
         state.settings[name] = value;
+        if (name === "max_attempts") { drawAttemptsRule(); }
         changed(name === "scoring");
       });
     });
