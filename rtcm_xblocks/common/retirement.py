@@ -1,0 +1,52 @@
+"""User retirement: when the LMS retires a learner's account, remove or redact what our apps store of them.
+
+The LMS's retirement pipeline (the ``retire_misc`` step, ``AccountRetirementView``'s neighbour in
+``openedx/core/djangoapps/user_api/accounts/views.py``) sends ``USER_RETIRE_LMS_MISC`` with the
+``user`` being retired, as edx-platform's survey and program-enrollment apps receive it. Our
+receiver (connected in the apps' ``ready()`` only where that signal module can be imported, that
+is inside edx-platform) calls `retire_learner` with the user's id:
+
+* the needs assessment's ``Submission`` rows of the learner are deleted and their exact
+  contribution subtracted from the cohort aggregates (`needs.storage.retire_learner`), so every
+  cohort figure stays what a recomputation from the remaining submissions gives;
+* the scenario's ``LearnerState`` rows keep the attempts (steps, choices, scores) but lose their
+  free text, the reflections (`scenario.storage.retire_learner`).
+
+Both run under the same locks as learners' own writes, and running them twice changes nothing.
+"""
+import logging
+
+__all__ = ["SIGNAL_MODULE", "connect", "retire_learner", "receive_retirement"]
+
+SIGNAL_MODULE = "openedx.core.djangoapps.user_api.accounts.signals"
+DISPATCH_UID = "rtcm_xblocks.retire_learner"
+log = logging.getLogger(__name__)
+
+
+def retire_learner(user_id):
+    """Remove the needs submissions and redact the scenario reflections of user `user_id`; the counts."""
+    # Imported here: the models can only be imported once the apps are ready.
+    from rtcm_xblocks.needs import storage as needs_storage  # pylint: disable=import-outside-toplevel
+    from rtcm_xblocks.scenario import storage as scenario_storage  # pylint: disable=import-outside-toplevel
+    learner = str(user_id)
+    return {"submissions_removed": needs_storage.retire_learner(learner),
+            "reflections_redacted": scenario_storage.retire_learner(learner)}
+
+
+def receive_retirement(sender, user=None, **kwargs):  # pylint: disable=unused-argument
+    """The receiver of ``USER_RETIRE_LMS_MISC``: retire what we store of `user`."""
+    if user is None:
+        return
+    counts = retire_learner(user.id)
+    log.info("Retired rtcm-xblocks data of user %s: %s", user.id, counts)
+
+
+def connect():
+    """Connect `receive_retirement` to the LMS's retirement signal when the platform provides it; True if so."""
+    try:
+        signals = __import__(SIGNAL_MODULE, fromlist=["USER_RETIRE_LMS_MISC"])
+        signal = signals.USER_RETIRE_LMS_MISC
+    except (ImportError, AttributeError):
+        return False
+    signal.connect(receive_retirement, dispatch_uid=DISPATCH_UID)
+    return True
