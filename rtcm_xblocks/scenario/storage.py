@@ -32,7 +32,7 @@ def load(block, learner):
 def update(block, learner, change, legacy=None, anonymous=""):
     """Apply `change(state) -> new state` to the learner's state under their row lock; return the new state.
 
-    `state` is the stored state, or `legacy` (or {}) when the learner has no row yet. Whatever
+    `state` is the stored state, or what `legacy()` returns (or {}) when the learner has no row yet. Whatever
     `change` raises rolls the transaction back and propagates; a `change` returning None leaves
     the row as it is. `anonymous` (the learner's anonymous id in the course) is recorded for the
     instructor's "delete state", which names learners that way.
@@ -40,7 +40,7 @@ def update(block, learner, change, legacy=None, anonymous=""):
     def work():
         take_write_lock(LearnerState)
         row = LearnerState.objects.select_for_update().filter(block_key=block, learner_key=learner).first()
-        current = row.state if row is not None else dict(legacy or {})
+        current = row.state if row is not None else dict((legacy() if legacy else None) or {})
         new = change(current)
         if new is None:
             return current
