@@ -347,7 +347,9 @@ class ScenarioBlock(ScenarioStudioMixin, ScorableXBlockMixin, CompletableXBlockM
             recorded = self._recorded_value(state)
             if only_if_higher and recorded is not None and result["value"] <= recorded:
                 return None
-            return dict(self._encode(state, attempts), override=None)
+            rescored_state = self._encode(state, attempts)
+            rescored_state.pop("override", None)
+            return rescored_state
 
         self._write(rescored)
         self.runtime.publish(self, "grade", {"value": result["value"], "max_value": 1.0, "only_if_higher": only_if_higher})
@@ -483,20 +485,21 @@ class ScenarioBlock(ScenarioStudioMixin, ScorableXBlockMixin, CompletableXBlockM
             self.attempts = counted
         return state
 
-    def _uncounted(self, state, attempts):
-        """How many attempts no longer count against the maximum: all of them once the LMS reset the count to 0.
+    def _uncounted(self, state):
+        """How many of the attempts stored in `state` no longer count against the maximum.
 
         The instructor's "reset attempts" sets the ``attempts`` field to 0 in the LMS's copy of the
-        learner's field state (StudentModule); the block itself writes the count of counted attempts
-        there, never 0 while one counts. Read only when the exercise has a maximum, since only then
-        does the count matter (a reset of an exercise without a maximum changes nothing).
+        learner's field state (StudentModule); the block itself writes there the count of attempts
+        that count, never 0 while one does. A 0 there gives back every stored attempt, the current
+        one included. Read only when the exercise has a maximum, since only then does the count matter.
         """
-        if not isinstance(state, dict) or not state.get("attempts"):
+        stored = state.get("attempts") if isinstance(state, dict) else None
+        if not stored or not isinstance(stored, list):
             return 0  # nothing stored, nothing to give back
         uncounted = _whole(state.get("uncounted"))
-        if (attempts and (self.max_attempts or 0) > 0 and self.attempts == 0
-                and self.fields["attempts"].is_set_on(self)):
-            uncounted = attempts[-1].number
+        if (self.max_attempts or 0) > 0 and self.attempts == 0 and self.fields["attempts"].is_set_on(self):
+            latest = stored[-1].get("number") if isinstance(stored[-1], dict) else None
+            uncounted = max(uncounted, _whole(latest))
         return uncounted
 
     def _encode(self, state, attempts):
@@ -507,7 +510,7 @@ class ScenarioBlock(ScenarioStudioMixin, ScorableXBlockMixin, CompletableXBlockM
             recent = attempts[-(MAX_KEPT_ATTEMPTS - 2):]
             attempts = [a for a in attempts if a is attempts[0] or a is best or any(a is r for r in recent)]
         encoded = {"attempts": [attempt.to_dict() for attempt in attempts]}
-        uncounted = self._uncounted(state, attempts)
+        uncounted = self._uncounted(state)
         if uncounted:
             encoded["uncounted"] = uncounted
         if isinstance(state, dict) and state.get("override") is not None:
@@ -586,7 +589,7 @@ class ScenarioBlock(ScenarioStudioMixin, ScorableXBlockMixin, CompletableXBlockM
         limit = self.max_attempts or 0
         if limit <= 0:
             return None
-        uncounted = self._uncounted(state, attempts) if state is not None else 0
+        uncounted = self._uncounted(state) if state is not None else 0
         return max(limit - (attempts[-1].number - uncounted), 0)
 
     def _attempts_note(self, attempts_left):
