@@ -216,3 +216,33 @@ def test_after_parallel_resubmissions_the_learners_view_is_the_submission_the_co
         shared_database(check)
         assert found["view"]["ratings"] == found["row"][0] and found["view"]["profile"] == found["row"][1]
         assert found["cohort"] == found["recomputed"] and found["cohort"].respondents() == trial + 1
+
+
+def test_retiring_learners_while_others_submit_keeps_every_aggregate_exact(shared_database):
+    jobs = plan(seed=7)[:8]
+    retired = [f"retired{number}" for number in range(6)]
+
+    def before():
+        for number, learner in enumerate(retired):
+            storage.save_submission(BLOCK, learner, {cid: {"importance": 1 + number % 5, "proficiency": 2}
+                                                     for cid in COMPETENCIES}, {"country": "UA"})
+    shared_database(before)
+
+    def submitter(mine):
+        for block, learner, ratings, profile in mine:
+            storage.save_submission(block, learner, ratings, profile)
+
+    def retirer():
+        for learner in retired:
+            assert storage.retire_learner(learner) == 1
+
+    assert not run_together([lambda mine=mine: submitter(mine) for mine in jobs] + [retirer])
+    found = {}
+
+    def check():
+        found["incremental"] = storage.cohort_stats(BLOCK)
+        found["recomputed"] = storage.recompute_stats(BLOCK)
+        found["retired_rows"] = Submission.objects.filter(learner_key__startswith="retired").count()
+    shared_database(check)
+    assert found["retired_rows"] == 0 and found["incremental"] == found["recomputed"]
+    assert found["incremental"].respondents("country", "UA") == found["recomputed"].respondents("country", "UA")
