@@ -9,6 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from workbench.runtime import WorkbenchRuntime
 
+from rtcm_xblocks.common.storage import block_key
+from rtcm_xblocks.scenario import storage
 from tests.scenario.cases import case, unearned
 from tests.workbench import get_block, load_scenario
 
@@ -404,3 +406,28 @@ def test_looking_at_the_exercise_stores_nothing_and_the_first_choice_starts_the_
     played(("zq_start", "zq_good"))
     assert stored(played.usage_id)["attempts"][0]["path"] == [["zq_start", "zq_good"]]
     assert published[0] == ("rtcm.scenario.started", {"attempt": 1})
+
+
+def test_a_learner_whose_state_is_only_in_the_field_is_carried_over_on_the_first_move(workbench, played):
+    """Installed before the table existed: the attempts live in the user_state field only."""
+    block = get_block(played.usage_id)
+    block.user_state = {"attempts": [{"number": 1, "path": [["zq_start", "zq_bad"]], "current": "zq_end_bad",
+                                      "finished": True, "score": 0.0, "reflection": "Before the upgrade"}]}
+    block.save()
+    state = workbench.call(played.usage_id, "get_state")[1]
+    assert (state["attempt"], state["finished"], state["reflection"]) == (1, True, "Before the upgrade")
+    status, state = workbench.call(played.usage_id, "restart", {})
+    assert (status, state["attempt"], state["attempts_left"]) == (200, 2, 0)
+    row = storage.load(block_key(played.usage_id, "rtcm_scenario"), "student_1")
+    assert [a["number"] for a in row["attempts"]] == [1, 2] and row["attempts"][0]["reflection"] == "Before the upgrade"
+
+
+def test_the_learner_sees_the_stored_row_and_the_field_only_mirrors_it(workbench, played):
+    played(("zq_start", "zq_good"))
+    block = get_block(played.usage_id)
+    block.user_state = {"attempts": []}  # a stale mirror, as a parallel request's late field write could leave
+    block.save()
+    assert workbench.call(played.usage_id, "get_state")[1]["step"]["id"] == "zq_mid"
+    assert "zq_mid" in workbench.page(played.name)
+    played(("zq_mid", "zq_finish"))
+    assert stored(played.usage_id)["attempts"][0]["finished"], "the next move writes the mirror again"
