@@ -16,7 +16,8 @@ is inside edx-platform) calls `retire_learner` with the user's id:
   lose the same: the needs block's mirrored submission (ratings, profile, role) entirely, the
   scenario's reflections (`redact_student_modules`).
 
-All of it runs under the same locks as learners' own writes, and running it twice changes nothing.
+All of it runs under row locks and is serialised with learners' own writes (a scenario move read
+before it starts again after it), and running it twice changes nothing.
 """
 import json
 import logging

@@ -22,7 +22,7 @@ import time
 
 from django.db import IntegrityError, OperationalError, connection, transaction
 
-__all__ = ["StorageBusy", "block_key", "linked_block_key", "retrying", "take_write_lock"]
+__all__ = ["MAX_ATTEMPTS", "StorageBusy", "block_key", "is_retryable", "linked_block_key", "retrying", "take_write_lock"]
 
 MAX_ATTEMPTS = 60
 _RETRYABLE = ("locked", "deadlock", "lock wait timeout", "could not serialize", "busy")
@@ -65,7 +65,8 @@ def linked_block_key(usage_id, block_type, url_name):
     return _scenario_key(usage_id, url_name)
 
 
-def _is_retryable(error):
+def is_retryable(error):
+    """True for the errors of a lost race (see the module docstring), after which the work may run again."""
     if isinstance(error, IntegrityError):
         return True
     message = str(error).lower()
@@ -87,7 +88,7 @@ def retrying(work):
             with transaction.atomic():
                 return work()
         except (OperationalError, IntegrityError) as error:
-            if not _is_retryable(error) or _inside_outer_transaction():
+            if not is_retryable(error) or _inside_outer_transaction():
                 raise
             time.sleep(random.uniform(0, min(0.002 * 2 ** min(attempt, 6), 0.1)))
     raise StorageBusy("The database stayed locked; please try again.")

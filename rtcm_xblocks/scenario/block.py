@@ -6,8 +6,9 @@ rendering, JSON handlers, grade/completion/tracking events, Studio validation an
 
 The learner's state lives in our own table (`storage`, one row per block and learner), the single
 source of truth: every view and handler reads the row, and every move (`choose`, `restart`,
-`reflect`) is applied to the row under its lock, so a learner's moves are serialised; a move that
-no longer fits the stored state gets a 409 with that state. The ``user_state`` field mirrors the
+`reflect`) is applied to what the row holds and written only if no parallel move got in first
+(storage's compare-and-set), so a learner's moves are serialised; a move that no longer fits the
+stored state gets a 409 with that state. The ``user_state`` field mirrors the
 row (written in the same request) for the LMS's problem-responses report, and the ``attempts``
 field carries the count of attempts that the instructor's "reset attempts" sets to 0.
 """
@@ -327,8 +328,8 @@ class ScenarioBlock(ScenarioStudioMixin, ScorableXBlockMixin, CompletableXBlockM
         """Rescore the finished attempts against the current case, record the result and publish it.
 
         As ScorableXBlockMixin.rescore (TypeError when not graded, ValueError before any finished
-        attempt), but the attempts' new scores are stored with the grade, under the learner's row
-        lock, so that the learner's debrief and later grades agree with the gradebook. The new
+        attempt), but the attempts' new scores are stored with the grade, as a move of the learner
+        is (see storage), so that the learner's debrief and later grades agree with the gradebook. The new
         scores replace an instructor's override, except when `only_if_higher` and they are lower:
         then nothing changes.
         """
@@ -465,7 +466,7 @@ class ScenarioBlock(ScenarioStudioMixin, ScorableXBlockMixin, CompletableXBlockM
         return row if row is not None else (self.user_state or {})
 
     def _write(self, change):
-        """Apply `change(state) -> state or None` to the learner's row under its lock; mirror and return the result."""
+        """Apply `change(state) -> state or None` to the learner's row (storage.update); mirror and return the result."""
         learner = self._learner_key()
         if learner is None:
             _ = translator(self).gettext
@@ -479,10 +480,11 @@ class ScenarioBlock(ScenarioStudioMixin, ScorableXBlockMixin, CompletableXBlockM
             _ = translator(self).gettext
             raise HandlerError("busy", _("Many people are working right now. Please try again."), status=503) from error
         self.user_state = state
-        attempts = _decode_attempts(state)
-        counted = attempts[-1].number - _whole(state.get("uncounted")) if attempts else 0
-        if counted != self.attempts:
-            self.attempts = counted
+        if (self.max_attempts or 0) > 0:  # the count only matters, and is only written, under a maximum
+            attempts = _decode_attempts(state)
+            counted = attempts[-1].number - _whole(state.get("uncounted")) if attempts else 0
+            if counted != self.attempts:
+                self.attempts = counted
         return state
 
     def _uncounted(self, state):

@@ -5,7 +5,7 @@ __all__ = ["LearnerState"]
 
 
 class LearnerState(models.Model):
-    """A learner's attempts at one scenario block, read and written under a row lock (see scenario.storage).
+    """A learner's attempts at one scenario block, written one move at a time (see scenario.storage).
 
     `state` is ``{"attempts": [attempt dicts], "uncounted": n, "override": fraction or null}``:
     the attempts as `graph.Attempt.to_dict` writes them, how many attempts the instructor's

@@ -1,21 +1,29 @@
-"""Django persistence of scenario learners' state: one row per (block, learner), read and written under a lock.
+"""Django persistence of scenario learners' state: one row per (block, learner), written one move at a time.
 
 The ``LearnerState`` row is the single source of truth for a learner's attempts. Every move
-(`update`) runs in one transaction: it takes the learner's row lock (``select_for_update``; on
-SQLite the database's write lock first, see `rtcm_xblocks.common.storage`), reads the state from
-the row, lets the caller compute the new state from it and writes the row back. Two moves of one
-learner therefore never interleave: the second reads what the first stored. A move whose caller
-refuses the stored state (the step is no longer current because a parallel move won) raises, and
-the transaction rolls back with nothing written. Two first moves of a learner colliding on the
-unique constraint, and any lost lock race, are retried from the start by `common.storage.retrying`.
+(`update`) reads the row, lets the caller compute the new state from it, and writes the new state
+only if the row is still the version it read (``UPDATE … WHERE version = <read>``, a
+compare-and-set); otherwise a parallel move got in first, and the move starts again from the row
+as that move left it. Two moves of one learner therefore never interleave: each is applied to
+what the previous one stored, and a move that no longer fits it (the step is no longer current)
+is refused by the caller with nothing written. Two first moves colliding on the unique constraint,
+and "database is locked" on SQLite, are retried the same way. This costs two queries and no lock
+wait; inside a transaction of the caller (where a retry could not see a newer row) the read locks
+the row with ``select_for_update`` instead. Retirement (`retire_learner`) writes under the row
+locks and increments the version too, so a move read before it starts again after it.
 
 A learner whose state lived only in the block's ``user_state`` field (installed before this table
 existed) is carried over on their first move: `update` starts from the `legacy` state the caller
 passes when the learner has no row yet. Reads (`load`) never write.
 """
-from django.db import transaction
+import contextlib
+import random
+import time
 
-from rtcm_xblocks.common.storage import StorageBusy, retrying, take_write_lock
+from django.db import IntegrityError, OperationalError, transaction
+from django.utils import timezone
+
+from rtcm_xblocks.common.storage import MAX_ATTEMPTS, StorageBusy, is_retryable, retrying, take_write_lock
 from rtcm_xblocks.scenario.models import LearnerState
 
 __all__ = ["StorageBusy", "load", "update", "delete", "delete_anonymous", "retire_learner", "REDACTED"]
@@ -30,35 +38,58 @@ def load(block, learner):
 
 
 def update(block, learner, change, legacy=None, anonymous=""):
-    """Apply `change(state) -> new state` to the learner's state under their row lock; return the new state.
+    """Apply `change(state) -> new state` to the learner's stored state; return the new state.
 
-    `state` is the stored state, or what `legacy()` returns (or {}) when the learner has no row yet. Whatever
-    `change` raises rolls the transaction back and propagates; a `change` returning None leaves
-    the row as it is. `anonymous` (the learner's anonymous id in the course) is recorded for the
-    instructor's "delete state", which names learners that way.
+    `state` is the stored state, or what `legacy()` returns (or {}) when the learner has no row yet.
+    The new state is written only if the row is still the version `state` was read from
+    (compare-and-set); when a parallel move got in first, the move starts again from the row as
+    that move left it, so `change` may run more than once and must have no effect besides its
+    answer. Whatever `change` raises propagates and nothing is written; a `change` returning None
+    leaves the row as it is. `anonymous` (the learner's anonymous id in the course) is recorded
+    for the instructor's "delete state", which names learners that way.
+
+    Two queries: read the row, then write it. Inside a caller's transaction the read locks the row
+    (``select_for_update``), since a retry could not see a newer row there.
     """
-    def work():
-        take_write_lock(LearnerState)
-        row = LearnerState.objects.select_for_update().filter(block_key=block, learner_key=learner).first()
-        current = row.state if row is not None else dict((legacy() if legacy else None) or {})
-        new = change(current)
-        if new is None:
-            return current
-        if row is None:
-            with transaction.atomic():
-                LearnerState.objects.create(block_key=block, learner_key=learner, anonymous_key=anonymous or "",
-                                            state=new, version=1)
-        else:
-            row.state = new
-            row.version += 1
-            fields = ["state", "version", "updated"]
-            if anonymous and row.anonymous_key != anonymous:
-                row.anonymous_key = anonymous
-                fields.append("anonymous_key")
-            row.save(update_fields=fields)
-        return new
+    for attempt in range(MAX_ATTEMPTS):
+        try:
+            written = _try_update(block, learner, change, legacy, anonymous)
+        except (OperationalError, IntegrityError) as error:
+            if not is_retryable(error) or transaction.get_connection().in_atomic_block:
+                raise
+            written = None
+        if written is not None:
+            return written[0]
+        time.sleep(random.uniform(0, min(0.001 * 2 ** min(attempt, 6), 0.05)))
+    raise StorageBusy("The learner's state kept changing; please try again.")
 
-    return retrying(work)
+
+def _try_update(block, learner, change, legacy, anonymous):
+    """One compare-and-set round of `update`: (new state,), or None when a parallel write got in first."""
+    rows = LearnerState.objects.filter(block_key=block, learner_key=learner)
+    if transaction.get_connection().in_atomic_block:
+        rows = rows.select_for_update()
+    row = rows.values_list("pk", "state", "version", "anonymous_key").first()
+    current = row[1] if row is not None else dict((legacy() if legacy else None) or {})
+    new = change(current)
+    if new is None:
+        return (current,)
+    if row is None:
+        # A parallel first move that inserted first makes this fail on the unique constraint: then again.
+        with _savepoint_if_needed():
+            LearnerState.objects.create(block_key=block, learner_key=learner, anonymous_key=anonymous or "",
+                                        state=new, version=1)
+        return (new,)
+    pk, _state, version, anonymous_key = row
+    fields = {"state": new, "version": version + 1, "updated": timezone.now()}
+    if anonymous and anonymous_key != anonymous:
+        fields["anonymous_key"] = anonymous
+    return (new,) if LearnerState.objects.filter(pk=pk, version=version).update(**fields) == 1 else None
+
+
+def _savepoint_if_needed():
+    """A savepoint inside a caller's transaction (which a failed INSERT would otherwise break), else nothing."""
+    return transaction.atomic() if transaction.get_connection().in_atomic_block else contextlib.nullcontext()
 
 
 def delete(block, learner):

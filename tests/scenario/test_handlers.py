@@ -386,14 +386,15 @@ def test_each_request_reads_few_fields_from_the_workbench_database(workbench, pl
 
     A choice that does not end the attempt reads the case, the learner state and max_attempts (for
     attempts_left) and writes the state; the scoring, grading and expert-path settings wait for the ending.
-    A move costs the learner's row lock besides: on SQLite the write lock, the row's SELECT and its
-    UPDATE (an INSERT in a savepoint for the first move), and here, inside the test's transaction, a
-    savepoint pair; then the runtime writes the two mirrored fields (user_state, attempts).
+    The learner state is the row of our table: a read is one SELECT, a move a SELECT and a
+    compare-and-set UPDATE (an INSERT, here in a savepoint inside the test's transaction, for the
+    first move, which also looks at the old user_state field); the runtime then writes the mirrored
+    fields (user_state, and attempts under a maximum).
     """
     assert queries(workbench, played.usage_id, "get_state", {}) <= 9
-    assert queries(workbench, played.usage_id, "choose", {"step": "zq_start", "choice": "zq_good"}) <= 18
-    assert queries(workbench, played.usage_id, "choose", {"step": "zq_mid", "choice": "zq_finish"}) <= 19
-    assert queries(workbench, played.usage_id, "reflect", {"text": "Noted."}) <= 15
+    assert queries(workbench, played.usage_id, "choose", {"step": "zq_start", "choice": "zq_good"}) <= 14
+    assert queries(workbench, played.usage_id, "choose", {"step": "zq_mid", "choice": "zq_finish"}) <= 16
+    assert queries(workbench, played.usage_id, "reflect", {"text": "Noted."}) <= 12
     assert queries(workbench, played.usage_id, "get_state", {}) <= 9
 
 

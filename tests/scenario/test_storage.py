@@ -71,3 +71,18 @@ def test_retirement_redacts_the_reflections_of_every_block_and_keeps_the_attempt
     for block in (BLOCK, "workbench/other"):
         assert storage.load(block, "ben")["attempts"] == [dict(FINISHED, reflection=""), dict(FINISHED, number=2, reflection="")]
     assert storage.load(BLOCK, "ana")["attempts"][0]["reflection"] == "Mine"
+
+
+def test_a_move_whose_row_changed_after_it_was_read_starts_again_from_the_new_row(db):  # pylint: disable=unused-argument
+    storage.update(BLOCK, "learner", lambda state: {"attempts": [FINISHED]})
+    seen = []
+
+    def append(state):
+        seen.append(len(state["attempts"]))
+        if len(seen) == 1:  # a parallel move writes between this move's read and its write
+            storage.update(BLOCK, "learner", lambda other: {"attempts": other["attempts"] + [FINISHED]})
+        return {"attempts": state["attempts"] + [dict(FINISHED, number=9)]}
+
+    assert len(storage.update(BLOCK, "learner", append)["attempts"]) == 3
+    assert seen == [1, 2], "the second round read what the parallel move stored"
+    assert LearnerState.objects.get(learner_key="learner").version == 3
