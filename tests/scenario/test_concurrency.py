@@ -124,3 +124,20 @@ def test_tabs_racing_through_an_attempt_never_see_an_ending_the_stored_attempt_d
         endings = [answer for answer in won if answer["finished"]]
         mine = [kind for who, kind, _data in events if who == learner]
         assert len(endings) == mine.count("grade") == mine.count("rtcm.scenario.completed") == int(attempts[-1]["finished"])
+
+
+def test_parallel_restarts_start_exactly_one_new_attempt(scenario, events):
+    usage_id, key, in_thread = scenario
+    for trial in range(TRIALS):
+        learner = f"restarts{trial}"
+        in_thread(lambda learner=learner: Workbench().call(usage_id, "choose", {"step": "zq_start", "choice": "zq_bad"},
+                                                           student=learner))
+        answers = []
+        assert not run_together([lambda learner=learner, answers=answers: answers.append(
+            Workbench().call(usage_id, "restart", {}, student=learner)) for _ in range(THREADS)])
+        statuses = sorted(status for status, _answer in answers)
+        assert statuses == [200] + [409] * (THREADS - 1), statuses
+        attempts, _path = stored_path(in_thread, key, learner)
+        assert [attempt["number"] for attempt in attempts] == [1, 2]
+        assert all(answer["state"]["attempt"] == 2 for status, answer in answers if status == 409)
+        assert [kind for who, kind, _data in events if who == learner].count("rtcm.scenario.restarted") == 1
