@@ -50,8 +50,14 @@ setup(
             "rtcm_scenario = rtcm_xblocks.scenario.block:ScenarioBlock",
             "rtcm_needs_assessment = rtcm_xblocks.needs.block:NeedsAssessmentBlock",
         ],
-        "lms.djangoapp": ["rtcm_needs = rtcm_xblocks.needs.apps:NeedsConfig"],
-        "cms.djangoapp": ["rtcm_needs = rtcm_xblocks.needs.apps:NeedsConfig"],
+        "lms.djangoapp": [
+            "rtcm_needs = rtcm_xblocks.needs.apps:NeedsConfig",
+            "rtcm_scenario = rtcm_xblocks.scenario.apps:ScenarioConfig",
+        ],
+        "cms.djangoapp": [
+            "rtcm_needs = rtcm_xblocks.needs.apps:NeedsConfig",
+            "rtcm_scenario = rtcm_xblocks.scenario.apps:ScenarioConfig",
+        ],
     },
     classifiers=[
         "Framework :: Django",

@@ -17,11 +17,12 @@ CHECK = r"""
 import importlib.metadata, importlib.resources, sys, tempfile
 import django
 from django.conf import settings
-settings.configure(INSTALLED_APPS=["rtcm_xblocks.needs.apps.NeedsConfig"], USE_I18N=True,
-                   DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}})
+settings.configure(INSTALLED_APPS=["rtcm_xblocks.needs.apps.NeedsConfig", "rtcm_xblocks.scenario.apps.ScenarioConfig"],
+                   USE_I18N=True, DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}})
 django.setup()
 from django.core.management import call_command
-call_command("migrate", "rtcm_needs", verbosity=0)  # the migration ships in the wheel
+call_command("migrate", "rtcm_needs", verbosity=0)  # the migrations ship in the wheel
+call_command("migrate", "rtcm_scenario", verbosity=0)
 
 import rtcm_xblocks
 assert rtcm_xblocks.__file__.startswith(sys.argv[1]), rtcm_xblocks.__file__
@@ -50,6 +51,9 @@ needs = [e for e in importlib.metadata.entry_points(group="xblock.v1") if e.name
 NeedsBlock = needs[0].load()
 plugin = [e for e in importlib.metadata.entry_points(group="lms.djangoapp") if e.name == "rtcm_needs"]
 assert plugin and plugin[0].value == "rtcm_xblocks.needs.apps:NeedsConfig", plugin
+for group in ("lms.djangoapp", "cms.djangoapp"):
+    plugin = [e for e in importlib.metadata.entry_points(group=group) if e.name == "rtcm_scenario"]
+    assert plugin and plugin[0].value == "rtcm_xblocks.scenario.apps:ScenarioConfig", (group, plugin)
 needs_block = runtime.get_block(runtime.parse_xml_string('<rtcm_needs_assessment url_name="tna"/>'))
 needs_html = needs_block.render("student_view").body_html()
 assert "data-state" in needs_html and "border.documents" in needs_html, needs_html[:500]

@@ -4,10 +4,16 @@ The LMS's user service sets `opt_attrs` that the workbench's does not; our block
 recognise staff. Here a learner whose workbench id starts with "staff" (``?student=staff``) is
 staff, and every other id is a learner.
 """
+import hashlib
 import warnings
 import zlib
 
 from xblock.reference.user_service import UserService, XBlockUser
+
+
+def anonymous_id(username):
+    """The learner's anonymous id in the course: 32 hex digits, as edx-platform's anonymous_id_for_user gives."""
+    return hashlib.md5(f"rtcm-workbench:{username}".encode(), usedforsecurity=False).hexdigest()
 
 
 class LmsUserService(UserService):
@@ -28,5 +34,6 @@ class LmsUserService(UserService):
             "edx-platform.user_is_staff": is_staff,
             "edx-platform.user_role": "staff" if is_staff else "student",
             "edx-platform.is_authenticated": True,
+            "edx-platform.anonymous_user_id": anonymous_id(username),
         })
         return user

@@ -2,7 +2,8 @@
 from workbench.settings import *  # noqa: F401,F403  pylint: disable=wildcard-import,unused-wildcard-import
 from workbench.settings import INSTALLED_APPS, WORKBENCH
 
-INSTALLED_APPS = list(INSTALLED_APPS) + ["rtcm_xblocks.needs.apps.NeedsConfig", "workbench_site.apps.WorkbenchSiteConfig"]
+INSTALLED_APPS = list(INSTALLED_APPS) + ["rtcm_xblocks.needs.apps.NeedsConfig", "rtcm_xblocks.scenario.apps.ScenarioConfig",
+                                         "workbench_site.apps.WorkbenchSiteConfig"]
 
 WORKBENCH = dict(WORKBENCH)
 WORKBENCH["services"] = dict(WORKBENCH.get("services", {}), user="workbench_site.services.LmsUserService")

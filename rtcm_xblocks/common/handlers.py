@@ -1,4 +1,4 @@
-"""JSON handlers with one error shape: HTTP 400/403/405 with ``{"error": code, "message": text}``.
+"""JSON handlers with one error shape: HTTP 400/403/405/409 with ``{"error": code, "message": text}``.
 
 Every handler of our blocks goes through `json_handler`: the body is parsed and checked to be a
 JSON object before the block sees it, domain errors become 400s, and no exception of ours reaches
@@ -34,12 +34,13 @@ MASQUERADE = "masquerade"
 class HandlerError(Exception):
     """A request the block refuses; `message` is already translated for the learner."""
 
-    def __init__(self, code, message, status=400, errors=None):
+    def __init__(self, code, message, status=400, errors=None, extra=None):
         super().__init__(message)
         self.code = code
         self.message = message
         self.status = status
         self.errors = errors  # optional [{"field", "message"}] for editors that mark fields
+        self.extra = extra  # optional further keys of the answer, e.g. {"state": …} with a 409 conflict
 
 
 def json_response(payload, status=200):
@@ -56,6 +57,7 @@ def _error_response(error):
     payload = {"error": error.code, "message": error.message}
     if error.errors is not None:
         payload["errors"] = error.errors
+    payload.update(error.extra or {})
     return json_response(payload, status=error.status)
 
 

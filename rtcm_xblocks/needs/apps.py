@@ -3,10 +3,14 @@ from django.apps import AppConfig
 
 
 class NeedsConfig(AppConfig):
-    """Registers the needs-assessment models with Django and, as a plugin app, with Open edX."""
+    """Registers the needs-assessment models with Django and, as a plugin app, with Open edX (and its retirement)."""
 
     name = "rtcm_xblocks.needs"
     label = "rtcm_needs"
     verbose_name = "RTCM training-needs assessment"
     default_auto_field = "django.db.models.BigAutoField"
     plugin_app = {}
+
+    def ready(self):
+        from rtcm_xblocks.common import retirement  # pylint: disable=import-outside-toplevel
+        retirement.connect()

@@ -7,7 +7,6 @@ import csv
 import io
 import json
 import logging
-from datetime import datetime, timezone
 
 from lxml import etree
 from web_fragments.fragment import Fragment
@@ -223,15 +222,24 @@ class NeedsAssessmentBlock(NeedsStudioMixin, XBlock):
         }
 
     def learner_state(self, framework):
-        """The get_state payload for the current learner (see PRODUCT.md)."""
+        """The get_state payload for the current learner (see PRODUCT.md), from their stored submission.
+
+        The submission is read from the row the cohort counts (`storage.stored_submission`), never
+        from the ``user_state`` field, which only mirrors it for the LMS's problem-responses report:
+        after two parallel resubmissions the field may hold the one that committed first.
+        """
         state = self.public_payload(framework)
-        mine = self.user_state or {}
-        ratings = mine.get("ratings")
+        mine = storage.stored_submission(self.storage_key(), self.learner_key())
+        return self.with_submission(state, framework, mine)
+
+    def with_submission(self, state, framework, mine):
+        """`state` completed with the learner's stored submission `mine` (or None), their results and change."""
+        ratings = mine.ratings if mine else None
         state["submitted"] = bool(ratings)
         if ratings:
             state["ratings"] = ratings
-            state["profile"] = mine.get("profile") or {}
-            state["submitted_at"] = mine.get("submitted_at")
+            state["profile"] = mine.profile or {}
+            state["submitted_at"] = mine.submitted_at
             state["results"] = scoring.learner_results(framework, ratings)
         if self.phase == "post":
             state.update(self.change_payload(framework, ratings))
@@ -322,28 +330,21 @@ class NeedsAssessmentBlock(NeedsStudioMixin, XBlock):
             raise HandlerError(error.code, error.text(_)) from error
         learner = self.learner_key()
         try:
-            replaced = storage.save_submission(self.storage_key(), learner, ratings, profile)
+            replaced, stored = storage.store_submission(self.storage_key(), learner, ratings, profile)
         except storage.StorageBusy as error:
             raise HandlerError("busy", _("Many people are submitting right now. Please try again."), status=503) from error
-        self.user_state = {
-            "ratings": ratings,
-            "profile": profile,
-            "submitted_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        }
+        # A mirror of the row for the LMS's problem-responses report; the learner's view reads the row.
+        self.user_state = {"ratings": stored.ratings, "profile": stored.profile, "submitted_at": stored.submitted_at}
         self.runtime.publish(self, "completion", {"completion": 1.0})
         if self.has_score:
             self.runtime.publish(self, "grade", {"value": 1.0, "max_value": 1.0})
         self.runtime.publish(self, "rtcm.needs_assessment.submitted", {
             "phase": self.phase,
             "resubmission": replaced,
-            "ratings": ratings,
-            "profile": {key: value for key, value in profile.items() if key != "role"},
+            "ratings": stored.ratings,
+            "profile": {key: value for key, value in stored.profile.items() if key != "role"},
         })
-        results = scoring.learner_results(framework, ratings)
-        response = {"submitted": True, "ratings": ratings, "profile": profile, "results": results}
-        if self.phase == "post":
-            response.update(self.change_payload(framework, ratings))
-        return response
+        return self.with_submission({}, framework, stored)
 
     @json_handler(staff_only=True)
     def cohort_report(self, data, suffix=""):  # pylint: disable=unused-argument

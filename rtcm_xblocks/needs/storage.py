@@ -28,96 +28,26 @@ Design (for 100,000 learners and more):
   busy handler, and "database is locked" is retried like the rest. The concurrency tests run 16
   threads against a SQLite file and, when given a server, against PostgreSQL.
 
-Block keys: storage is keyed by a course-wide string for the block so that a ``post`` block can
-find its ``pre`` block's submissions by url_name. In the LMS the key is the block's own usage key
-in its course without branch,
-``block-v1:Org+Course+Run+type@rtcm_needs_assessment+block@<block id>`` (the block id is the
-url_name OLX export writes; a block duplicated in Studio gets a new one, so it never shares the
-original's cohort), and the pre block's key is built from the same course key, block type and the
-``pre`` url_name. Runtimes whose
-usage ids carry no course (the XBlock SDK workbench, whose ids look like
-``<scenario>.<block type>.d0.u0``) use ``<scenario>/<url_name>`` for both, the scenario being
-the first dot-separated part of the usage id and url_name the OLX attribute the block keeps (in
-its ``olx_name`` field); a block without a url_name there falls back to its whole usage id.
+Block keys: storage is keyed by a course-wide string for the block (`rtcm_xblocks.common.storage.block_key`)
+so that a ``post`` block can find its ``pre`` block's submissions by url_name: the pre block's key
+is built from the same course key, block type and the ``pre`` url_name (`linked_block_key`).
 """
-import random
-import time
+from datetime import timezone as dt_timezone
+from typing import NamedTuple
 
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Q
+from django.utils import timezone
 
+from rtcm_xblocks.common.storage import StorageBusy, block_key, linked_block_key, retrying, take_write_lock
 from rtcm_xblocks.needs import cohort
 from rtcm_xblocks.needs.models import Aggregate, Submission
 
 __all__ = [
-    "StorageBusy", "block_key", "linked_block_key", "save_submission", "get_submission",
-    "cohort_stats", "rebuild_aggregates", "recompute_stats", "iter_submissions",
+    "StorageBusy", "StoredSubmission", "block_key", "linked_block_key", "save_submission", "store_submission",
+    "get_submission", "stored_submission", "cohort_stats", "rebuild_aggregates", "recompute_stats",
+    "iter_submissions", "retire_learner",
 ]
-
-MAX_ATTEMPTS = 60
-_RETRYABLE = ("locked", "deadlock", "lock wait timeout", "could not serialize", "busy")
-
-
-class StorageBusy(Exception):
-    """The database stayed locked through every retry; nothing was stored."""
-
-
-def _course_key(usage_id):
-    """The usage id's course without branch, or None where usage ids carry no course (the workbench)."""
-    course_key = getattr(usage_id, "course_key", None)
-    if course_key is not None and hasattr(course_key, "for_branch"):
-        course_key = course_key.for_branch(None)
-    return course_key
-
-
-def _scenario_key(usage_id, url_name):
-    usage = str(usage_id)
-    return f"{usage.split('.', 1)[0]}/{url_name}" if url_name else usage
-
-
-def block_key(usage_id, block_type, olx_name=""):
-    """This block's course-wide storage key (see the module docstring).
-
-    In a course it is always the block's own usage key, never a url_name copied with the block,
-    so a block duplicated in Studio starts with a cohort of its own.
-    """
-    course_key = _course_key(usage_id)
-    if course_key is not None:
-        return str(course_key.make_usage_key(block_type, usage_id.block_id))
-    return _scenario_key(usage_id, olx_name)
-
-
-def linked_block_key(usage_id, block_type, url_name):
-    """The storage key of the block of the same course (or workbench scenario) named `url_name`."""
-    course_key = _course_key(usage_id)
-    if course_key is not None:
-        return str(course_key.make_usage_key(block_type, url_name))
-    return _scenario_key(usage_id, url_name)
-
-
-def _is_retryable(error):
-    if isinstance(error, IntegrityError):
-        return True
-    message = str(error).lower()
-    return any(marker in message for marker in _RETRYABLE)
-
-
-def _inside_outer_transaction():
-    """True when the caller holds a transaction of its own, which a retry could not start afresh."""
-    return transaction.get_connection().in_atomic_block
-
-
-def _retrying(work):
-    """Run `work` in a transaction, retrying the whole transaction when it lost a race."""
-    for attempt in range(MAX_ATTEMPTS):
-        try:
-            with transaction.atomic():
-                return work()
-        except (OperationalError, IntegrityError) as error:
-            if not _is_retryable(error) or _inside_outer_transaction():
-                raise
-            time.sleep(random.uniform(0, min(0.002 * 2 ** min(attempt, 6), 0.1)))
-    raise StorageBusy("The database stayed locked; please try again.")
 
 
 def _delta(old, new):
@@ -174,48 +104,85 @@ def _increment_group(block, by, value, changes):
         cursor.execute(sql, params + [block, by, value] + competencies)
 
 
-def _take_write_lock():
-    """On SQLite, take the database's write lock now, as ``BEGIN IMMEDIATE`` would.
+class StoredSubmission(NamedTuple):
+    """A learner's submission as the database holds it."""
 
-    A deferred SQLite transaction that reads and then writes fails at once with "database is
-    locked" when another writer got in first (a retry follows); a write lock taken before the
-    first read makes the others wait in SQLite's busy handler instead. Row-locking databases
-    need nothing of the kind: ``select_for_update`` does the job there.
-    """
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute(f"UPDATE {connection.ops.quote_name(Submission._meta.db_table)} SET id = id WHERE 0 = 1")  # pylint: disable=protected-access
+    ratings: dict
+    profile: dict
+    submitted_at: str
 
 
-def save_submission(block, learner, ratings, profile):
+def _submitted_at(moment):
+    """The row's `updated` time as ISO 8601 in UTC to the second (naive times are in Django's TIME_ZONE)."""
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment.astimezone(dt_timezone.utc).isoformat(timespec="seconds")
+
+
+def store_submission(block, learner, ratings, profile):
     """Store a learner's (already validated) submission and update the aggregates by the exact delta.
 
-    Returns True when this replaced an earlier submission.
+    Returns (replaced, stored): whether this replaced an earlier submission, and the
+    `StoredSubmission` the transaction wrote — what the learner's answer must show.
     """
     def work():
-        _take_write_lock()
+        take_write_lock(Submission)
         existing = Submission.objects.select_for_update().filter(block_key=block, learner_key=learner).first()
         if existing is None:
             with transaction.atomic():
-                Submission.objects.create(block_key=block, learner_key=learner, ratings=ratings, profile=profile)
+                row = Submission.objects.create(block_key=block, learner_key=learner, ratings=ratings, profile=profile)
             old = {}
         else:
             old = cohort.contribution(existing.ratings, existing.profile)
-            existing.ratings = ratings
-            existing.profile = profile
-            existing.save(update_fields=["ratings", "profile", "updated"])
+            row = existing
+            row.ratings = ratings
+            row.profile = profile
+            row.save(update_fields=["ratings", "profile", "updated"])
         delta = _delta(old, cohort.contribution(ratings, profile))
         if delta:
             _apply(block, delta)
-        return existing is not None
+        return existing is not None, StoredSubmission(row.ratings, row.profile, _submitted_at(row.updated))
 
-    return _retrying(work)
+    return retrying(work)
+
+
+def save_submission(block, learner, ratings, profile):
+    """Store a learner's submission (see `store_submission`); True when this replaced an earlier one."""
+    return store_submission(block, learner, ratings, profile)[0]
+
+
+def retire_learner(learner):
+    """Delete every submission of `learner`, subtracting each one's exact contribution; how many were removed.
+
+    The user-retirement receiver calls it (see `rtcm_xblocks.common.retirement`): afterwards every
+    cohort aggregate equals a recomputation from the remaining submissions, as if the learner had
+    never submitted. Runs under the same locks, in the same order, as `store_submission`.
+    """
+    def work():
+        take_write_lock(Submission)
+        rows = list(Submission.objects.select_for_update().filter(learner_key=learner).order_by("block_key"))
+        for row in rows:
+            delta = _delta(cohort.contribution(row.ratings, row.profile), {})
+            if delta:
+                _apply(row.block_key, delta)
+        if rows:
+            Submission.objects.filter(pk__in=[row.pk for row in rows]).delete()
+        return len(rows)
+
+    return retrying(work)
 
 
 def get_submission(block, learner):
     """The learner's stored (ratings, profile) for `block`, or None."""
     row = Submission.objects.filter(block_key=block, learner_key=learner).values_list("ratings", "profile").first()
     return tuple(row) if row else None
+
+
+def stored_submission(block, learner):
+    """The learner's `StoredSubmission` for `block` (with the time it was stored), or None."""
+    row = Submission.objects.filter(block_key=block, learner_key=learner).values_list(
+        "ratings", "profile", "updated").first()
+    return StoredSubmission(row[0], row[1], _submitted_at(row[2])) if row else None
 
 
 def cohort_stats(block):
@@ -258,4 +225,4 @@ def rebuild_aggregates(block):
                       n=sums.n, sum_importance=sums.importance, sum_proficiency=sums.proficiency)
             for (by, value, competency), sums in sorted(stats.sums.items())
         ])
-    _retrying(work)
+    retrying(work)

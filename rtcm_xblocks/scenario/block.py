@@ -3,6 +3,14 @@
 Everything the learner does goes through `graph` (walking, scoring, validation) and every OLX
 round trip through `olx`; this module only translates between those and the runtime: fields,
 rendering, JSON handlers, grade/completion/tracking events, Studio validation and reports.
+
+The learner's state lives in our own table (`storage`, one row per block and learner), the single
+source of truth: every view and handler reads the row, and every move (`choose`, `restart`,
+`reflect`) is applied to what the row holds and written only if no parallel move got in first
+(storage's compare-and-set), so a learner's moves are serialised; a move that no longer fits the
+stored state gets a 409 with that state. The ``user_state`` field mirrors the
+row (written in the same request) for the LMS's problem-responses report, and the ``attempts``
+field carries the count of attempts that the instructor's "reset attempts" sets to 0.
 """
 import dataclasses
 import functools
@@ -17,17 +25,19 @@ from web_fragments.fragment import Fragment
 from xblock.completable import CompletableXBlockMixin, XBlockCompletionMode
 from xblock.core import XBlock
 from xblock.fields import Boolean, Dict, Float, Integer, Scope, String
+from xblock.scorable import ScorableXBlockMixin, Score
 from xblock.utils.resources import ResourceLoader
 from xblock.validation import ValidationMessage
 
-from rtcm_xblocks.common.handlers import HandlerError, json_handler, read_only_reason
+from rtcm_xblocks.common.handlers import HandlerError, current_user, json_handler, read_only_reason
 from rtcm_xblocks.common.i18n import N_, add_js_catalogue, translator
 from rtcm_xblocks.common.platform_settings import (keep_platform_settings, platform_attributes_field,
                                                     write_platform_settings)
 from rtcm_xblocks.common.safe_xml import check_safe
 from rtcm_xblocks.common.sanitize import clean_html, plain_text
+from rtcm_xblocks.common.storage import block_key
 from rtcm_xblocks.common.templates import render_template, static_text
-from rtcm_xblocks.scenario import graph, olx
+from rtcm_xblocks.scenario import graph, olx, storage
 from rtcm_xblocks.scenario.studio import ScenarioStudioMixin
 
 __all__ = ["ScenarioBlock"]
@@ -40,6 +50,8 @@ MAX_KEPT_ATTEMPTS = 20
 PILLAR_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 SAMPLES = ("border_screening.xml", "sharing_data.xml")
 OUTCOME_LABELS = {"good": N_("Good outcome"), "neutral": N_("Mixed outcome"), "bad": N_("Poor outcome")}
+CONFLICT_MESSAGE = N_("Your exercise has moved on in another window or tab; here is where you are now.")
+ANONYMOUS_ID = "edx-platform.anonymous_user_id"
 RESET_NOTICE = N_("This exercise has been changed since you last worked on it, so your attempt starts "
                   "again from the beginning. Your finished attempts still count.")
 
@@ -47,7 +59,7 @@ RESET_NOTICE = N_("This exercise has been changed since you last worked on it, s
 @XBlock.needs("i18n")
 @XBlock.wants("user")
 @XBlock.wants("replace_urls")
-class ScenarioBlock(ScenarioStudioMixin, CompletableXBlockMixin, XBlock):
+class ScenarioBlock(ScenarioStudioMixin, ScorableXBlockMixin, CompletableXBlockMixin, XBlock):
     """A branching case exercise: the learner takes decisions step by step and gets a debrief."""
 
     display_name = String(
@@ -104,8 +116,13 @@ class ScenarioBlock(ScenarioStudioMixin, CompletableXBlockMixin, XBlock):
         scope=Scope.content,
     )
     user_state = Dict(
-        help=N_("The learner's attempts: the path taken, the step reached, score and reflection of each."),
+        help=N_("A mirror of the learner's stored state (their attempts) for the LMS's reports."),
         default={},
+        scope=Scope.user_state,
+    )
+    attempts = Integer(
+        help=N_("How many of the learner's attempts count against the maximum; the LMS's 'reset attempts' sets it to 0."),
+        default=0,
         scope=Scope.user_state,
     )
     platform_attributes = platform_attributes_field()
@@ -131,8 +148,9 @@ class ScenarioBlock(ScenarioStudioMixin, CompletableXBlockMixin, XBlock):
     def student_view(self, context=None):  # pylint: disable=unused-argument
         """The intro and the learner's current step (or debrief), rendered here so they can act at once."""
         i18n = translator(self)
-        scenario, attempts, notice = self._learner()
-        state = self._state_json(scenario, attempts, notice, page=True)
+        stored = self._stored()
+        scenario, attempts, notice = self._learner(stored)
+        state = self._state_json(scenario, attempts, notice, page=True, stored=stored)
         finished = state["finished"]
         outcome = state["ending"]["outcome"] if finished else None
         uid = "rtcm-sc-" + hashlib.sha1(str(self.scope_ids.usage_id).encode()).hexdigest()[:10]
@@ -194,45 +212,71 @@ class ScenarioBlock(ScenarioStudioMixin, CompletableXBlockMixin, XBlock):
     def get_state(self, data, suffix=""):  # pylint: disable=unused-argument
         """The learner's state: the current step or the debrief, only what they have earned."""
         self._body(data)
-        return self._state_json(*self._learner())
+        stored = self._stored()
+        scenario, attempts, notice = self._learner(stored)
+        return self._state_json(scenario, attempts, notice, stored=stored)
 
     @json_handler(writes=True)
     def choose(self, data, suffix=""):  # pylint: disable=unused-argument
         """Take the choice `choice` at the learner's current step `step`; answer the new state."""
         step_id, choice_id = self._body(data, "step", "choice")
-        scenario, attempts, _notice = self._ready_learner()
-        before = attempts[-1]
-        # Scored below, only when the choice ends the attempt: the scoring setting is not read before then.
-        after = self._core(graph.choose, scenario, before, step_id, choice_id, scoring="none")
-        if after.finished:
-            after = dataclasses.replace(after, score=graph.score(scenario, after, self._scoring))
-        attempts[-1] = after
-        self._save(attempts)
+        scenario = self._ready_scenario()
+        moved = {}
+
+        def move(state):
+            _scenario, attempts, _notice = self._learner(state, scenario)
+            before = attempts[-1]
+            taken = {step for attempt in attempts for step, _choice in attempt.path}
+            try:
+                # Scored below, only when the choice ends the attempt: the scoring setting is not read before then.
+                after = graph.choose(scenario, before, step_id, choice_id, scoring="none")
+            except graph.ScenarioError as error:
+                if error.code == "attempt_finished" or (error.code == "not_current_step" and step_id in taken):
+                    raise self._conflict(scenario, state, attempts) from error
+                raise HandlerError(error.code, error.text(translator(self).gettext)) from error
+            if after.finished:
+                after = dataclasses.replace(after, score=graph.score(scenario, after, self._scoring))
+            attempts[-1] = after
+            moved.update(before=before, after=after)
+            return self._encode(state, attempts)
+
+        state = self._write(move)
+        before, after = moved["before"], moved["after"]
+        # Only the move that won reaches here, after its transaction committed.
         if not before.path:
             self._event("started", attempt=after.number)
         points = scenario.step(step_id).choice(choice_id).points
         self._event("choice_made", attempt=after.number, step=step_id, choice=choice_id, points=points)
         if after.finished:
             self._event("completed", attempt=after.number, ending=after.current, score=after.score)
-            self._publish_grade(attempts)
+            self._publish_attempts_grade(state)
             self.emit_completion(1.0)
-        return self._state_json(scenario, attempts)
+        return self._answer(scenario, state)
 
     @json_handler(writes=True)
     def restart(self, data, suffix=""):  # pylint: disable=unused-argument
         """Start a new attempt once the current one has finished and attempts remain."""
         self._body(data)
         _ = translator(self).gettext
-        scenario, attempts, _notice = self._ready_learner()
-        current = attempts[-1]
-        if not current.finished:
-            raise HandlerError("not_finished", _("Finish the current attempt before starting again."))
-        if self._attempts_left(current.number) == 0:
-            raise HandlerError("no_attempts_left", _("You have used all your attempts at this exercise."))
-        attempts.append(graph.start_attempt(scenario, current.number + 1))
-        self._save(attempts)
-        self._event("restarted", attempt=current.number + 1)
-        return self._state_json(scenario, attempts)
+        scenario = self._ready_scenario()
+        started = {}
+
+        def new_attempt(state):
+            _scenario, attempts, _notice = self._learner(state, scenario)
+            current = attempts[-1]
+            if not current.finished:
+                if _left_behind(attempts):
+                    raise self._conflict(scenario, state, attempts)
+                raise HandlerError("not_finished", _("Finish the current attempt before starting again."))
+            if self._attempts_left_after(state, attempts) == 0:
+                raise HandlerError("no_attempts_left", _("You have used all your attempts at this exercise."))
+            attempts.append(graph.start_attempt(scenario, current.number + 1))
+            started["number"] = current.number + 1
+            return self._encode(state, attempts)
+
+        state = self._write(new_attempt)
+        self._event("restarted", attempt=started["number"])
+        return self._answer(scenario, state)
 
     @json_handler(writes=True)
     def reflect(self, data, suffix=""):  # pylint: disable=unused-argument
@@ -245,13 +289,93 @@ class ScenarioBlock(ScenarioStudioMixin, CompletableXBlockMixin, XBlock):
         if len(text) > MAX_REFLECTION:
             raise HandlerError("reflection_too_long", _("A reflection can be at most {limit} characters long.").format(
                 limit=MAX_REFLECTION))
-        scenario, attempts, _notice = self._learner()
-        if not attempts[-1].finished:
-            raise HandlerError("not_finished", _("You can reflect once you have reached an ending."))
-        attempts[-1] = dataclasses.replace(attempts[-1], reflection=text)
-        self._save(attempts)
-        self._event("reflected", attempt=attempts[-1].number, length=len(text))
-        return self._state_json(scenario, attempts)
+        scenario = self._scenario()
+
+        def store(state):
+            _scenario, attempts, _notice = self._learner(state, scenario)
+            if not attempts[-1].finished:
+                if _left_behind(attempts):
+                    raise self._conflict(scenario, state, attempts)
+                raise HandlerError("not_finished", _("You can reflect once you have reached an ending."))
+            attempts[-1] = dataclasses.replace(attempts[-1], reflection=text)
+            return self._encode(state, attempts)
+
+        state = self._write(store)
+        self._event("reflected", attempt=_decode_attempts(state)[-1].number, length=len(text))
+        return self._answer(scenario, state)
+
+    # ------------------------------------------------------ instructor tools
+
+    def has_submitted_answer(self):
+        """True once the learner has finished an attempt (the LMS rescores only such learners)."""
+        return any(attempt.finished for attempt in _decode_attempts(self._stored()))
+
+    def get_score(self):
+        """The learner's recorded raw score: an instructor's override, else the grade over finished attempts."""
+        stored = self._stored()
+        return Score(raw_earned=self._recorded_value(stored) or 0.0, raw_possible=1.0)
+
+    def set_score(self, score):
+        """Record an instructor's score override (the LMS's "override score"); later grades publish it."""
+        possible = float(score.raw_possible or 0)
+        value = min(1.0, max(0.0, float(score.raw_earned) / possible)) if possible > 0 else 0.0
+
+        def override(state):
+            return dict(state, override=value)
+
+        self._write(override)
+
+    def calculate_score(self):
+        """The grade the learner's finished attempts earn against the current case (nothing is stored)."""
+        scenario = self._scenario()
+        attempts = [self._rescored(scenario, attempt) for attempt in _decode_attempts(self._stored())]
+        value = graph.overall([a.score for a in attempts if a.finished and a.score is not None], self._grading)
+        return Score(raw_earned=value or 0.0, raw_possible=1.0)
+
+    def allows_rescore(self):
+        """Rescoring makes sense only for a graded exercise."""
+        return self.has_score
+
+    def rescore(self, only_if_higher):
+        """Rescore the finished attempts against the current case, record the result and publish it.
+
+        As ScorableXBlockMixin.rescore (TypeError when not graded, ValueError before any finished
+        attempt), but the attempts' new scores are stored with the grade, as a move of the learner
+        is (see storage), so that the learner's debrief and later grades agree with the gradebook. The new
+        scores replace an instructor's override, except when `only_if_higher` and they are lower:
+        then nothing changes.
+        """
+        _ = translator(self).gettext
+        if not self.allows_rescore():
+            raise TypeError(_("This exercise is not graded, so it cannot be rescored."))
+        if not self.has_submitted_answer():
+            raise ValueError(_("This learner has not finished an attempt, so there is nothing to rescore."))
+        scenario = self._scenario()
+        result = {}
+
+        def rescored(state):
+            attempts = [self._rescored(scenario, attempt) for attempt in _decode_attempts(state)]
+            value = graph.overall([a.score for a in attempts if a.finished and a.score is not None], self._grading)
+            result["value"] = value or 0.0
+            recorded = self._recorded_value(state)
+            if only_if_higher and recorded is not None and result["value"] <= recorded:
+                return None
+            rescored_state = self._encode(state, attempts)
+            rescored_state.pop("override", None)
+            return rescored_state
+
+        self._write(rescored)
+        self.runtime.publish(self, "grade", {"value": result["value"], "max_value": 1.0, "only_if_higher": only_if_higher})
+
+    def publish_grade(self):
+        """Publish the recorded score (the LMS calls it after an override)."""
+        score = self.get_score()
+        self.runtime.publish(self, "grade", {"value": score.raw_earned, "max_value": score.raw_possible})
+
+    def clear_student_state(self, user_id, course_id, item_id, requesting_user_id):  # pylint: disable=unused-argument
+        """The instructor's "delete state": remove the learner's row (the LMS names them by their anonymous id)."""
+        key = self._storage_key()
+        return storage.delete_anonymous(key, str(user_id)) + int(storage.delete(key, str(user_id)))
 
     # ----------------------------------------------------------- OLX, reports
 
@@ -349,15 +473,108 @@ class ScenarioBlock(ScenarioStudioMixin, CompletableXBlockMixin, XBlock):
         """The case as a core Scenario (an empty one before the author has written anything)."""
         return graph.Scenario.from_dict(self.scenario) if self.scenario else graph.Scenario()
 
-    def _learner(self):
-        """(scenario, attempts, notice): the learner's attempts with the current one last.
+    def _storage_key(self):
+        """This block's course-wide key in our table (see rtcm_xblocks.common.storage)."""
+        return block_key(self.scope_ids.usage_id, self.scope_ids.block_type)
+
+    def _learner_key(self):
+        """The runtime's id of the learner, or None when there is none (anonymous users)."""
+        user_id = self.scope_ids.user_id
+        return None if user_id is None else str(user_id)
+
+    def _stored(self):
+        """The learner's stored state: their row, or (not yet carried over, or no user) the ``user_state`` field."""
+        learner = self._learner_key()
+        row = storage.load(self._storage_key(), learner) if learner is not None else None
+        return row if row is not None else (self.user_state or {})
+
+    def _write(self, change):
+        """Apply `change(state) -> state or None` to the learner's row (storage.update); mirror and return the result."""
+        learner = self._learner_key()
+        if learner is None:
+            _ = translator(self).gettext
+            raise HandlerError("no_user", _("Please sign in to take this exercise."), status=403)
+        user = current_user(self)
+        anonymous = str((user.opt_attrs or {}).get(ANONYMOUS_ID) or "") if user is not None else ""
+        try:
+            state = storage.update(self._storage_key(), learner, change, legacy=lambda: self.user_state or {},
+                                   anonymous=anonymous)
+        except storage.StorageBusy as error:
+            _ = translator(self).gettext
+            raise HandlerError("busy", _("Many people are working right now. Please try again."), status=503) from error
+        self.user_state = state
+        if (self.max_attempts or 0) > 0:  # the count only matters, and is only written, under a maximum
+            attempts = _decode_attempts(state)
+            counted = attempts[-1].number - _whole(state.get("uncounted")) if attempts else 0
+            if counted != self.attempts:
+                self.attempts = counted
+        return state
+
+    def _uncounted(self, state):
+        """How many of the attempts stored in `state` no longer count against the maximum.
+
+        The instructor's "reset attempts" sets the ``attempts`` field to 0 in the LMS's copy of the
+        learner's field state (StudentModule); the block itself writes there the count of attempts
+        that count, never 0 while one does. A 0 there gives back every stored attempt, the current
+        one included. Read only when the exercise has a maximum, since only then does the count matter.
+        """
+        stored = state.get("attempts") if isinstance(state, dict) else None
+        if not stored or not isinstance(stored, list):
+            return 0  # nothing stored, nothing to give back
+        uncounted = _whole(state.get("uncounted"))
+        if (self.max_attempts or 0) > 0 and self.attempts == 0 and self.fields["attempts"].is_set_on(self):
+            latest = stored[-1].get("number") if isinstance(stored[-1], dict) else None
+            uncounted = max(uncounted, _whole(latest))
+        return uncounted
+
+    def _encode(self, state, attempts):
+        """The state to store: `attempts` (the first, the best and the latest when many) and what else `state` keeps."""
+        if len(attempts) > MAX_KEPT_ATTEMPTS:
+            scored = [a for a in attempts[:-1] if a.finished and a.score is not None]
+            best = max(scored, key=lambda a: a.score) if scored else None
+            recent = attempts[-(MAX_KEPT_ATTEMPTS - 2):]
+            attempts = [a for a in attempts if a is attempts[0] or a is best or any(a is r for r in recent)]
+        encoded = {"attempts": [attempt.to_dict() for attempt in attempts]}
+        uncounted = self._uncounted(state)
+        if uncounted:
+            encoded["uncounted"] = uncounted
+        if isinstance(state, dict) and state.get("override") is not None:
+            encoded["override"] = state["override"]
+        return encoded
+
+    def _answer(self, scenario, state):
+        """A handler's answer: the state JSON of what the transaction stored."""
+        _scenario, attempts, notice = self._learner(state, scenario)
+        return self._state_json(scenario, attempts, notice, stored=state)
+
+    def _conflict(self, scenario, state, attempts):
+        """The 409 for a move that no longer fits the stored state, carrying that state."""
+        current = self._state_json(scenario, attempts, stored=state)
+        return HandlerError("conflict", translator(self).gettext(CONFLICT_MESSAGE), status=409,
+                            extra={"state": current})
+
+    def _recorded_value(self, state):
+        """The instructor's override, else the grade over the stored finished attempts; None before any."""
+        if isinstance(state, dict) and state.get("override") is not None:
+            return float(state["override"])
+        attempts = _decode_attempts(state)
+        return graph.overall([a.score for a in attempts if a.finished and a.score is not None], self._grading)
+
+    def _rescored(self, scenario, attempt):
+        """A finished attempt scored against the current case; one that no longer fits it keeps its score."""
+        if not attempt.finished or not self.has_score or not graph.is_consistent(scenario, attempt):
+            return attempt
+        return dataclasses.replace(attempt, score=graph.score(scenario, attempt, self._scoring))
+
+    def _learner(self, state, scenario=None):
+        """(scenario, attempts, notice): the learner's attempts in `state` with the current one last.
 
         A learner who has never acted gets an unsaved first attempt; one whose unfinished attempt
         no longer fits the content (the author removed a step on their path) gets a fresh attempt
         with the same number and a notice. Nothing is written here: the next action saves it.
         """
-        scenario = self._scenario()
-        attempts = _decode_attempts(self.user_state)
+        scenario = scenario if scenario is not None else self._scenario()
+        attempts = _decode_attempts(state)
         notice = None
         if not attempts:
             attempts = [graph.start_attempt(scenario, 1)]
@@ -367,29 +584,13 @@ class ScenarioBlock(ScenarioStudioMixin, CompletableXBlockMixin, XBlock):
             attempts[-1] = graph.start_attempt(scenario, attempts[-1].number)
         return scenario, attempts, notice
 
-    def _ready_learner(self):
-        """Like `_learner`, but refuses to act on a case that has no steps yet."""
-        scenario, attempts, notice = self._learner()
+    def _ready_scenario(self):
+        """The case, refusing to act on one that has no steps yet."""
+        scenario = self._scenario()
         if scenario.start_id is None:
             _ = translator(self).gettext
             raise HandlerError("not_ready", _("This exercise has no steps yet."))
-        return scenario, attempts, notice
-
-    def _save(self, attempts):
-        """Store the attempts, keeping the first, the best and the latest ones when there are many."""
-        if len(attempts) > MAX_KEPT_ATTEMPTS:
-            scored = [a for a in attempts[:-1] if a.finished and a.score is not None]
-            best = max(scored, key=lambda a: a.score) if scored else None
-            recent = attempts[-(MAX_KEPT_ATTEMPTS - 2):]
-            attempts = [a for a in attempts if a is attempts[0] or a is best or any(a is r for r in recent)]
-        self.user_state = {"attempts": [attempt.to_dict() for attempt in attempts]}
-
-    def _core(self, func, *args, **kwargs):
-        """Call the core, turning its domain errors into translated 400s."""
-        try:
-            return func(*args, **kwargs)
-        except graph.ScenarioError as error:
-            raise HandlerError(error.code, error.text(translator(self).gettext)) from error
+        return scenario
 
     def _body(self, data, *keys):
         """The values of exactly `keys` in the request body, each a string; a 400 for anything else."""
@@ -405,10 +606,16 @@ class ScenarioBlock(ScenarioStudioMixin, CompletableXBlockMixin, XBlock):
                 raise HandlerError("invalid_body", _("'{key}' must be a string.").format(key=key))
         return tuple(data[key] for key in keys)
 
-    def _attempts_left(self, number):
-        """Further attempts allowed after attempt `number`; None when unlimited."""
+    def _attempts_left_after(self, state, attempts):
+        """Further attempts allowed after the current one of `attempts` (stored in `state`); None when unlimited.
+
+        The count of attempts the instructor gave back is only read when there is a maximum.
+        """
         limit = self.max_attempts or 0
-        return None if limit <= 0 else max(limit - number, 0)
+        if limit <= 0:
+            return None
+        uncounted = self._uncounted(state) if state is not None else 0
+        return max(limit - (attempts[-1].number - uncounted), 0)
 
     def _attempts_note(self, attempts_left):
         """A sentence for the debrief on how many attempts remain."""
@@ -420,11 +627,13 @@ class ScenarioBlock(ScenarioStudioMixin, CompletableXBlockMixin, XBlock):
         return i18n.ngettext("You have {count} more attempt.", "You have {count} more attempts.",
                              attempts_left).format(count=attempts_left)
 
-    def _state_json(self, scenario, attempts, notice=None, page=False):
+    def _state_json(self, scenario, attempts, notice=None, page=False, stored=None):
         """The learner's state as PRODUCT.md documents it: what they have earned and nothing else.
 
         With `page`, the copy embedded in the page before the debrief leaves out `attempts_left`: only
         the debrief shows it, and a handler's answer brings it then, so the setting is not read for nothing.
+        Attempts the instructor gave back (see `_uncounted`, read from the learner's `stored` state; none
+        without it, as in Studio's preview) do not count against the maximum.
         """
         attempt = attempts[-1]
         path = [self._path_entry(scenario, step_id, choice_id) for step_id, choice_id in attempt.path]
@@ -450,7 +659,7 @@ class ScenarioBlock(ScenarioStudioMixin, CompletableXBlockMixin, XBlock):
         if page and not attempt.finished:
             del state["attempts_left"]
         else:
-            state["attempts_left"] = self._attempts_left(attempt.number)
+            state["attempts_left"] = self._attempts_left_after(stored, attempts)
         return state
 
     def _step_json(self, step):
@@ -497,11 +706,14 @@ class ScenarioBlock(ScenarioStudioMixin, CompletableXBlockMixin, XBlock):
         """Publish a `rtcm.scenario.<name>` tracking event."""
         self.runtime.publish(self, f"rtcm.scenario.{name}", data)
 
-    def _publish_grade(self, attempts):
-        """Publish the grade over finished attempts; with 'best' grading this is never lower than before."""
+    def _publish_attempts_grade(self, state):
+        """Publish the recorded grade: an instructor's override, else the grade over finished attempts.
+
+        With 'best' grading the latter is never lower than before.
+        """
         if not self.has_score:
             return
-        value = graph.overall([a.score for a in attempts if a.finished and a.score is not None], self._grading)
+        value = self._recorded_value(state)
         if value is not None:
             self.runtime.publish(self, "grade", {"value": value, "max_value": 1.0})
 
@@ -515,6 +727,16 @@ _plain_text = functools.lru_cache(maxsize=4096)(plain_text)
 def _expert_path(scenario):
     """The core's expert path through `scenario`, computed once per distinct case (a frozen, hashable value)."""
     return tuple(graph.expert_path(scenario))
+
+
+def _whole(value):
+    """A stored count as a non-negative int (0 for anything unreadable)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
+
+
+def _left_behind(attempts):
+    """True when the current attempt followed a finished one: a client still acting on that one is stale."""
+    return len(attempts) > 1 and attempts[-2].finished
 
 
 def _decode_attempts(state):

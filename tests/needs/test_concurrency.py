@@ -1,24 +1,17 @@
 """Concurrent submissions from many threads lose nothing: the aggregates equal a recomputation.
 
-The threads write to a file-based sqlite database (as `make run` does), each through its own
-Django connection: new connections are opened from `connections.settings["default"]`, which the
-`shared_database` fixture points at a temporary database for the duration of a test. With
-``RTCM_TEST_POSTGRES="host:port:user"`` (and psycopg installed) the same tests also run against a
-PostgreSQL server, where `select_for_update` and row locks do the serialising.
+The threads write to a file-based sqlite database (as `make run` does) and, when given a server,
+to PostgreSQL: see the `shared_database` fixture of tests/concurrency.py.
 """
-import copy
-import os
 import random
 import threading
-import uuid
 
-import pytest
-from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connection
 
 from rtcm_xblocks.common.safe_xml import parse_xml_string
 from rtcm_xblocks.needs import cohort, framework, storage
 from rtcm_xblocks.needs.models import Aggregate, Submission
+from tests.concurrency import run_together, shared_database  # noqa: F401  pylint: disable=unused-import
 from tests.workbench import Workbench, get_block, load_scenario
 
 THREADS = 16
@@ -26,66 +19,6 @@ LEARNERS = 24
 BLOCK = "concurrency/tna_pre"
 OTHER_BLOCK = "concurrency/tna_post"
 COMPETENCIES = [f"p{p}.c{c}" for p in range(4) for c in range(5)]
-POSTGRES = os.environ.get("RTCM_TEST_POSTGRES", "")
-
-
-def _postgres_database():
-    """A fresh PostgreSQL database for one test: (Django settings, drop function)."""
-    if not POSTGRES:
-        pytest.skip('set RTCM_TEST_POSTGRES="host:port:user" to run the concurrency tests on PostgreSQL too')
-    psycopg = pytest.importorskip("psycopg")
-    host, port, user = POSTGRES.split(":")
-    name = f"rtcm_concurrency_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(host=host, port=port, user=user, dbname="postgres", autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-
-    def drop():
-        with psycopg.connect(host=host, port=port, user=user, dbname="postgres", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return {"ENGINE": "django.db.backends.postgresql", "NAME": name, "HOST": host, "PORT": port, "USER": user}, drop
-
-
-@pytest.fixture(params=["sqlite-file", "postgresql"])
-def shared_database(request, tmp_path, django_db_blocker):
-    """Point new Django connections at a fresh migrated database; restore the test database afterwards.
-
-    Yields `in_thread(work)`, which runs `work` in a thread of its own (and so on that database)
-    and re-raises whatever it raised.
-    """
-    if request.param == "postgresql":
-        database, drop = _postgres_database()
-    else:
-        database, drop = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(tmp_path / "concurrency.sqlite3"),
-                          "OPTIONS": {"timeout": 20}}, (lambda: None)
-    config = connections.settings["default"]
-    saved = copy.deepcopy(config)
-
-    def in_thread(work):
-        errors = []
-
-        def run():
-            try:
-                work()
-            except BaseException as error:  # pylint: disable=broad-exception-caught
-                errors.append(error)
-            finally:
-                connection.close()
-        thread = threading.Thread(target=run)
-        thread.start()
-        thread.join()
-        if errors:
-            raise errors[0]
-
-    with django_db_blocker.unblock():
-        config.update(database)
-        try:
-            in_thread(lambda: call_command("migrate", run_syncdb=True, verbosity=0))
-            yield in_thread
-        finally:
-            config.clear()
-            config.update(saved)
-            drop()
 
 
 def plan(seed):
@@ -246,3 +179,70 @@ def test_sixteen_threads_posting_to_the_submit_handler_at_once_lose_nothing(shar
     mean_a = sum(r["a"]["importance"] for r in last.values()) / len(last)
     assert dict(found["report"], min_group_size=None) == dict(found["expected"], min_group_size=None)
     assert [c for c in found["report"]["competencies"] if c["id"] == "a"][0]["mean_importance"] == round(mean_a, 4)
+
+
+def test_after_parallel_resubmissions_the_learners_view_is_the_submission_the_cohort_counts(shared_database):
+    """Two tabs (here eight) resubmitting at once: whichever wins, the learner's view shows that one."""
+    loaded = {}
+    shared_database(lambda: loaded.update(usage_id=load_scenario(SMALL, name="concurrent-resubmit")[1]))
+    usage_id = loaded["usage_id"]
+    for trial in range(40):
+        learner = f"tabs{trial}"
+        rng = random.Random(trial)
+        sent = [{cid: {"importance": rng.randint(1, 5), "proficiency": rng.randint(1, 5)} for cid in "abc"}
+                for _ in range(8)]
+        # A first submission before the race: the SDK workbench's field store creates a learner's field
+        # row without a unique constraint, so racing first writes would leave duplicates it cannot read.
+        shared_database(lambda learner=learner, first=sent[0]: Workbench().call(
+            usage_id, "submit", {"ratings": first}, student=learner))
+        answers = []
+
+        def tab(ratings, learner=learner, answers=answers):
+            answers.append(Workbench().call(usage_id, "submit", {"ratings": ratings, "profile": {"country": "AZ"}},
+                                            student=learner))
+        assert not run_together([lambda ratings=ratings: tab(ratings) for ratings in sent])
+        assert [status for status, _answer in answers] == [200] * len(sent)
+        assert all(answer["ratings"] == answer_sent for (_s, answer), answer_sent in
+                   zip(sorted(answers, key=lambda a: str(a[1]["ratings"])), sorted(sent, key=str)))
+
+        found = {}
+
+        def check(learner=learner):
+            block = get_block(usage_id, learner)
+            found["row"] = storage.get_submission(block.storage_key(), learner)
+            found["view"] = Workbench().call(usage_id, "get_state", student=learner)[1]
+            found["cohort"] = storage.cohort_stats(block.storage_key())
+            found["recomputed"] = storage.recompute_stats(block.storage_key())
+        shared_database(check)
+        assert found["view"]["ratings"] == found["row"][0] and found["view"]["profile"] == found["row"][1]
+        assert found["cohort"] == found["recomputed"] and found["cohort"].respondents() == trial + 1
+
+
+def test_retiring_learners_while_others_submit_keeps_every_aggregate_exact(shared_database):
+    jobs = plan(seed=7)[:8]
+    retired = [f"retired{number}" for number in range(6)]
+
+    def before():
+        for number, learner in enumerate(retired):
+            storage.save_submission(BLOCK, learner, {cid: {"importance": 1 + number % 5, "proficiency": 2}
+                                                     for cid in COMPETENCIES}, {"country": "UA"})
+    shared_database(before)
+
+    def submitter(mine):
+        for block, learner, ratings, profile in mine:
+            storage.save_submission(block, learner, ratings, profile)
+
+    def retirer():
+        for learner in retired:
+            assert storage.retire_learner(learner) == 1
+
+    assert not run_together([lambda mine=mine: submitter(mine) for mine in jobs] + [retirer])
+    found = {}
+
+    def check():
+        found["incremental"] = storage.cohort_stats(BLOCK)
+        found["recomputed"] = storage.recompute_stats(BLOCK)
+        found["retired_rows"] = Submission.objects.filter(learner_key__startswith="retired").count()
+    shared_database(check)
+    assert found["retired_rows"] == 0 and found["incremental"] == found["recomputed"]
+    assert found["incremental"].respondents("country", "UA") == found["recomputed"].respondents("country", "UA")

@@ -288,3 +288,18 @@ def test_the_page_escapes_profile_text_and_shows_the_staff_area_only_to_staff(sm
     assert 'class="rtcm-needs__staff"' not in page and "window.RtcmNeedsStaff = function" not in page
     staff_page = client.page(name, student="staff")
     assert 'class="rtcm-needs__staff"' in staff_page and "window.RtcmNeedsStaff = function" in staff_page
+
+
+def test_the_learners_view_is_the_stored_submission_and_the_field_only_mirrors_it(small):
+    workbench, usage_id = small
+    status, answer = workbench.call(usage_id, "submit", {"ratings": ratings(4, 1), "profile": {"country": "AZ"}})
+    assert status == 200 and answer["submitted_at"] and answer["ratings"] == ratings(4, 1)
+    block = get_block(usage_id)
+    assert block.user_state["ratings"] == ratings(4, 1) and block.user_state["submitted_at"] == answer["submitted_at"]
+    block.user_state = {"ratings": ratings(1, 5), "profile": {}, "submitted_at": "2020-01-01T00:00:00+00:00"}
+    block.save()  # a stale mirror, as a parallel resubmission's late field write could leave
+    state = workbench.call(usage_id, "get_state")[1]
+    assert (state["ratings"], state["profile"], state["submitted_at"]) == (ratings(4, 1), {"country": "AZ"},
+                                                                          answer["submitted_at"])
+    stored = Submission.objects.get()
+    assert stored.ratings == state["ratings"]

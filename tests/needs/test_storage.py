@@ -7,6 +7,7 @@ from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from rtcm_xblocks.common import storage as common_storage
 from rtcm_xblocks.needs import cohort, storage
 from rtcm_xblocks.needs.models import Aggregate, Submission
 
@@ -168,7 +169,7 @@ def test_lost_races_are_retried_until_they_succeed(db, monkeypatch, message):  #
 
     monkeypatch.setattr(storage, "_apply", flaky)
     # The test runs inside pytest-django's transaction; the work itself is retried in a savepoint.
-    monkeypatch.setattr(storage, "_inside_outer_transaction", lambda: False)
+    monkeypatch.setattr(common_storage, "_inside_outer_transaction", lambda: False)
     storage.save_submission(BLOCK, "learner", {"a": {"importance": 4, "proficiency": 1}}, {})
     assert len(calls) == 3
     assert storage.cohort_stats(BLOCK).get("all", "", "a") == cohort.Sums(1, 4, 1)

@@ -114,6 +114,6 @@ def test_a_stale_page_shows_why_a_choice_was_refused_and_redraws_the_current_ste
     tab_until(browser, lambda f: f[1] == "together")
     ActionChains(browser).send_keys(Keys.ENTER).perform()
     wait_for_focus(browser, "-step")
-    assert "not the current step" in text_of(browser, ".rtcm-scenario__error")
+    assert "moved on in another window or tab" in text_of(browser, ".rtcm-scenario__error")
     assert "Who will interpret?" in text_of(browser, ".rtcm-scenario__step")
     assert "Separating travellers is a routine step" in text_of(browser, ".rtcm-scenario__feedback")

@@ -61,7 +61,9 @@ function RtcmScenarioBlock(runtime, element) {
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (data) {
         if (!response.ok) {
-          throw new Error(data.message || gettext("Something went wrong. Please try again."));
+          var failure = new Error(data.message || gettext("Something went wrong. Please try again."));
+          failure.state = response.status === 409 ? data.state : null;  // a conflict brings the stored state
+          throw failure;
         }
         return data;
       });
@@ -165,7 +167,8 @@ function RtcmScenarioBlock(runtime, element) {
     window.setTimeout(function () { live.textContent = message; }, 50);
   }
 
-  /* Call `handler`; on a refusal show why and, unless `keep` (a form being typed in), redraw the server's state. */
+  /* Call `handler`; on a refusal show why and, unless `keep` (a form being typed in), redraw the server's state.
+     A 409 conflict (another tab moved on) carries that state, and it is redrawn even under `keep`. */
   function act(handler, body, after, keep) {
     if (busy || readOnly) { return; }
     busy = true;
@@ -173,8 +176,9 @@ function RtcmScenarioBlock(runtime, element) {
     root.setAttribute("aria-busy", "true");
     call(handler, body).then(after).catch(function (failure) {
       error.textContent = failure.message;
-      if (keep) { return null; }
-      return call("get_state", {}).then(function (fresh) {
+      if (keep && !failure.state) { return null; }
+      var current = failure.state ? Promise.resolve(failure.state) : call("get_state", {});
+      return current.then(function (fresh) {
         show(fresh, fresh.finished ? "debrief" : "step", "");
       }).catch(function () { return null; });
     }).then(function () {

@@ -1,0 +1,129 @@
+"""Django persistence of scenario learners' state: one row per (block, learner), written one move at a time.
+
+The ``LearnerState`` row is the single source of truth for a learner's attempts. Every move
+(`update`) reads the row, lets the caller compute the new state from it, and writes the new state
+only if the row is still the version it read (``UPDATE … WHERE version = <read>``, a
+compare-and-set); otherwise a parallel move got in first, and the move starts again from the row
+as that move left it. Two moves of one learner therefore never interleave: each is applied to
+what the previous one stored, and a move that no longer fits it (the step is no longer current)
+is refused by the caller with nothing written. Two first moves colliding on the unique constraint,
+and "database is locked" on SQLite, are retried the same way. This costs two queries and no lock
+wait; inside a transaction of the caller (where a retry could not see a newer row) the read locks
+the row with ``select_for_update`` instead. Retirement (`retire_learner`) writes under the row
+locks and increments the version too, so a move read before it starts again after it.
+
+A learner whose state lived only in the block's ``user_state`` field (installed before this table
+existed) is carried over on their first move: `update` starts from the `legacy` state the caller
+passes when the learner has no row yet. Reads (`load`) never write.
+"""
+import contextlib
+import random
+import time
+
+from django.db import IntegrityError, OperationalError, transaction
+from django.utils import timezone
+
+from rtcm_xblocks.common.storage import MAX_ATTEMPTS, StorageBusy, is_retryable, retrying, take_write_lock
+from rtcm_xblocks.scenario.models import LearnerState
+
+__all__ = ["StorageBusy", "load", "update", "delete", "delete_anonymous", "retire_learner", "REDACTED"]
+
+REDACTED = ""
+
+
+def load(block, learner):
+    """The learner's stored state dict for `block`, or None when they have no row (one query, no lock)."""
+    row = LearnerState.objects.filter(block_key=block, learner_key=learner).values_list("state", flat=True).first()
+    return row
+
+
+def update(block, learner, change, legacy=None, anonymous=""):
+    """Apply `change(state) -> new state` to the learner's stored state; return the new state.
+
+    `state` is the stored state, or what `legacy()` returns (or {}) when the learner has no row yet.
+    The new state is written only if the row is still the version `state` was read from
+    (compare-and-set); when a parallel move got in first, the move starts again from the row as
+    that move left it, so `change` may run more than once and must have no effect besides its
+    answer. Whatever `change` raises propagates and nothing is written; a `change` returning None
+    leaves the row as it is. `anonymous` (the learner's anonymous id in the course) is recorded
+    for the instructor's "delete state", which names learners that way.
+
+    Two queries: read the row, then write it. Inside a caller's transaction the read locks the row
+    (``select_for_update``), since a retry could not see a newer row there.
+    """
+    for attempt in range(MAX_ATTEMPTS):
+        try:
+            written = _try_update(block, learner, change, legacy, anonymous)
+        except (OperationalError, IntegrityError) as error:
+            if not is_retryable(error) or transaction.get_connection().in_atomic_block:
+                raise
+            written = None
+        if written is not None:
+            return written[0]
+        time.sleep(random.uniform(0, min(0.001 * 2 ** min(attempt, 6), 0.05)))
+    raise StorageBusy("The learner's state kept changing; please try again.")
+
+
+def _try_update(block, learner, change, legacy, anonymous):
+    """One compare-and-set round of `update`: (new state,), or None when a parallel write got in first."""
+    rows = LearnerState.objects.filter(block_key=block, learner_key=learner)
+    if transaction.get_connection().in_atomic_block:
+        rows = rows.select_for_update()
+    row = rows.values_list("pk", "state", "version", "anonymous_key").first()
+    current = row[1] if row is not None else dict((legacy() if legacy else None) or {})
+    new = change(current)
+    if new is None:
+        return (current,)
+    if row is None:
+        # A parallel first move that inserted first makes this fail on the unique constraint: then again.
+        with _savepoint_if_needed():
+            LearnerState.objects.create(block_key=block, learner_key=learner, anonymous_key=anonymous or "",
+                                        state=new, version=1)
+        return (new,)
+    pk, _state, version, anonymous_key = row
+    fields = {"state": new, "version": version + 1, "updated": timezone.now()}
+    if anonymous and anonymous_key != anonymous:
+        fields["anonymous_key"] = anonymous
+    return (new,) if LearnerState.objects.filter(pk=pk, version=version).update(**fields) == 1 else None
+
+
+def _savepoint_if_needed():
+    """A savepoint inside a caller's transaction (which a failed INSERT would otherwise break), else nothing."""
+    return transaction.atomic() if transaction.get_connection().in_atomic_block else contextlib.nullcontext()
+
+
+def delete(block, learner):
+    """Remove the learner's row for `block` (the instructor's "delete state"); True when there was one."""
+    return LearnerState.objects.filter(block_key=block, learner_key=learner).delete()[0] > 0
+
+
+def delete_anonymous(block, anonymous):
+    """Remove the rows of `block` recorded for the course-anonymous id `anonymous`; how many were removed."""
+    if not anonymous:
+        return 0
+    return LearnerState.objects.filter(block_key=block, anonymous_key=anonymous).delete()[0]
+
+
+def retire_learner(learner):
+    """Redact the free text (reflections) of every row of `learner`; how many rows were changed.
+
+    The attempts themselves (steps, choices, scores) stay, keyed by the numeric user id the
+    retired account keeps, so that grades stay explained; nothing else in them identifies a person.
+    """
+    def work():
+        take_write_lock(LearnerState)
+        changed = 0
+        for row in LearnerState.objects.select_for_update().filter(learner_key=learner).order_by("block_key"):
+            attempts = row.state.get("attempts") if isinstance(row.state, dict) else None
+            if not isinstance(attempts, list):
+                continue
+            redacted = [dict(item, reflection=REDACTED) if isinstance(item, dict) and item.get("reflection") else item
+                        for item in attempts]
+            if redacted != attempts:
+                row.state = dict(row.state, attempts=redacted)
+                row.version += 1
+                row.save(update_fields=["state", "version", "updated"])
+                changed += 1
+        return changed
+
+    return retrying(work)
