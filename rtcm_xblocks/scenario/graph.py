@@ -328,7 +328,7 @@ def _components(nodes, adjacency):
     return component
 
 
-def _best_walks(nodes, adjacency, sources):
+def _best_walks(nodes, adjacency, sources, component=None):
     """The best total of a walk from any source to every node: node -> total (-inf if unreachable).
 
     `adjacency[u]` lists `(v, weight)`; `sources` maps a node to the total a walk starting there
@@ -336,9 +336,11 @@ def _best_walks(nodes, adjacency, sources):
     strongly connected component weighs <= 0 (true once positive loop edges are removed). Then the
     components are processed in topological order: inside one, the best walk between two members
     is a shortest path on the negated (non-negative) weights, found with a multi-source Dijkstra;
-    edges leaving it carry the totals on to later components.
+    edges leaving it carry the totals on to later components. `component` is `_components` of
+    `adjacency`, when the caller has it already.
     """
-    component = _components(nodes, {u: [v for v, _ in out] for u, out in adjacency.items()})
+    if component is None:
+        component = _components(nodes, {u: [v for v, _ in out] for u, out in adjacency.items()})
     members = {}
     for node in nodes:
         members.setdefault(component[node], []).append(node)
@@ -404,7 +406,8 @@ def _best_path_total(graph):
     def to_ending(totals):
         return max(totals[ending] for ending in graph.endings)
 
-    from_start = _best_walks(graph.nodes, adjacency, {graph.start: 0})
+    # with every edge kept (no exact looped choice removed), the components are the graph's own
+    from_start = _best_walks(graph.nodes, adjacency, {graph.start: 0}, None if exact else graph.component)
     best = to_ending(from_start)
     if exact:
         after = [_best_walks(graph.nodes, adjacency, {target: 0}) for _, target, _, _ in exact]
