@@ -2,7 +2,8 @@
 
 Two shapes stress a map layout in opposite ways: a long chain whose every step has a way out to
 one ending (arrows spanning up to the whole length of the map), and a densely connected scenario
-(every step leads to every other step: loops everywhere, as many choices as pairs of steps).
+(every step leads to every other step, or to many spread over the whole scenario: loops
+everywhere, arrows of every length).
 """
 from rtcm_xblocks.scenario import olx
 from rtcm_xblocks.scenario.graph import Choice, Ending, Scenario, Step
@@ -22,13 +23,16 @@ def exit_chain(steps):
         Ending("done", "Done", "<p>Debrief.</p>", "good", 1), Ending("gave-up", "Gave up", "<p>Debrief.</p>", "bad")))
 
 
-def dense(steps):
-    """`steps` steps, each with a choice to every other step (0 points: they are all on loops) and one
-    to the ending (1 point): steps × steps choices."""
+def dense(steps, degree=None):
+    """`steps` steps, each with a choice to every other step (or to `degree` others spread evenly over
+    the scenario), all on loops and so worth 0 points, and one to the ending (1 point)."""
     ids = [f"s{number}" for number in range(steps)]
+    stride = 1 if degree is None else max(1, steps // (degree + 1))
+    offsets = range(1, steps) if degree is None else [1 + k * stride for k in range(min(degree, steps - 1))]
     return Scenario(intro="<p>A tangled case.</p>", steps=tuple(
         Step(step, f"Decision {number + 1}", "<p>Anything can happen next.</p>", choices=tuple(
-            Choice(f"to-{other}", f"Go to {other}", other, 0) for other in ids if other != step
+            Choice(f"to-{ids[(number + offset) % steps]}", f"Go to {ids[(number + offset) % steps]}",
+                   ids[(number + offset) % steps], 0) for offset in offsets
         ) + (Choice("close", "Close the case", "closed", 1, expert=True),))
         for number, step in enumerate(ids)), endings=(Ending("closed", "Closed", "<p>Debrief.</p>", "good", 1),))
 

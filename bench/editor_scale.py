@@ -1,0 +1,111 @@
+"""The scenario editor at scale (issue 9): a 2,000-step chain and a densely connected 250-step scenario.
+
+Shapes (tests/scenario/large.py): a chain whose every step also has a way out to one ending (the
+long arrows a map has to route); 250 steps each leading to 25 others spread over the scenario;
+and 250 steps each leading to every other one (62,250 choices). Measured in the SDK workbench
+runtime, without a browser:
+- the core's validation (`graph.validate`: what Studio's validation, through the block's
+  `validate()`, and the course checks run) and the block's `validate()` itself;
+- the editor's live validation: the `validate_draft` handler through the workbench's URL (the
+  draft read and checked, problems, summary and map layout answered);
+- the unit page (`author_view`) and the editor (`studio_view`) rendered, and the bytes each
+  ships (HTML, JS, CSS and init data, without the workbench page around them);
+- the map layout alone without its size limit (`layout(..., bounded=False)`) on chains of growing
+  length, to show it grows near-linearly.
+Targets (issue 9): validation of either shape under 1 s, `author_view` under 100 ms.
+Run with `python -m bench.editor_scale` (or `make bench`).
+"""
+import json
+import time
+
+from bench.harness import call_handler, measure, setup_django, table
+
+STAFF = "staff_bench"
+REQUEST_LIMIT = 2_621_440  # Django's DATA_UPLOAD_MAX_MEMORY_SIZE default: a larger draft is refused
+
+
+def _shapes():
+    from tests.scenario.large import dense, exit_chain  # pylint: disable=import-outside-toplevel
+
+    return [("Chain of 2,000 steps, each with a way out", exit_chain(2000)),
+            ("250 steps, each leading to 25 others", dense(250, 25)),
+            ("250 steps, each leading to every other (62,250 choices)", dense(250))]
+
+
+def _sent(usage_id, view):
+    from tests.workbench import get_block  # pylint: disable=import-outside-toplevel
+
+    block = get_block(usage_id, STAFF)
+    return block.runtime.render(block, view, {})
+
+
+def _shape_row(label, scenario, repeat):
+    from rtcm_xblocks.scenario import graph  # pylint: disable=import-outside-toplevel
+    from tests.scenario.large import to_olx  # pylint: disable=import-outside-toplevel
+    from tests.workbench import get_block, load_scenario  # pylint: disable=import-outside-toplevel
+
+    _name, usage_id = load_scenario(to_olx(scenario))
+    block = get_block(usage_id, STAFF)
+    draft = {"scenario": scenario.to_dict(), "settings": block._current_settings()}  # pylint: disable=protected-access
+    body = len(json.dumps(draft))
+    core = measure(lambda _i: graph.validate(scenario), repeat=repeat, warmup=1)
+    studio = measure(lambda _i: get_block(usage_id, STAFF).validate(), repeat=repeat, warmup=1)
+    if body <= REQUEST_LIMIT:
+        status, report = call_handler(usage_id, "validate_draft", draft, STAFF)
+        assert status == 200 and not report["problems"], (status, report.get("problems"))
+        handler = f"{measure(lambda _i: call_handler(usage_id, 'validate_draft', draft, STAFF), repeat=repeat, warmup=1)['ms']:.0f} ms"
+        handler += " (map left out)" if report["layout"]["omitted"] else ""
+    else:
+        handler = f"draft of {body / 1e6:.1f} MB: over the request limit"
+    author = measure(lambda _i: _sent(usage_id, "author_view"), repeat=repeat, warmup=1)
+    editor = measure(lambda _i: _sent(usage_id, "studio_view"), repeat=repeat, warmup=1)
+    author_kb = len(json.dumps(_sent(usage_id, "author_view").to_dict())) / 1024
+    editor_kb = len(json.dumps(_sent(usage_id, "studio_view").to_dict())) / 1024
+    choices = sum(len(step.choices) for step in scenario.steps)
+    return {"label": f"{label}: {len(scenario.steps)} steps, {choices} choices",
+            "core": core["ms"], "studio": studio["ms"], "handler": handler,
+            "author": author["ms"], "author_kb": author_kb, "editor": editor["ms"], "editor_kb": editor_kb}
+
+
+def _layout_rows(repeat):
+    from rtcm_xblocks.scenario.layout import layout  # pylint: disable=import-outside-toplevel
+    from tests.scenario.large import dense, exit_chain  # pylint: disable=import-outside-toplevel
+
+    rows = []
+    for label, scenario in [(f"chain of {steps} with ways out", exit_chain(steps)) for steps in (250, 500, 1000, 2000)] + [
+            ("50 steps each leading to every other", dense(50))]:
+        result = layout(scenario, bounded=False)
+        figures = measure(lambda _i, s=scenario: layout(s, bounded=False), repeat=repeat, warmup=1)
+        rows.append((label, len(result.boxes), len(result.arrows), sum(len(arrow.via) for arrow in result.arrows),
+                     sum(arrow.straight for arrow in result.arrows), f"{figures['ms']:.0f} ms",
+                     f"{len(json.dumps(result.to_dict())) / 1024:.0f} KB"))
+    return rows
+
+
+def run(repeat=5):
+    """Measure; return (figures, Markdown)."""
+    shapes = [_shape_row(label, scenario, repeat) for label, scenario in _shapes()]
+    layouts = _layout_rows(repeat)
+    markdown = (
+        f"Medians of {repeat} runs. Targets: validation under 1 s, author_view under 100 ms.\n\n"
+        + table(["scenario", "graph.validate", "block validate()", "validate_draft handler", "author_view",
+                 "studio_view"],
+                [(row["label"], f"{row['core']:.0f} ms", f"{row['studio']:.0f} ms", row["handler"],
+                  f"{row['author']:.0f} ms, {row['author_kb']:.0f} KB", f"{row['editor']:.0f} ms, {row['editor_kb']:.0f} KB")
+                 for row in shapes])
+        + "\n\nThe map layout alone, without its size limit (`bounded=False`):\n\n"
+        + table(["scenario", "boxes", "arrows", "slots", "straight arrows", "time", "JSON"], layouts))
+    return {"shapes": shapes, "layouts": layouts}, markdown
+
+
+def main():
+    """Print the figures as Markdown."""
+    setup_django()
+    started = time.perf_counter()
+    _, markdown = run()
+    print(markdown)
+    print(f"\n(total {time.perf_counter() - started:.1f} s)")
+
+
+if __name__ == "__main__":
+    main()
