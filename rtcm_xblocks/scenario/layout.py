@@ -108,9 +108,9 @@ def layout(scenario, bounded=True, slots=None):
     back = _back_edges(order, edges, start)
     forward = [edge for edge in edges if edge not in back]
     layers = _layers(order, forward)
-    slots, links, chains, straight = _with_dummies(
-        order, layers, forward, slot_budget(len(order), len(edges)) if slots is None else slots)
-    rows = _order_columns(slots, layers, links)
+    budget = slot_budget(len(order), len(edges)) if slots is None else slots
+    placed, links, chains, straight = _with_dummies(order, layers, forward, budget)
+    rows = _order_columns(placed, layers, links)
 
     def corner(node):
         return (MARGIN + layers[node] * (BOX_WIDTH + COLUMN_GAP), MARGIN + rows[node] * (BOX_HEIGHT + ROW_GAP))
@@ -206,7 +206,7 @@ def _with_dummies(order, layers, forward, budget):
     every edge, the shortest edges get their dummies first; an edge left out is linked directly
     (for the ordering of the columns) and drawn straight.
     """
-    slots, links, chains, straight = list(order), [], {}, set()
+    slots, links, chains = list(order), [], {}
     needs = [layers[target] - layers[source] - 1 for source, _, target in forward]
     routed = range(len(forward))
     if sum(needs) > budget:
@@ -219,7 +219,6 @@ def _with_dummies(order, layers, forward, budget):
     for number, edge in enumerate(forward):
         source, _, target = edge
         if number not in routed:
-            straight.add(edge)
             links.append((source, None, target))
             continue
         previous, chain = source, []
@@ -233,6 +232,8 @@ def _with_dummies(order, layers, forward, budget):
         links.append((previous, None, target))
         if chain:
             chains[edge] = chain
+    # an edge repeated (a choice id given twice to the same target) is drawn along its routed copy
+    straight = {edge for number, edge in enumerate(forward) if number not in routed} - set(chains)
     return slots, links, chains, straight
 
 

@@ -211,3 +211,14 @@ def test_under_any_slot_budget_every_node_is_placed_once_on_its_own_place_and_ar
 def test_a_map_within_the_budget_is_the_same_whatever_the_budget_and_on_every_call(scenario):
     # positions are stable: the budget changes nothing on a scenario of ordinary size
     assert layout(scenario) == layout(scenario, slots=10 ** 9) == layout(scenario)
+
+
+def test_a_choice_repeated_to_the_same_target_is_drawn_once_routed_whatever_the_budget():
+    # a -> end spans two columns (a -> b -> end is longer): each copy needs a slot, and a budget of 1 routes one
+    step = Step("a", "A", choices=(Choice("c", "x", "end"), Choice("c", "y", "end"), Choice("d", "z", "b")))
+    scenario = Scenario(steps=(step, Step("b", "B", choices=(Choice("e", "on", "end"),))), endings=(Ending("end", "E"),))
+    for slots in range(3):
+        result = layout(scenario, slots=slots)
+        twins = [arrow for arrow in result.arrows if arrow.choice == "c"]
+        assert all(not (arrow.straight and arrow.via) for arrow in twins)
+        assert twins[0] == twins[1]
