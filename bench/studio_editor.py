@@ -10,9 +10,8 @@ import json
 import shutil
 import statistics
 import tempfile
-import time
 
-from bench.harness import call_handler, load_xml, measure, setup_django, table
+from bench.harness import call_handler, load_xml, measure, print_run, table
 
 STEPS = 150
 BROKEN = 10
@@ -201,14 +200,5 @@ def run(repeat=5):
     return figures, markdown
 
 
-def main():
-    """Print the figures as Markdown."""
-    setup_django()
-    started = time.perf_counter()
-    _, markdown = run()
-    print(markdown)
-    print(f"\n(total {time.perf_counter() - started:.1f} s)")
-
-
 if __name__ == "__main__":
-    main()
+    print_run(run)
