@@ -52,7 +52,8 @@ def _shape_row(label, scenario, repeat):
     if body <= REQUEST_LIMIT:
         status, report = call_handler(usage_id, "validate_draft", draft, STAFF)
         assert status == 200 and not report["problems"], (status, report.get("problems"))
-        handler = _ms(measure(lambda _i: call_handler(usage_id, "validate_draft", draft, STAFF), repeat=repeat, warmup=1))
+        handler = _ms(measure(lambda _i: call_handler(usage_id, "validate_draft", draft, STAFF),
+                              repeat=repeat, warmup=1))
         handler += " (map left out)" if report["layout"]["omitted"] else ""
     else:
         handler = f"draft of {body / 1e6:.1f} MB: over the request limit"
@@ -75,8 +76,8 @@ def _layout_rows(repeat):
     from tests.scenario.large import dense, exit_chain  # pylint: disable=import-outside-toplevel
 
     rows = []
-    for label, scenario in [(f"chain of {steps} with ways out", exit_chain(steps)) for steps in (250, 500, 1000, 2000)] + [
-            ("50 steps each leading to every other", dense(50))]:
+    shapes = [(f"chain of {steps} with ways out", exit_chain(steps)) for steps in (250, 500, 1000, 2000)]
+    for label, scenario in shapes + [("50 steps each leading to every other", dense(50))]:
         result = layout(scenario, bounded=False)
         figures = measure(lambda _i, s=scenario: layout(s, bounded=False), repeat=repeat, warmup=1)
         rows.append((label, len(result.boxes), len(result.arrows), sum(len(arrow.via) for arrow in result.arrows),

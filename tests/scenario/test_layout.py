@@ -216,7 +216,8 @@ def test_a_map_within_the_budget_is_the_same_whatever_the_budget_and_on_every_ca
 def test_a_choice_repeated_to_the_same_target_is_drawn_once_routed_whatever_the_budget():
     # a -> end spans two columns (a -> b -> end is longer): each copy needs a slot, and a budget of 1 routes one
     step = Step("a", "A", choices=(Choice("c", "x", "end"), Choice("c", "y", "end"), Choice("d", "z", "b")))
-    scenario = Scenario(steps=(step, Step("b", "B", choices=(Choice("e", "on", "end"),))), endings=(Ending("end", "E"),))
+    scenario = Scenario(steps=(step, Step("b", "B", choices=(Choice("e", "on", "end"),))),
+                        endings=(Ending("end", "E"),))
     for slots in range(3):
         result = layout(scenario, slots=slots)
         twins = [arrow for arrow in result.arrows if arrow.choice == "c"]
