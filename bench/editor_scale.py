@@ -11,11 +11,15 @@ runtime, without a browser:
 - the unit page (`author_view`) and the editor (`studio_view`) rendered, and the bytes each
   ships (HTML, JS, CSS and init data, without the workbench page around them);
 - the map layout alone without its size limit (`layout(..., bounded=False)`) on chains of growing
-  length, to show it grows near-linearly.
+  length, to show it grows near-linearly;
+- in headless Chromium, the editor page from navigation to ready, at the map's size limit (drawn)
+  and beyond it (outline only).
 Targets (issue 9): validation of either shape under 1 s, `author_view` under 100 ms.
 Run with `python -m bench.editor_scale` (or `make bench`).
 """
 import json
+import shutil
+import statistics
 
 from bench.harness import call_handler, measure, print_run, table
 
@@ -86,10 +90,43 @@ def _layout_rows(repeat):
     return rows
 
 
+def _browser_rows(repeat):
+    """Editor page load in Chromium (the studio_editor bench's browser and live server)."""
+    from selenium.webdriver.support.ui import WebDriverWait  # pylint: disable=import-outside-toplevel
+
+    from bench.studio_editor import _browser, _live_server  # pylint: disable=import-outside-toplevel
+    from tests.scenario.large import exit_chain, to_olx  # pylint: disable=import-outside-toplevel
+    from tests.workbench import load_scenario  # pylint: disable=import-outside-toplevel
+
+    cases = [("498 steps and 2 endings: at the map's limit, drawn", exit_chain(498)),
+             ("2,000 steps and 2 endings: beyond it, outline only", exit_chain(2000))]
+    names = [(label, load_scenario(to_olx(scenario))[0]) for label, scenario in cases]
+    thread, base_url = _live_server()
+    driver, profile = _browser()
+    rows = []
+    try:
+        for label, name in names:
+            loads = []
+            for _ in range(repeat):
+                driver.get(f"{base_url}/scenario/{name}/studio_view/?student={STAFF}")
+                WebDriverWait(driver, 120).until(
+                    lambda d: d.execute_script("return document.querySelector('.rtcm-studio[data-ready]') !== null"))
+                loads.append(float(driver.execute_script(
+                    "return document.querySelector('.rtcm-studio').getAttribute('data-ready-at')")))
+            boxes = driver.execute_script("return document.querySelectorAll('.rtcm-map__box').length")
+            rows.append((label, f"{statistics.median(loads):.0f} ms", boxes))
+    finally:
+        driver.quit()
+        thread.terminate()
+        shutil.rmtree(profile, ignore_errors=True)
+    return rows
+
+
 def run(repeat=5):
     """Measure; return (figures, Markdown)."""
     shapes = [_shape_row(label, scenario, repeat) for label, scenario in _shapes()]
     layouts = _layout_rows(repeat)
+    pages = _browser_rows(3)
     markdown = (
         f"Medians of {repeat} runs: wall time, and in brackets this process's processor time (the same on an idle "
         "machine; on a busy one, wall time also counts the wait for a core). Targets: validation under 1 s, "
@@ -100,8 +137,10 @@ def run(repeat=5):
                   f"{row['author']}, {row['author_kb']:.0f} KB", f"{row['editor']}, {row['editor_kb']:.0f} KB")
                  for row in shapes])
         + "\n\nThe map layout alone, without its size limit (`bounded=False`):\n\n"
-        + table(["scenario", "boxes", "arrows", "slots", "straight arrows", "time", "JSON"], layouts))
-    return {"shapes": shapes, "layouts": layouts}, markdown
+        + table(["scenario", "boxes", "arrows", "slots", "straight arrows", "time", "JSON"], layouts)
+        + "\n\nThe editor page in headless Chromium, navigation to ready (median of 3):\n\n"
+        + table(["scenario", "ready", "boxes drawn"], pages))
+    return {"shapes": shapes, "layouts": layouts, "pages": pages}, markdown
 
 
 if __name__ == "__main__":
