@@ -92,9 +92,7 @@ def _layout_rows(repeat):
 
 def _browser_rows(repeat):
     """Editor page load in Chromium (the studio_editor bench's browser and live server)."""
-    from selenium.webdriver.support.ui import WebDriverWait  # pylint: disable=import-outside-toplevel
-
-    from bench.studio_editor import _browser, _live_server  # pylint: disable=import-outside-toplevel
+    from bench.studio_editor import _browser, _live_server, open_editor  # pylint: disable=import-outside-toplevel
     from tests.scenario.large import exit_chain, to_olx  # pylint: disable=import-outside-toplevel
     from tests.workbench import load_scenario  # pylint: disable=import-outside-toplevel
 
@@ -106,13 +104,7 @@ def _browser_rows(repeat):
     rows = []
     try:
         for label, name in names:
-            loads = []
-            for _ in range(repeat):
-                driver.get(f"{base_url}/scenario/{name}/studio_view/?student={STAFF}")
-                WebDriverWait(driver, 120).until(
-                    lambda d: d.execute_script("return document.querySelector('.rtcm-studio[data-ready]') !== null"))
-                loads.append(float(driver.execute_script(
-                    "return document.querySelector('.rtcm-studio').getAttribute('data-ready-at')")))
+            loads = [open_editor(driver, base_url, name, timeout=120) for _ in range(repeat)]
             boxes = driver.execute_script("return document.querySelectorAll('.rtcm-map__box').length")
             rows.append((label, f"{statistics.median(loads):.0f} ms", boxes))
     finally:
