@@ -10,7 +10,7 @@ def main():
     from bench import scenario  # pylint: disable=import-outside-toplevel
 
     sections = []
-    wanted = set(sys.argv[1:]) or {"scenario", "needs", "studio"}
+    wanted = set(sys.argv[1:]) or {"scenario", "needs", "studio", "scale"}
     if "scenario" in wanted:
         _, markdown = scenario.run()
         sections.append("## Scenario exercise vs branching-xblock\n\n" + markdown)
@@ -20,6 +20,9 @@ def main():
     if "studio" in wanted:
         from bench import studio_editor  # pylint: disable=import-outside-toplevel
         sections.append("## Studio map editor, 150 steps\n\n" + studio_editor.run()[1])
+    if "scale" in wanted:
+        from bench import editor_scale  # pylint: disable=import-outside-toplevel
+        sections.append("## Studio map editor at scale\n\n" + editor_scale.run()[1])
     report = "\n\n".join(sections) + "\n"
     print(report)
     os.makedirs("bench/results", exist_ok=True)

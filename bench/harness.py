@@ -20,22 +20,27 @@ def setup_django():
 
 
 def measure(func, repeat=30, warmup=3):
-    """Run `func` (given the iteration number) `repeat` times; return median ms and mean SQL queries per call."""
+    """Run `func` (given the iteration number) `repeat` times; return median ms and mean SQL queries per call.
+
+    Also `cpu_ms`, the median processor time of this process per call: on a machine shared with
+    other work, wall time includes waiting for a core, processor time does not.
+    """
     from django.db import connection, reset_queries  # pylint: disable=import-outside-toplevel
     from django.test.utils import CaptureQueriesContext  # pylint: disable=import-outside-toplevel
 
     for i in range(warmup):
         func(-1 - i)
-    times, queries = [], []
+    times, cpu, queries = [], [], []
     gc.collect()
     for i in range(repeat):
         reset_queries()  # the query log keeps 9,000 entries: counted against a full log every call would show 0
         with CaptureQueriesContext(connection) as captured:
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             func(i)
             times.append((time.perf_counter() - start) * 1000)
+            cpu.append((time.process_time() - start_cpu) * 1000)
         queries.append(len(captured.captured_queries))
-    return {"ms": statistics.median(times), "queries": statistics.mean(queries)}
+    return {"ms": statistics.median(times), "cpu_ms": statistics.median(cpu), "queries": statistics.mean(queries)}
 
 
 def measure_interleaved(funcs, repeat=30, warmup=3):
@@ -106,3 +111,12 @@ def table(headers, rows):
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def print_run(run):
+    """Set Django up, call `run()` (which returns (figures, Markdown)) and print its Markdown and total time."""
+    setup_django()
+    started = time.perf_counter()
+    _, markdown = run()
+    print(markdown)
+    print(f"\n(total {time.perf_counter() - started:.1f} s)")

@@ -10,9 +10,8 @@ import json
 import shutil
 import statistics
 import tempfile
-import time
 
-from bench.harness import call_handler, load_xml, measure, setup_django, table
+from bench.harness import call_handler, load_xml, measure, print_run, table
 
 STEPS = 150
 BROKEN = 10
@@ -117,18 +116,22 @@ def _live_server():
     return thread, f"http://127.0.0.1:{thread.port}"
 
 
-def _browser_figures(base_url, name, repeat):
+def open_editor(driver, base_url, name, timeout=30):
+    """Open the editor of workbench scenario `name` as staff; return when it was ready (ms after navigation)."""
     from selenium.webdriver.support.ui import WebDriverWait  # pylint: disable=import-outside-toplevel
 
+    driver.get(f"{base_url}/scenario/{name}/studio_view/?student={STAFF}")
+    WebDriverWait(driver, timeout).until(
+        lambda d: d.execute_script("return document.querySelector('.rtcm-studio[data-ready]') !== null"))
+    return float(driver.execute_script("return document.querySelector('.rtcm-studio').getAttribute('data-ready-at')"))
+
+
+def _browser_figures(base_url, name, repeat):
     driver, profile = _browser()
     try:
         loads, edits, adds = [], [], []
         for _ in range(repeat):
-            driver.get(f"{base_url}/scenario/{name}/studio_view/?student={STAFF}")
-            WebDriverWait(driver, 30).until(
-                lambda d: d.execute_script("return document.querySelector('.rtcm-studio[data-ready]') !== null"))
-            loads.append(float(driver.execute_script(
-                "return document.querySelector('.rtcm-studio').getAttribute('data-ready-at')")))
+            loads.append(open_editor(driver, base_url, name))
             boxes = driver.execute_script("return document.querySelectorAll('.rtcm-map__box').length")
             driver.execute_script("document.querySelector('.rtcm-map__box[data-key=\"box:s75\"]')"
                                   ".dispatchEvent(new MouseEvent('click', {bubbles: true}))")
@@ -143,17 +146,11 @@ def _browser_figures(base_url, name, repeat):
 
 def _broken_figures(base_url, name, repeat):
     """Load time of a scenario with problems, the problems listed and the boxes the map marks."""
-    from selenium.webdriver.support.ui import WebDriverWait  # pylint: disable=import-outside-toplevel
-
     driver, profile = _browser()
     try:
         loads = []
         for _ in range(repeat):
-            driver.get(f"{base_url}/scenario/{name}/studio_view/?student={STAFF}")
-            WebDriverWait(driver, 30).until(
-                lambda d: d.execute_script("return document.querySelector('.rtcm-studio[data-ready]') !== null"))
-            loads.append(float(driver.execute_script(
-                "return document.querySelector('.rtcm-studio').getAttribute('data-ready-at')")))
+            loads.append(open_editor(driver, base_url, name))
         listed = driver.execute_script("return document.querySelectorAll('[data-role=\"problems\"] li').length")
         marked = driver.execute_script("return document.querySelectorAll('.rtcm-map__box--problem').length")
         return {"load": statistics.median(loads), "listed": listed, "marked": marked}
@@ -201,14 +198,5 @@ def run(repeat=5):
     return figures, markdown
 
 
-def main():
-    """Print the figures as Markdown."""
-    setup_django()
-    started = time.perf_counter()
-    _, markdown = run()
-    print(markdown)
-    print(f"\n(total {time.perf_counter() - started:.1f} s)")
-
-
 if __name__ == "__main__":
-    main()
+    print_run(run)

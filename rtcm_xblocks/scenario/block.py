@@ -56,6 +56,18 @@ RESET_NOTICE = N_("This exercise has been changed since you last worked on it, s
                   "again from the beginning. Your finished attempts still count.")
 
 
+class _ReplacedDict(Dict):
+    """A Dict field whose value is only ever replaced (`block.scenario = ...`), never changed in place.
+
+    XBlock treats a Dict as mutable: the first read of the field on every request deep-copies the
+    value, to compare it at save time. The scenario is read by every view and can hold thousands of
+    steps, and the block only ever assigns it, so reading it takes no copy; assigning still marks it
+    to be saved.
+    """
+
+    MUTABLE = False
+
+
 @XBlock.needs("i18n")
 @XBlock.wants("user")
 @XBlock.wants("replace_urls")
@@ -110,7 +122,7 @@ class ScenarioBlock(ScenarioStudioMixin, ScorableXBlockMixin, CompletableXBlockM
         default=True,
         scope=Scope.settings,
     )
-    scenario = Dict(
+    scenario = _ReplacedDict(
         help=N_("The case itself: introduction, steps, choices and endings (the core model as a dict)."),
         default={},
         scope=Scope.content,

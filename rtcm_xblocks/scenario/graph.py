@@ -10,6 +10,7 @@ choice on a loop may not carry positive points, so the best attainable total is 
 import heapq
 from collections import deque
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from html.parser import HTMLParser
 from itertools import count
 
@@ -19,7 +20,7 @@ __all__ = [
     "GRADING_MODES", "OUTCOMES", "SCORING_MODES",
     "Attempt", "Choice", "Ending", "Image", "Problem", "Scenario", "ScenarioError", "Step",
     "best_ending_points", "best_path_total", "choose", "expert_path", "is_consistent", "overall",
-    "score", "start_attempt", "validate",
+    "review", "score", "start_attempt", "validate",
 ]
 
 SCORING_MODES = ("path", "ending", "none")
@@ -161,11 +162,20 @@ class Scenario:
 
     def step(self, step_id):
         """The first step with id `step_id`, or None."""
-        return next((step for step in self.steps if step.id == step_id), None)
+        return _lookup(self._steps_by_id, step_id)
 
     def ending(self, ending_id):
         """The first ending with id `ending_id`, or None."""
-        return next((ending for ending in self.endings if ending.id == ending_id), None)
+        return _lookup(self._endings_by_id, ending_id)
+
+    @cached_property
+    def _steps_by_id(self):
+        # an index built on first use, so that replaying a long path looks each step up in O(1)
+        return _first_by_id(self.steps)
+
+    @cached_property
+    def _endings_by_id(self):
+        return _first_by_id(self.endings)
 
     def to_dict(self):
         """This scenario as a JSON-safe dict (for the block's content field)."""
@@ -182,6 +192,20 @@ class Scenario:
                    steps=tuple(Step.from_dict(step) for step in data.get("steps", ())),
                    endings=tuple(Ending.from_dict(ending) for ending in data.get("endings", ())),
                    start=str(start) if start else None)
+
+
+def _first_by_id(nodes):
+    index = {}
+    for node in nodes:
+        index.setdefault(node.id, node)
+    return index
+
+
+def _lookup(index, node_id):
+    try:
+        return index.get(node_id)
+    except TypeError:  # an unhashable id names nothing
+        return None
 
 
 # --- the graph ---------------------------------------------------------------------------------
@@ -203,8 +227,12 @@ class _Graph:
         # those whose target exists and whose id is not shadowed by an earlier choice of the step
         self.edges = {node: [] for node in self.nodes}
         for step_id, step in self.steps.items():
+            offered = set()  # a choice id repeated in a step: only its first choice can be made
             for choice in step.choices:
-                if choice.to in self.edges and step.choice(choice.id) is choice:
+                if choice.id in offered:
+                    continue
+                offered.add(choice.id)
+                if choice.to in self.edges:
                     self.edges[step_id].append((choice.to, choice.points, choice))
         start = scenario.start_id
         self.start = start if start in self.steps else None
@@ -300,7 +328,7 @@ def _components(nodes, adjacency):
     return component
 
 
-def _best_walks(nodes, adjacency, sources):
+def _best_walks(nodes, adjacency, sources, component=None):
     """The best total of a walk from any source to every node: node -> total (-inf if unreachable).
 
     `adjacency[u]` lists `(v, weight)`; `sources` maps a node to the total a walk starting there
@@ -308,9 +336,11 @@ def _best_walks(nodes, adjacency, sources):
     strongly connected component weighs <= 0 (true once positive loop edges are removed). Then the
     components are processed in topological order: inside one, the best walk between two members
     is a shortest path on the negated (non-negative) weights, found with a multi-source Dijkstra;
-    edges leaving it carry the totals on to later components.
+    edges leaving it carry the totals on to later components. `component` is `_components` of
+    `adjacency`, when the caller has it already.
     """
-    component = _components(nodes, {u: [v for v, _ in out] for u, out in adjacency.items()})
+    if component is None:
+        component = _components(nodes, {u: [v for v, _ in out] for u, out in adjacency.items()})
     members = {}
     for node in nodes:
         members.setdefault(component[node], []).append(node)
@@ -356,7 +386,11 @@ def best_path_total(scenario):
     EXACT_LOOP_CHOICES (in document order) count as 0 points. It always terminates: the first
     part is Tarjan + Dijkstra per component, the second a Held-Karp style DP over those choices.
     """
-    graph = _Graph(scenario)
+    return _best_path_total(_Graph(scenario))
+
+
+def _best_path_total(graph):
+    """best_path_total on the scenario's graph, already built."""
     if graph.start is None or not graph.endings:
         return 0
     looped = graph.positive_loop_edges()
@@ -372,7 +406,8 @@ def best_path_total(scenario):
     def to_ending(totals):
         return max(totals[ending] for ending in graph.endings)
 
-    from_start = _best_walks(graph.nodes, adjacency, {graph.start: 0})
+    # with every edge kept (no exact looped choice removed), the components are the graph's own
+    from_start = _best_walks(graph.nodes, adjacency, {graph.start: 0}, None if exact else graph.component)
     best = to_ending(from_start)
     if exact:
         after = [_best_walks(graph.nodes, adjacency, {target: 0}) for _, target, _, _ in exact]
@@ -398,7 +433,11 @@ def best_path_total(scenario):
 
 def best_ending_points(scenario):
     """The highest points of an ending reachable from the start (0 if no ending is reachable)."""
-    graph = _Graph(scenario)
+    return _best_ending_points(_Graph(scenario))
+
+
+def _best_ending_points(graph):
+    """best_ending_points on the scenario's graph, already built."""
     if graph.start is None:
         return 0
     reachable = graph.reachable_from(graph.start)
@@ -510,6 +549,16 @@ def _html_lacks_alt(html):
 
 def validate(scenario, scoring="path"):
     """Every problem that keeps `scenario` from being played and scored, in a stable order."""
+    return review(scenario, scoring)[0]
+
+
+def review(scenario, scoring="path"):
+    """(validate's problems, the best attainable score) of `scenario`, working out the graph once.
+
+    The best is best_path_total for "path" scoring, best_ending_points for "ending", None for
+    "none". Linear in the size of the scenario, but for best_path_total's Dijkstra (E log V) and
+    its bounded extra work on positive choices on loops.
+    """
     if scoring not in SCORING_MODES:
         raise ValueError(f"unknown scoring mode {scoring!r}")
     problems = []
@@ -558,16 +607,21 @@ def validate(scenario, scoring="path"):
                        'may not give positive points.'),
                     {"step": source, "choice": choice.id, "points": points, "target": target}, node=source))
     problems.extend(_alt_problems(scenario))
+    best = None
+    if scoring == "path":
+        best = _best_path_total(graph)
+    elif scoring == "ending":
+        best = _best_ending_points(graph)
     if scoring != "none" and graph.start is not None and graph.start in reaching:
-        if scoring == "path" and best_path_total(scenario) <= 0:
+        if scoring == "path" and best <= 0:
             add(Problem("unattainable_score",
                         N_('No path from the start to an ending earns points, so the "path" score '
                            'cannot be attained: give points to the choices of the best path.')))
-        if scoring == "ending" and best_ending_points(scenario) <= 0:
+        if scoring == "ending" and best <= 0:
             add(Problem("unattainable_score",
                         N_('No reachable ending gives points, so the "ending" score cannot be '
                            'attained: give points to the best ending.')))
-    return problems
+    return problems, best
 
 
 def _duplicate_problems(scenario):

@@ -7,10 +7,21 @@ edge), put every node one column after its furthest predecessor (longest path), 
 crossings by a few sweeps ordering each column by the mean row of its neighbours. An arrow that
 spans several columns gets a free slot in each column it crosses (a "dummy" node), so it runs
 between boxes, never through one; its `via` lists those slots.
+
+Size. Every step is linear in the boxes and arrows except those slots: an arrow spanning k columns
+needs k - 1 of them, so a long chain whose every step has a way out to one ending would need a
+number of slots quadratic in its length (2,000 steps: two million). The slots are therefore shared
+out within a budget linear in the size of the scenario (`slot_budget`), shortest arrows first;
+an arrow that does not fit is drawn straight from its source to its target (`straight`), over any
+box in between. Scenarios of ordinary size never reach the budget, so their maps are unchanged.
+
+Beyond MAX_BOXES steps and endings or MAX_ARROWS choices a map is too large to read or to send
+to the editor page (500 columns are some 170,000 pixels wide): `layout` then answers an empty
+layout marked `omitted`, and the editor offers the outline only (docs/SCENARIO_EDITOR.md).
 """
 from dataclasses import dataclass
 
-__all__ = ["Arrow", "Box", "Layout", "layout"]
+__all__ = ["MAX_ARROWS", "MAX_BOXES", "Arrow", "Box", "Layout", "layout", "slot_budget"]
 
 BOX_WIDTH = 184
 BOX_HEIGHT = 60
@@ -18,6 +29,10 @@ COLUMN_GAP = 150
 ROW_GAP = 36
 MARGIN = 24
 SWEEPS = 4
+SLOTS_PER_ELEMENT = 2
+MAX_BOXES = 500
+MAX_ARROWS = 2500
+MIN_SLOTS = 5000
 
 
 @dataclass(frozen=True)
@@ -37,7 +52,8 @@ class Arrow:
     """A choice drawn from one box to another; `back` when it closes a loop (drawn right to left).
 
     `via` holds, for an arrow spanning several columns, the (x, y) top-left corner of the free slot
-    it crosses in each intermediate column.
+    it crosses in each intermediate column; `straight` marks a forward arrow spanning several
+    columns that got no slots (the slot budget was spent) and runs straight to its target.
     """
 
     source: str
@@ -45,16 +61,21 @@ class Arrow:
     target: str
     back: bool
     via: tuple = ()
+    straight: bool = False
 
 
 @dataclass(frozen=True)
 class Layout:
-    """The placed boxes, the arrows between them, and the size of the drawing."""
+    """The placed boxes, the arrows between them, and the size of the drawing.
+
+    `omitted`: the scenario is too large for a map (see the module docstring); nothing is placed.
+    """
 
     boxes: tuple
     arrows: tuple
     width: int
     height: int
+    omitted: bool = False
 
     def to_dict(self):
         """JSON-safe form for the editor."""
@@ -62,33 +83,41 @@ class Layout:
             "boxes": [{"id": box.id, "kind": box.kind, "layer": box.layer, "row": box.row, "x": box.x, "y": box.y}
                       for box in self.boxes],
             "arrows": [{"source": arrow.source, "choice": arrow.choice, "target": arrow.target, "back": arrow.back,
-                        "via": [list(slot) for slot in arrow.via]} for arrow in self.arrows],
+                        "via": [list(slot) for slot in arrow.via], "straight": arrow.straight}
+                       for arrow in self.arrows],
             "width": self.width,
             "height": self.height,
             "box": {"width": BOX_WIDTH, "height": BOX_HEIGHT},
+            "omitted": self.omitted,
         }
 
 
-def layout(scenario):
+def layout(scenario, bounded=True, slots=None):
     """Place the steps and endings of `scenario` in columns from left to right; see the module docstring.
 
     Choices whose target does not exist are left out (the editor lists them as problems); a
-    repeated id is placed once, at its first occurrence.
+    repeated id is placed once, at its first occurrence. When `bounded`, a scenario with more than
+    MAX_BOXES steps and endings or MAX_ARROWS choices gets an empty layout marked `omitted`.
+    `slots` is the slot budget, by default `slot_budget` of the scenario's size.
     """
     kinds, order = _nodes(scenario)
     edges = _edges(scenario, kinds)
+    if bounded and (len(order) > MAX_BOXES or len(edges) > MAX_ARROWS):
+        return Layout((), (), 0, 0, omitted=True)
     start = scenario.start_id if scenario.start_id in kinds else (order[0] if order else None)
     back = _back_edges(order, edges, start)
     forward = [edge for edge in edges if edge not in back]
     layers = _layers(order, forward)
-    slots, links, chains = _with_dummies(order, layers, forward)
-    rows = _order_columns(slots, layers, links)
+    budget = slot_budget(len(order), len(edges)) if slots is None else slots
+    placed, links, chains, straight = _with_dummies(order, layers, forward, budget)
+    rows = _order_columns(placed, layers, links)
 
     def corner(node):
         return (MARGIN + layers[node] * (BOX_WIDTH + COLUMN_GAP), MARGIN + rows[node] * (BOX_HEIGHT + ROW_GAP))
 
     boxes = tuple(Box(node, kinds[node], layers[node], rows[node], *corner(node)) for node in order)
-    arrows = tuple(Arrow(*edge, edge in back, tuple(corner(dummy) for dummy in chains.get(edge, ())))
+    arrows = tuple(Arrow(*edge, edge in back, tuple(corner(dummy) for dummy in chains.get(edge, ())),
+                         edge in straight)
                    for edge in edges)
     columns = max(layers.values(), default=-1) + 1
     depth = max(rows.values(), default=-1) + 1
@@ -165,11 +194,33 @@ def _layers(order, forward):
     return layers
 
 
-def _with_dummies(order, layers, forward):
-    """Slot a dummy node into every column a forward edge crosses; returns (nodes, links, edge -> dummies)."""
+def slot_budget(nodes, arrows):
+    """How many free slots (dummy nodes) a map of `nodes` boxes and `arrows` arrows may use: linear in its size."""
+    return max(MIN_SLOTS, SLOTS_PER_ELEMENT * (nodes + arrows))
+
+
+def _with_dummies(order, layers, forward, budget):
+    """Slot a dummy node into every column a forward edge crosses, within `budget` dummies in all.
+
+    Returns (nodes, links, edge -> dummies, edges left straight). When the budget does not cover
+    every edge, the shortest edges get their dummies first; an edge left out is linked directly
+    (for the ordering of the columns) and drawn straight.
+    """
     slots, links, chains = list(order), [], {}
+    needs = [layers[target] - layers[source] - 1 for source, _, target in forward]
+    routed = range(len(forward))
+    if sum(needs) > budget:
+        routed = set()
+        for number in sorted(range(len(forward)), key=needs.__getitem__):
+            if needs[number] > budget:
+                break
+            budget -= needs[number]
+            routed.add(number)
     for number, edge in enumerate(forward):
         source, _, target = edge
+        if number not in routed:
+            links.append((source, None, target))
+            continue
         previous, chain = source, []
         for layer in range(layers[source] + 1, layers[target]):
             dummy = ("via", number, layer)  # a tuple never equals an author's string id
@@ -181,7 +232,9 @@ def _with_dummies(order, layers, forward):
         links.append((previous, None, target))
         if chain:
             chains[edge] = chain
-    return slots, links, chains
+    # an edge repeated (a choice id given twice to the same target) is drawn along its routed copy
+    straight = {edge for number, edge in enumerate(forward) if number not in routed} - set(chains)
+    return slots, links, chains, straight
 
 
 def _order_columns(order, layers, forward):

@@ -86,7 +86,7 @@ class ScenarioStudioMixin:
         """The unit-page summary: steps, endings, best score, validation state, and a preview that records nothing."""
         _ = translator(self).gettext
         scenario = self._saved_scenario()
-        report = self._report(scenario, self.scoring, [])
+        report = self._report(scenario, self.scoring, [], drawn=False)
         summary = report["summary"]
         fragment = Fragment(render_template("templates/scenario/studio_author.html", translator(self), {
             "block_id": self._dom_id(),
@@ -333,22 +333,23 @@ class ScenarioStudioMixin:
                         else [value, value] for value in pillar_values],
         }
 
-    def _report(self, scenario, scoring, field_errors):
-        """Field errors, graph problems (translated), the map layout and a summary of `scenario`."""
+    def _report(self, scenario, scoring, field_errors, drawn=True):
+        """Field errors, graph problems (translated), the map layout and a summary of `scenario`.
+
+        The layout is worked out only where a map is `drawn` (the editor), not for the unit page.
+        """
         _ = translator(self).gettext
-        problems = [_problem_json(problem, _) for problem in graph.validate(scenario, scoring)]
-        best = None
-        if scoring == "path":
-            best = graph.best_path_total(scenario)
-        elif scoring == "ending":
-            best = graph.best_ending_points(scenario)
-        return {
+        found, best = graph.review(scenario, scoring)
+        problems = [_problem_json(problem, _) for problem in found]
+        report = {
             "fields": [_field_json(error, _) for error in field_errors],
             "problems": problems,
-            "layout": layout(scenario).to_dict(),
             "summary": {"steps": len(scenario.steps), "endings": len(scenario.endings), "best": best,
                         "errors": len(problems) + len(field_errors)},
         }
+        if drawn:
+            report["layout"] = layout(scenario).to_dict()
+        return report
 
     def _preview_state(self, scenario, attempt):
         """What a learner would see at this point (the block's get_state shape); unlimited attempts, nothing stored."""

@@ -7,7 +7,7 @@ import pytest
 from rtcm_xblocks.scenario.graph import (
     EXACT_LOOP_CHOICES, GRADING_MODES, OUTCOMES, SCORING_MODES, Attempt, Choice, Ending, Image, Problem,
     Scenario, ScenarioError, Step, best_ending_points, best_path_total, choose, expert_path, is_consistent,
-    overall, score, start_attempt, validate,
+    overall, review, score, start_attempt, validate,
 )
 
 
@@ -566,3 +566,48 @@ def test_overall_grade_takes_the_best_the_last_or_the_first_score():
     assert overall([None], "last") is None
     with pytest.raises(ValueError):
         overall(scores, "average")
+
+
+# --- at scale: counted, never timed ---------------------------------------------------------------
+
+
+class _Walked(tuple):
+    """A tuple that counts how many times it is walked through (each `for` over it is one walk)."""
+
+    def __iter__(self):
+        self.walks = getattr(self, "walks", 0) + 1
+        return super().__iter__()
+
+
+def test_validating_walks_a_step_s_choices_a_bounded_number_of_times_however_many_it_has():
+    choices = _Walked(Choice(f"c{i}", f"Option {i}", "end", 1) for i in range(2000))
+    scenario = Scenario(steps=(Step("s", "Many options", choices=choices),), endings=(Ending("end", "End"),))
+    assert validate(scenario) == []
+    assert choices.walks <= 8  # not once per choice (finding each choice's first occurrence by its id)
+
+
+def test_replaying_a_long_path_looks_each_step_up_without_walking_all_the_steps():
+    scenario = chain(*[1] * 300)
+    steps = _Walked(scenario.steps)
+    scenario = Scenario(steps=steps, endings=scenario.endings)
+    attempt = start_attempt(scenario, 1)
+    for number in range(300):
+        attempt = choose(scenario, attempt, f"s{number}", f"c{number}")
+    assert attempt.finished and attempt.score == 1.0
+    assert is_consistent(scenario, attempt)
+    assert score(scenario, attempt, "path") == 1.0
+    assert steps.walks <= 8  # not once per move
+
+
+def test_review_gives_the_problems_of_validate_and_the_best_score_of_the_scoring_mode():
+    for scenario in (border_screening(), chain(2, 3), Scenario(steps=(Step("a", "A"),))):
+        assert review(scenario, "path") == (validate(scenario, "path"), best_path_total(scenario))
+        assert review(scenario, "ending") == (validate(scenario, "ending"), best_ending_points(scenario))
+        assert review(scenario, "none") == (validate(scenario, "none"), None)
+    with pytest.raises(ValueError):
+        review(border_screening(), "most")
+
+
+def test_a_step_looked_up_by_an_id_that_is_not_a_string_is_not_found():
+    assert border_screening().step(["arrival"]) is None
+    assert border_screening().ending({"id": "referred"}) is None

@@ -4,6 +4,8 @@ Rescoring recomputes the finished attempts against the current case; an override
 later grades keep it; "reset attempts" gives the learner their attempts back without losing the
 recorded ones; "delete state" removes the learner's row; the gradebook follows each of them.
 """
+import copy
+
 import pytest
 from workbench.models import XBlockState
 from workbench.runtime import WorkbenchRuntime
@@ -43,9 +45,9 @@ def stored(usage_id, student=LEARNER):
 
 
 def set_points(usage_id, choice_id, points):
-    """The author changes the points of a choice."""
+    """The author changes the points of a choice (as Studio does: a new value, the field is never changed in place)."""
     block = WorkbenchRuntime().get_block(usage_id)
-    scenario = dict(block.scenario)
+    scenario = copy.deepcopy(block.scenario)
     for step in scenario["steps"]:
         for choice in step["choices"]:
             if choice["id"] == choice_id:

@@ -7,6 +7,7 @@ import pytest
 from lxml import etree
 
 from rtcm_xblocks.common.handlers import user_is_author as is_author
+from tests.scenario.large import dense, exit_chain, to_olx
 from tests.workbench import get_block, load_scenario
 
 STAFF = "staff_author"
@@ -355,3 +356,81 @@ def test_the_block_asks_the_runtime_for_studio_permissions():
     from rtcm_xblocks.scenario.block import ScenarioBlock  # pylint: disable=import-outside-toplevel
     assert ScenarioBlock.service_declaration("studio_user_permissions") == "want"
     assert ScenarioBlock.service_declaration("i18n") == "need"
+
+
+# --- at scale: the unit page computes no map, and pages stay small (sizes and calls, never time) ------
+
+
+@pytest.fixture
+def layout_calls(monkeypatch):
+    """The scenarios the Studio side asked the map layout for (calls recorded, results unchanged)."""
+    from rtcm_xblocks.scenario import studio  # pylint: disable=import-outside-toplevel
+
+    calls = []
+
+    def recorded(scenario, *args, **kwargs):
+        calls.append(scenario)
+        return layout(scenario, *args, **kwargs)
+
+    layout = studio.layout
+    monkeypatch.setattr(studio, "layout", recorded)
+    return calls
+
+
+def test_the_author_view_does_not_compute_the_map_it_never_shows(workbench, scenario_block, layout_calls):
+    name, _usage = scenario_block
+    page = workbench.page(name, student=STAFF, view="author_view")
+    assert "rtcm-author" in page
+    assert layout_calls == []
+    workbench.page(name, student=STAFF, view="studio_view")
+    assert len(layout_calls) == 1  # the editor, which draws the map, still gets it
+
+
+def _sent(usage_id, view):
+    """The bytes of a view's fragment as the runtime ships it: HTML, JS, CSS and the editor's init data.
+
+    (The workbench page around it also prints every field of the block for debugging, which no
+    Open edX page does, so the page's own length would not measure the block.)
+    """
+    block = get_block(usage_id, STAFF)
+    return len(json.dumps(block.runtime.render(block, view, {}).to_dict()).encode("utf-8"))
+
+
+def test_a_thousand_step_scenario_gives_small_editor_and_unit_pages_and_no_map(workbench):
+    scenario = exit_chain(1000)
+    _name, usage_id = load_scenario(to_olx(scenario))
+    content = len(json.dumps(scenario.to_dict()).encode("utf-8"))
+    assert _sent(usage_id, "studio_view") <= content + 200_000  # the scenario itself, not a map of it
+    assert _sent(usage_id, "author_view") <= 100_000
+    status, report = workbench.call(usage_id, "validate_draft", _draft(usage_id), student=STAFF)
+    assert status == 200 and report["problems"] == [] and report["summary"]["steps"] == 1000
+    assert report["layout"]["omitted"] is True and report["layout"]["boxes"] == []
+
+
+def test_a_densely_connected_draft_is_validated_with_its_map_left_out(workbench, scenario_block):
+    _name, usage_id = scenario_block
+    scenario = dense(60)  # 3,600 choices
+    status, report = workbench.call(usage_id, "validate_draft", {"scenario": scenario.to_dict(),
+                                                                 "settings": _settings(usage_id)}, student=STAFF)
+    assert status == 200 and report["fields"] == [] and report["problems"] == []
+    assert report["summary"] == {"steps": 60, "endings": 1, "best": 1, "errors": 0}
+    assert report["layout"]["omitted"] is True
+
+
+def test_the_views_read_the_scenario_without_copying_it_to_compare_at_save_time(scenario_block):
+    # XBlock deep-copies a mutable field on its first read in a request; the scenario is only ever
+    # replaced, so its field takes no copy (on a 2,000-step scenario the copy was half the unit page)
+    _name, usage_id = scenario_block
+    for view in ("author_view", "studio_view", "student_view"):
+        block = get_block(usage_id, STAFF)
+        block.runtime.render(block, view, {})
+        assert block.fields["scenario"] not in block._dirty_fields  # pylint: disable=protected-access
+
+
+def test_a_replaced_scenario_is_still_saved(workbench, scenario_block):
+    _name, usage_id = scenario_block
+    draft = _draft(usage_id)
+    draft["scenario"]["steps"][0]["title"] = "Renamed"
+    status, _report = workbench.call(usage_id, "studio_submit", draft, student=STAFF)
+    assert status == 200
+    assert get_block(usage_id, STAFF).scenario["steps"][0]["title"] == "Renamed"

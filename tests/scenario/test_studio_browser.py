@@ -4,6 +4,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
+from rtcm_xblocks.scenario.layout import MAX_BOXES
+from tests.scenario.large import exit_chain, to_olx
 from tests.workbench import get_block, load_scenario
 
 DESIGNER = "staff_designer"
@@ -308,3 +310,25 @@ def test_html_pasted_into_rich_text_keeps_only_what_the_server_allows(browser):
     assert "Hi" in pasted and "Para" in pasted and "link" in pasted
     for banned in ("<span", "style=", "onclick", "<script", "steal", "onerror", "<div"):
         assert banned not in pasted, banned
+
+
+def test_a_scenario_too_large_for_a_map_is_edited_from_the_outline(browser):
+    name, _usage_id = load_scenario(to_olx(exit_chain(MAX_BOXES)))  # MAX_BOXES steps and 2 endings
+    browser.get(f"{browser.base_url}/scenario/{name}/studio_view/?student={DESIGNER}")
+    WebDriverWait(browser, 30).until(lambda b: _root(b).get_attribute("data-ready") is not None)
+    drawn = browser.find_element(By.CSS_SELECTOR, '[data-role="map"]')
+    assert "too large to draw as a map (502 steps and endings)" in drawn.text
+    assert drawn.find_elements(By.CSS_SELECTOR, ".rtcm-map__box") == []
+    outline = browser.find_element(By.CSS_SELECTOR, '[data-role="outline"]')
+    assert len(outline.find_elements(By.CSS_SELECTOR, "button.rtcm-studio__item")) >= MAX_BOXES + 2
+    _open_from_outline(browser, "Decision 321")
+
+
+def test_long_choices_beyond_the_slot_budget_are_drawn_straight_and_faint(browser):
+    name, _usage_id = load_scenario(to_olx(exit_chain(150)))  # the "give up" choices need some 11,000 slots
+    browser.get(f"{browser.base_url}/scenario/{name}/studio_view/?student={DESIGNER}")
+    WebDriverWait(browser, 30).until(lambda b: _root(b).get_attribute("data-ready") is not None)
+    assert len(browser.find_elements(By.CSS_SELECTOR, ".rtcm-map__box")) == 152
+    straight = browser.find_elements(By.CSS_SELECTOR, ".rtcm-map__arrow--straight")
+    assert straight and len(straight) < 150
+    assert float(browser.execute_script("return getComputedStyle(arguments[0]).strokeOpacity", straight[0])) < 1

@@ -402,6 +402,14 @@ function RtcmScenarioStudio(runtime, element, init) {
         text: gettext("No steps yet. Add the first step, then its choices and the endings they lead to.")}));
       return;
     }
+    if (layout.omitted) {
+      /* Beyond the size a map can show (rtcm_xblocks/scenario/layout.py), the server lays nothing out. */
+      ui.map.appendChild(el("p", {"class": "rtcm-studio__empty", role: "note",
+        text: format(gettext("This scenario is too large to draw as a map ({count} steps and endings). " +
+          "Find and open its steps in the outline."),
+          {count: state.scenario.steps.length + state.scenario.endings.length})}));
+      return;
+    }
     var width = layout.box.width;
     var height = layout.box.height;
     var rtl = window.getComputedStyle(root).direction === "rtl";
@@ -461,7 +469,7 @@ function RtcmScenarioStudio(runtime, element, init) {
         (choice.points ? " (" + choice.points + ")" : "");
       group.appendChild(svg("path", {
         d: points.d, "class": "rtcm-map__arrow" + (arrow.back ? " rtcm-map__arrow--back" : "") +
-          (choice.expert ? " rtcm-map__arrow--expert" : ""),
+          (arrow.straight ? " rtcm-map__arrow--straight" : "") + (choice.expert ? " rtcm-map__arrow--expert" : ""),
         "marker-end": "url(#" + marker + ")"
       }));
       group.appendChild(svg("text", {x: points.lx, y: points.ly, "class": "rtcm-map__label", "text-anchor": "middle"},
