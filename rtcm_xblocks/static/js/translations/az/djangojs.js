@@ -91,6 +91,16 @@
     "LH – low importance, high gap: lower priority": "LH – aşağı əhəmiyyət, böyük fərq: daha aşağı prioritet",
     "LL – low importance, low gap: possible overkill": "LL – aşağı əhəmiyyət, kiçik fərq: bəlkə də artıqdır",
     "Leads to": "Aparır",
+    "Learners get unlimited attempts, whatever the course sets.": "Kursda nə təyin edilməsindən asılı olmayaraq, dinləyicilərin cəhdləri limitsizdir.",
+    "Learners get unlimited attempts: the course sets no Maximum Attempts.": "Dinləyicilərin cəhdləri limitsizdir: kursda maksimum cəhd sayı təyin edilməyib.",
+    "Learners get {count} attempt, whatever the course sets.": [
+      "Kursda nə təyin edilməsindən asılı olmayaraq, dinləyicilər {count} cəhd alır.",
+      "Kursda nə təyin edilməsindən asılı olmayaraq, dinləyicilər {count} cəhd alır."
+    ],
+    "Learners get {count} attempt: the course's Maximum Attempts.": [
+      "Dinləyicilər {count} cəhd alır: kursun maksimum cəhd sayı.",
+      "Dinləyicilər {count} cəhd alır: kursun maksimum cəhd sayı."
+    ],
     "Learners rate the {count} pillars of the RTCM framework. You can link each pillar to the course unit that teaches it.": "Öyrənənlər RTCM çərçivəsinin {count} istiqamətini qiymətləndirir. Hər istiqaməti onu öyrədən kurs bölməsi ilə əlaqələndirə bilərsiniz.",
     "Learners start here.": "Öyrənənlər buradan başlayır.",
     "Learners who are on it will start their attempt again.": "Hazırda onun üzərində olan öyrənənlər cəhdlərinə yenidən başlayacaq.",
@@ -221,6 +231,7 @@
     "The server sent an unexpected answer.": "Server gözlənilməz cavab göndərdi.",
     "These questions are optional. Your answers are used only to group the results of the whole course; no one sees them next to your name in the course.": "Bu suallar istəyə bağlıdır. Cavablarınız yalnız bütün kursun nəticələrini qruplaşdırmaq üçün istifadə olunur; kursda heç kim onları adınızın yanında görmür.",
     "This is too long: at most {limit} characters.": "Bu çox uzundur: ən çoxu {limit} simvol.",
+    "This scenario is too large to draw as a map ({count} steps and endings). Find and open its steps in the outline.": "Bu ssenari xəritə kimi çəkilmək üçün çox böyükdür ({count} addım və sonluq). Onun addımlarını struktur siyahısında tapıb açın.",
     "Title": "Başlıq",
     "Title of the new ending": "Yeni sonluğun başlığı",
     "Title of the new step": "Yeni addımın başlığı",

@@ -91,6 +91,16 @@
     "LH – low importance, high gap: lower priority": "LH – اهمیت کم، شکاف زیاد: اولویت پایین‌تر",
     "LL – low importance, low gap: possible overkill": "LL – اهمیت کم، شکاف کم: احتمالاً زیاده‌روی",
     "Leads to": "می‌رسد به",
+    "Learners get unlimited attempts, whatever the course sets.": "فراگیران تلاش نامحدود دارند، هر چه دوره تعیین کرده باشد.",
+    "Learners get unlimited attempts: the course sets no Maximum Attempts.": "فراگیران تلاش نامحدود دارند: دوره حداکثر تلاشی تعیین نکرده است.",
+    "Learners get {count} attempt, whatever the course sets.": [
+      "فراگیران {count} تلاش دارند، هر چه دوره تعیین کرده باشد.",
+      "فراگیران {count} تلاش دارند، هر چه دوره تعیین کرده باشد."
+    ],
+    "Learners get {count} attempt: the course's Maximum Attempts.": [
+      "فراگیران {count} تلاش دارند: حداکثر تلاش‌های دوره.",
+      "فراگیران {count} تلاش دارند: حداکثر تلاش‌های دوره."
+    ],
     "Learners rate the {count} pillars of the RTCM framework. You can link each pillar to the course unit that teaches it.": "فراگیران {count} محور چارچوب RTCM را ارزیابی می‌کنند. می‌توانید هر محور را به واحد درسی‌ای که آن را آموزش می‌دهد پیوند دهید.",
     "Learners start here.": "فراگیران از اینجا شروع می‌کنند.",
     "Learners who are on it will start their attempt again.": "فراگیرانی که اکنون روی آن هستند، تلاش خود را از نو آغاز خواهند کرد.",
@@ -221,6 +231,7 @@
     "The server sent an unexpected answer.": "سرور پاسخی غیرمنتظره فرستاد.",
     "These questions are optional. Your answers are used only to group the results of the whole course; no one sees them next to your name in the course.": "این پرسش‌ها اختیاری‌اند. پاسخ‌های شما فقط برای گروه‌بندی نتایج کل دوره به کار می‌روند؛ هیچ‌کس در دوره آن‌ها را کنار نام شما نمی‌بیند.",
     "This is too long: at most {limit} characters.": "این بیش از حد طولانی است: حداکثر {limit} نویسه.",
+    "This scenario is too large to draw as a map ({count} steps and endings). Find and open its steps in the outline.": "این سناریو برای نمایش به‌صورت نقشه بیش از حد بزرگ است ({count} گام و پایان). گام‌هایش را در فهرست ساختار پیدا کنید و باز کنید.",
     "Title": "عنوان",
     "Title of the new ending": "عنوان پایان تازه",
     "Title of the new step": "عنوان مرحلهٔ تازه",

@@ -91,6 +91,18 @@
     "LH – low importance, high gap: lower priority": "LH — низкая важность, большой разрыв: более низкий приоритет",
     "LL – low importance, low gap: possible overkill": "LL — низкая важность, малый разрыв: возможно, лишнее",
     "Leads to": "Ведёт к",
+    "Learners get unlimited attempts, whatever the course sets.": "Число попыток не ограничено, что бы ни было задано в курсе.",
+    "Learners get unlimited attempts: the course sets no Maximum Attempts.": "Число попыток не ограничено: в курсе не задано максимальное число попыток.",
+    "Learners get {count} attempt, whatever the course sets.": [
+      "Слушатели получают {count} попытку, что бы ни было задано в курсе.",
+      "Слушатели получают {count} попытки, что бы ни было задано в курсе.",
+      "Слушатели получают {count} попыток, что бы ни было задано в курсе."
+    ],
+    "Learners get {count} attempt: the course's Maximum Attempts.": [
+      "Слушатели получают {count} попытку: максимальное число попыток курса.",
+      "Слушатели получают {count} попытки: максимальное число попыток курса.",
+      "Слушатели получают {count} попыток: максимальное число попыток курса."
+    ],
     "Learners rate the {count} pillars of the RTCM framework. You can link each pillar to the course unit that teaches it.": "Слушатели оценивают направления рамки RTCM ({count}). Каждое направление можно связать с разделом курса, в котором оно изучается.",
     "Learners start here.": "Слушатели начинают здесь.",
     "Learners who are on it will start their attempt again.": "Слушатели, которые сейчас на нём, начнут попытку заново.",
@@ -223,6 +235,7 @@
     "The server sent an unexpected answer.": "Сервер прислал неожиданный ответ.",
     "These questions are optional. Your answers are used only to group the results of the whole course; no one sees them next to your name in the course.": "Это необязательные вопросы. Ответы используются только для группировки результатов всего курса; никто в курсе не увидит их рядом с вашим именем.",
     "This is too long: at most {limit} characters.": "Слишком длинно: не более {limit} символов.",
+    "This scenario is too large to draw as a map ({count} steps and endings). Find and open its steps in the outline.": "Этот сценарий слишком велик, чтобы показать его картой ({count} шагов и концовок). Находите и открывайте его шаги в структуре.",
     "Title": "Название",
     "Title of the new ending": "Название новой концовки",
     "Title of the new step": "Название нового шага",
