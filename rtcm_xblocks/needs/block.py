@@ -19,6 +19,7 @@ from xblock.utils.resources import ResourceLoader
 
 from rtcm_xblocks.common.handlers import HandlerError, json_handler, json_response, require_staff, user_is_staff
 from rtcm_xblocks.common.i18n import N_, add_js_catalogue, translator
+from rtcm_xblocks.common.safe_xml import check_safe
 from rtcm_xblocks.common.templates import render_template, static_text
 from rtcm_xblocks.needs import cohort, framework as fw, scoring, storage
 from rtcm_xblocks.needs.studio import NeedsStudioMixin
@@ -405,6 +406,7 @@ class NeedsAssessmentBlock(NeedsStudioMixin, XBlock):
     @classmethod
     def parse_xml(cls, node, runtime, keys):
         """Attributes become fields; ``<pillar>`` children become the custom framework or pillar links."""
+        check_safe(node)
         block = runtime.construct_xblock_from_class(cls, keys)
         for name, value in node.items():
             if name == "url_name":

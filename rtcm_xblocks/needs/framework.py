@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from rtcm_xblocks.common.i18n import N_
-from rtcm_xblocks.common.safe_xml import parse_xml_string
+from rtcm_xblocks.common.safe_xml import UnsafeXMLError, check_safe, parse_xml_string
 from rtcm_xblocks.common.sanitize import plain_text
 
 __all__ = [
@@ -312,8 +312,13 @@ def parse_pillars(node, base=None):
 
     Pillars with competencies define a whole framework (which replaces the default one). When
     `base` is given and no pillar has competencies, the pillars only override the `recommend`
-    link of `base`'s pillars with the same id: the result is `base` with those links.
+    link of `base`'s pillars with the same id: the result is `base` with those links. A tree that
+    declares a DOCTYPE or holds entity references is refused (common.safe_xml), whoever parsed it.
     """
+    try:
+        check_safe(node)
+    except UnsafeXMLError as error:
+        raise FrameworkError("unsafe_xml", N_("OLX may not declare a DOCTYPE or entities.")) from error
     pillar_nodes = _element_children(node, "pillar")
     if not pillar_nodes:
         return None

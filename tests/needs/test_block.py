@@ -5,9 +5,10 @@ import pytest
 from lxml import etree
 from xblock.fields import Scope
 
-from rtcm_xblocks.common.safe_xml import parse_xml_string
+from rtcm_xblocks.common.safe_xml import UnsafeXMLError, parse_xml_string
 from rtcm_xblocks.needs import framework as fw
 from rtcm_xblocks.needs.block import NeedsAssessmentBlock
+from tests.needs.cases import SMALL_FRAMEWORK as SMALL
 from tests.workbench import get_block, load_scenario
 
 CUSTOM = """
@@ -223,3 +224,30 @@ def test_course_links_reach_learners_rewritten_by_the_lms_replace_urls_service(w
     assert status == 200
     border = next(p for p in state["framework"]["pillars"] if p["id"] == "border")
     assert border["recommend"] == "/courses/course-v1:RTCM+MM101+2026/jump_to_id/border_intro"
+
+
+UNSAFE_OLX = [
+    pytest.param('<!DOCTYPE rtcm_needs_assessment [<!ENTITY x "Borders">]>'
+                 + SMALL.replace('title="Borders"', 'title="&x;"'), id="internal entity"),
+    pytest.param('<!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+                 + SMALL.replace("Share data safely", "&b;"), id="nested entities"),
+    pytest.param('<!DOCTYPE rtcm_needs_assessment SYSTEM "http://127.0.0.1:9/evil.dtd">' + SMALL, id="external DTD"),
+    pytest.param("<!DOCTYPE rtcm_needs_assessment>" + SMALL, id="bare DOCTYPE"),
+]
+
+
+@pytest.mark.parametrize("xml", UNSAFE_OLX)
+def test_olx_with_a_doctype_or_entities_is_refused_like_the_scenarios(db, xml):  # pylint: disable=unused-argument
+    with pytest.raises(UnsafeXMLError):
+        load_scenario(xml)
+
+
+def test_a_node_holding_unexpanded_entity_references_is_refused():
+    parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True)
+    root = etree.fromstring(('<!DOCTYPE r [<!ENTITY x "x">]><r>' + SMALL.replace("Share data safely", "&x;") + "</r>")
+                            .encode(), parser)
+    node = root[0]
+    with pytest.raises(UnsafeXMLError):
+        NeedsAssessmentBlock.parse_xml(node, SimpleNamespace(construct_xblock_from_class=None), None)
+    with pytest.raises(fw.FrameworkError):
+        fw.parse_pillars(node)
