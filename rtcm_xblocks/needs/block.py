@@ -19,10 +19,11 @@ from xblock.utils.resources import ResourceLoader
 
 from rtcm_xblocks.common.handlers import HandlerError, json_handler, json_response, require_staff, user_is_staff
 from rtcm_xblocks.common.i18n import N_, add_js_catalogue, translator
+from rtcm_xblocks.common.quoting import excerpt
 from rtcm_xblocks.common.safe_xml import check_safe
 from rtcm_xblocks.common.templates import render_template, static_text
 from rtcm_xblocks.needs import cohort, framework as fw, scoring, storage
-from rtcm_xblocks.needs.studio import NeedsStudioMixin
+from rtcm_xblocks.needs.studio import LIMITS, NeedsStudioMixin
 
 __all__ = ["NeedsAssessmentBlock"]
 
@@ -294,7 +295,8 @@ class NeedsAssessmentBlock(NeedsStudioMixin, XBlock):
         _ = translator(self).gettext
         unknown = sorted(set(data) - {"ratings", "profile"})
         if unknown:
-            raise HandlerError("unknown_field", _('The request has an unknown field "{field}".').format(field=unknown[0]))
+            raise HandlerError("unknown_field", _('The request has an unknown field "{field}".').format(
+                field=excerpt(unknown[0])))
         if "ratings" not in data:
             raise HandlerError("missing_ratings", _("The request must include the ratings."))
         framework = self.learner_framework()
@@ -413,9 +415,9 @@ class NeedsAssessmentBlock(NeedsStudioMixin, XBlock):
                 block.olx_name = value
             elif name in block.fields and name not in _NOT_ATTRIBUTES:
                 try:
-                    setattr(block, name, block.fields[name].from_string(value))
+                    setattr(block, name, _from_string(block.fields[name], name, value))
                 except (TypeError, ValueError):
-                    log.warning("Ignoring the invalid value %r of %s in %s", value, name, keys.usage_id)
+                    log.warning("Ignoring the invalid value %r of %s in %s", excerpt(value), name, keys.usage_id)
         block.framework_content = cls.framework_content_from_node(node, block.framework)
         return block
 
@@ -463,3 +465,16 @@ class NeedsAssessmentBlock(NeedsStudioMixin, XBlock):
             ("Training needs: custom framework", loader.load_unicode("needs/samples/custom.xml")),
             ("Training needs: before and after the course", loader.load_unicode("needs/samples/pre_post.xml")),
         ]
+
+
+def _from_string(field, name, value):
+    """An OLX attribute's value for `field`; ValueError for numbers out of the editor's bounds (LIMITS), NaN or inf."""
+    if name in _BOUNDED and len(value) > 64:
+        raise ValueError(f"{name} is too long")
+    parsed = field.from_string(value)
+    if name in _BOUNDED and not _BOUNDED[name][0] <= parsed <= _BOUNDED[name][1]:  # also false for nan
+        raise ValueError(f"{name} is out of bounds")
+    return parsed
+
+
+_BOUNDED = {"min_group_size": (1, LIMITS["min_group_size"]), "weight": (0, LIMITS["weight"])}

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from rtcm_xblocks.common.i18n import N_
+from rtcm_xblocks.common.quoting import excerpts
 from rtcm_xblocks.common.safe_xml import UnsafeXMLError, check_safe, parse_xml_string
 from rtcm_xblocks.common.sanitize import plain_text
 
@@ -42,11 +43,11 @@ class _TemplateError(ValueError):
         self.code = code
         self.message = message
         self.params = dict(params or {})
-        super().__init__(message.format(**self.params))
+        super().__init__(message.format(**excerpts(self.params)))
 
     def text(self, gettext):
-        """The message translated with `gettext` and filled in with its parameters."""
-        return gettext(self.message).format(**self.params)
+        """The message translated with `gettext` and filled in with its parameters (text quoted as a short prefix)."""
+        return gettext(self.message).format(**excerpts(self.params))
 
 
 class FrameworkError(_TemplateError):
@@ -67,8 +68,8 @@ class Problem:
     node: str | None = None
 
     def text(self, gettext):
-        """The message translated with `gettext` and filled in with its parameters."""
-        return gettext(self.message).format(**self.params)
+        """The message translated with `gettext` and filled in with its parameters (text quoted as a short prefix)."""
+        return gettext(self.message).format(**excerpts(self.params))
 
 
 @dataclass(frozen=True)

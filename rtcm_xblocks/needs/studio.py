@@ -28,6 +28,7 @@ from xblock.validation import ValidationMessage
 
 from rtcm_xblocks.common.handlers import STUDIO_PERMISSIONS, HandlerError, json_handler, user_is_author
 from rtcm_xblocks.common.i18n import add_js_catalogue, translator
+from rtcm_xblocks.common.quoting import excerpt
 from rtcm_xblocks.common.sanitize import plain_text
 from rtcm_xblocks.common.templates import render_template, static_text
 from rtcm_xblocks.needs.framework import (
@@ -123,7 +124,7 @@ def _keys(errors, field, entry, allowed, _):
     """Record keys of `entry` that the editor never sends."""
     unknown = sorted(set(entry) - set(allowed))
     if unknown:
-        errors.add(field, _("Unknown keys: {keys}.").format(keys=", ".join(unknown)))
+        errors.add(field, _("Unknown keys: {keys}.").format(keys=", ".join(excerpt(key) for key in unknown[:5])))
 
 
 def _settings(data, errors, _):
@@ -212,7 +213,7 @@ def _default_overrides(name, pillars, errors, _):
     try:
         base = load_framework(name)
     except FrameworkError:
-        errors.add("framework", _("There is no framework called '{name}'.").format(name=name))
+        errors.add("framework", _("There is no framework called '{name}'.").format(name=excerpt(name)))
         return None
     links = {}
     for index, entry in enumerate(pillars):

@@ -22,10 +22,12 @@ from xblock.validation import ValidationMessage
 
 from rtcm_xblocks.common.handlers import HandlerError, json_handler
 from rtcm_xblocks.common.i18n import N_, add_js_catalogue, translator
+from rtcm_xblocks.common.quoting import excerpt
 from rtcm_xblocks.common.safe_xml import check_safe
 from rtcm_xblocks.common.sanitize import clean_html, plain_text
 from rtcm_xblocks.common.templates import render_template, static_text
 from rtcm_xblocks.scenario import graph, olx
+from rtcm_xblocks.scenario.draft import MAX_ATTEMPTS, MAX_WEIGHT
 from rtcm_xblocks.scenario.studio import ScenarioStudioMixin
 
 __all__ = ["ScenarioBlock"]
@@ -513,7 +515,7 @@ def _safe_src(src):
 def _choice_of(values):
     def parse(name, raw):
         if raw not in values:
-            raise olx.OlxError(f'<rtcm_scenario {name}="{raw}">: must be one of {", ".join(values)}.')
+            raise olx.OlxError(f'<rtcm_scenario {name}="{excerpt(raw)}">: must be one of {", ".join(values)}.')
         return raw
     return parse
 
@@ -527,33 +529,31 @@ def _parse_text(name, raw):
 
 def _parse_pillar(name, raw):
     if raw and not PILLAR_PATTERN.match(raw):
-        raise olx.OlxError(f'<rtcm_scenario {name}="{raw}">: a short lower-case id such as "border".')
+        raise olx.OlxError(f'<rtcm_scenario {name}="{excerpt(raw)}">: a short lower-case id such as "border".')
     return raw
 
 
 def _parse_attempts(name, raw):
-    try:
-        value = int(raw)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise olx.OlxError(f'<rtcm_scenario {name}="{raw}">: a whole number, 0 for unlimited.')
+    value = int(raw) if re.fullmatch(r"\s*[0-9]{1,9}\s*", raw) else -1
+    if not 0 <= value <= MAX_ATTEMPTS:
+        raise olx.OlxError(f'<rtcm_scenario {name}="{excerpt(raw)}">: a whole number from 0 to {MAX_ATTEMPTS}, '
+                           f"0 for unlimited.")
     return value
 
 
 def _parse_weight(name, raw):
     try:
-        value = float(raw)
+        value = float(raw) if len(raw) <= 64 else -1.0
     except ValueError:
         value = -1.0
-    if not 0 <= value < float("inf"):
-        raise olx.OlxError(f'<rtcm_scenario {name}="{raw}">: a number of points, 0 or more.')
+    if not 0 <= value <= MAX_WEIGHT:  # also false for nan
+        raise olx.OlxError(f'<rtcm_scenario {name}="{excerpt(raw)}">: a number of points from 0 to {MAX_WEIGHT}.')
     return value
 
 
 def _parse_boolean(name, raw):
     if raw.lower() not in ("true", "false"):
-        raise olx.OlxError(f'<rtcm_scenario {name}="{raw}">: "true" or "false".')
+        raise olx.OlxError(f'<rtcm_scenario {name}="{excerpt(raw)}">: "true" or "false".')
     return raw.lower() == "true"
 
 

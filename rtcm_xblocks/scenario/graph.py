@@ -14,6 +14,7 @@ from html.parser import HTMLParser
 from itertools import count
 
 from rtcm_xblocks.common.i18n import N_
+from rtcm_xblocks.common.quoting import excerpts
 
 __all__ = [
     "GRADING_MODES", "OUTCOMES", "SCORING_MODES",
@@ -47,8 +48,8 @@ class ScenarioError(Exception):
         super().__init__(self.text())
 
     def text(self, gettext=_identity):
-        """The message translated with `gettext` and filled with its parameters."""
-        return gettext(self.message).format(**self.params)
+        """The message translated with `gettext` and filled with its parameters (text quoted as a short prefix)."""
+        return gettext(self.message).format(**excerpts(self.params))
 
 
 @dataclass(frozen=True)
@@ -480,8 +481,8 @@ class Problem:
     severity: str = "error"
 
     def text(self, gettext=_identity):
-        """The message translated with `gettext` and filled with its parameters."""
-        return gettext(self.message).format(**self.params)
+        """The message translated with `gettext` and filled with its parameters (text quoted as a short prefix)."""
+        return gettext(self.message).format(**excerpts(self.params))
 
 
 class _ImagesWithoutAlt(HTMLParser):

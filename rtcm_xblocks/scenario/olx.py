@@ -3,7 +3,7 @@
 Author HTML (intro, step bodies, feedback, ending bodies) lives in the XML as real child elements
 and is sanitized with nh3 on import; titles, labels and alt texts are plain text. Parsing never
 resolves entities or loads a DTD (common.safe_xml), and anything unexpected is an OlxError naming
-the element, its id and its line.
+the element, its id and its line (quoting at most a short prefix of any value: common.quoting).
 """
 import html
 import re
@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import lxml.html
 from lxml import etree
 
+from rtcm_xblocks.common.quoting import excerpt
 from rtcm_xblocks.common.safe_xml import UnsafeXMLError, XMLSyntaxError, check_safe, parse_xml_string
 from rtcm_xblocks.common.sanitize import clean_html, plain_text
 from rtcm_xblocks.scenario.graph import OUTCOMES, Choice, Ending, Image, Scenario, Step
@@ -50,7 +51,7 @@ def parse_scenario_string(text):
     try:
         root = parse_xml_string(text)
     except XMLSyntaxError as error:
-        raise OlxError(f"The scenario OLX is not well-formed XML: {error}") from error
+        raise OlxError(f"The scenario OLX is not well-formed XML: {excerpt(str(error), 200)}") from error
     except UnsafeXMLError as error:
         raise OlxError(str(error)) from error
     scenario = parse_scenario(root)
@@ -65,7 +66,7 @@ def parse_scenario(node):
     except UnsafeXMLError as error:
         raise OlxError(str(error)) from error
     if node.tag != ROOT:
-        raise OlxError(f"Expected <{ROOT}>, found <{node.tag}> (line {node.sourceline}).")
+        raise OlxError(f"Expected <{ROOT}>, found <{excerpt(node.tag)}> (line {node.sourceline}).")
     _refuse_text(node, f"<{ROOT}>")
     intro, steps, endings = None, [], []
     for child in _elements(node):
@@ -79,7 +80,7 @@ def parse_scenario(node):
         elif child.tag == "ending":
             endings.append(_parse_ending(child))
         else:
-            raise OlxError(f"Unknown element <{child.tag}> in <{ROOT}> (line {child.sourceline}); "
+            raise OlxError(f"Unknown element <{excerpt(child.tag)}> in <{ROOT}> (line {child.sourceline}); "
                            f"expected <intro>, <step> or <ending>.")
     return Scenario(intro=intro or "", steps=tuple(steps), endings=tuple(endings),
                     start=node.get("start") or None)
@@ -88,7 +89,7 @@ def parse_scenario(node):
 def _parse_step(element):
     """A Step from `<step id title>` with optional <body>, <image> and its <choice> children."""
     step_id = _required_id(element, "<step>")
-    where = f'<step id="{step_id}">'
+    where = f'<step id="{excerpt(step_id)}">'
     _check_attributes(element, where)
     _refuse_text(element, where)
     body, image, choices = None, None, []
@@ -100,7 +101,7 @@ def _parse_step(element):
         elif child.tag == "choice":
             choices.append(_parse_choice(child, step_id))
         else:
-            raise OlxError(f"Unknown element <{child.tag}> in {where} (line {child.sourceline}); "
+            raise OlxError(f"Unknown element <{excerpt(child.tag)}> in {where} (line {child.sourceline}); "
                            f"expected <body>, <image> or <choice>.")
     return Step(id=step_id, title=_plain_attribute(element, "title"), body=body or "", image=image,
                 choices=tuple(choices))
@@ -115,15 +116,15 @@ def _parse_image(element, where):
     if not src:
         raise OlxError(f"<image> of {where} has no src (line {element.sourceline}).")
     if urlsplit(src).scheme.lower() not in IMAGE_SCHEMES or _NOT_XML.search(src) or re.search(r"\s", src):
-        raise OlxError(f'<image> of {where} has src="{src}", which is not an http(s) or relative URL '
+        raise OlxError(f'<image> of {where} has src="{excerpt(src)}", which is not an http(s) or relative URL '
                        f"(line {element.sourceline}).")
     return Image(src=src, alt=_plain_attribute(element, "alt"))
 
 
 def _parse_choice(element, step_id):
     """A Choice from `<choice id to points expert>` with <label> and optional <feedback>."""
-    choice_id = _required_id(element, f'<choice> of step "{step_id}"')
-    where = f'<choice id="{choice_id}"> of step "{step_id}"'
+    choice_id = _required_id(element, f'<choice> of step "{excerpt(step_id)}"')
+    where = f'<choice id="{excerpt(choice_id)}"> of step "{excerpt(step_id)}"'
     _check_attributes(element, where)
     _refuse_text(element, where)
     target = element.get("to")
@@ -136,7 +137,7 @@ def _parse_choice(element, step_id):
         elif child.tag == "feedback":
             feedback = _single(feedback, child, where, lambda: _html(child))
         else:
-            raise OlxError(f"Unknown element <{child.tag}> in {where} (line {child.sourceline}); "
+            raise OlxError(f"Unknown element <{excerpt(child.tag)}> in {where} (line {child.sourceline}); "
                            f"expected <label> or <feedback>.")
     return Choice(id=choice_id, label=label or "", to=target, points=_points(element, where),
                   expert=_boolean(element, "expert", where), feedback=feedback or "")
@@ -145,17 +146,18 @@ def _parse_choice(element, step_id):
 def _parse_ending(element):
     """An Ending from `<ending id title outcome points>` with an optional <body>."""
     ending_id = _required_id(element, "<ending>")
-    where = f'<ending id="{ending_id}">'
+    where = f'<ending id="{excerpt(ending_id)}">'
     _check_attributes(element, where)
     _refuse_text(element, where)
     body = None
     for child in _elements(element):
         if child.tag != "body":
-            raise OlxError(f"Unknown element <{child.tag}> in {where} (line {child.sourceline}); expected <body>.")
+            raise OlxError(f"Unknown element <{excerpt(child.tag)}> in {where} (line {child.sourceline}); "
+                           f"expected <body>.")
         body = _single(body, child, where, lambda: _html(child))
     outcome = element.get("outcome", "neutral")
     if outcome not in OUTCOMES:
-        raise OlxError(f'{where} has outcome="{outcome}"; expected one of {", ".join(OUTCOMES)} '
+        raise OlxError(f'{where} has outcome="{excerpt(outcome)}"; expected one of {", ".join(OUTCOMES)} '
                        f"(line {element.sourceline}).")
     return Ending(id=ending_id, title=_plain_attribute(element, "title"), body=body or "", outcome=outcome,
                   points=_points(element, where))
@@ -169,7 +171,8 @@ def _elements(node):
 def _check_attributes(element, where):
     unknown = sorted(set(element.attrib) - ATTRIBUTES[element.tag])
     if unknown:
-        raise OlxError(f"{where} has unknown attribute {_attribute_name(unknown[0])!r} (line {element.sourceline}).")
+        raise OlxError(f"{where} has unknown attribute {excerpt(_attribute_name(unknown[0]))!r} "
+                       f"(line {element.sourceline}).")
     for child in _elements(element):
         if child.tag in ("intro", "body", "label", "feedback") and set(child.attrib) - {XML_SPACE}:
             raise OlxError(f"<{child.tag}> in {where} takes no attributes but xml:space (line {child.sourceline}).")
@@ -205,7 +208,7 @@ def _points(element, where):
     if value is None:
         return 0
     if not _INTEGER.fullmatch(value.strip()):
-        raise OlxError(f'{where} has points="{value}", which is not a whole number (line {element.sourceline}).')
+        raise OlxError(f'{where} has points="{excerpt(value)}", which is not a whole number (line {element.sourceline}).')
     return int(value)
 
 
@@ -214,7 +217,7 @@ def _boolean(element, name, where):
     if value is None:
         return False
     if value.strip().lower() not in ("true", "false"):
-        raise OlxError(f'{where} has {name}="{value}"; expected "true" or "false" (line {element.sourceline}).')
+        raise OlxError(f'{where} has {name}="{excerpt(value)}"; expected "true" or "false" (line {element.sourceline}).')
     return value.strip().lower() == "true"
 
 

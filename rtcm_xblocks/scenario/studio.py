@@ -20,6 +20,7 @@ from web_fragments.fragment import Fragment
 
 from rtcm_xblocks.common.handlers import STUDIO_PERMISSIONS, HandlerError, json_handler, user_is_author
 from rtcm_xblocks.common.i18n import N_, add_js_catalogue, translator
+from rtcm_xblocks.common.quoting import excerpt
 from rtcm_xblocks.common.safe_xml import XMLSyntaxError
 from rtcm_xblocks.common.templates import render_template, static_text
 from rtcm_xblocks.scenario import graph, olx
@@ -177,8 +178,9 @@ class ScenarioStudioMixin:
             cause = error.__cause__
             if isinstance(cause, XMLSyntaxError):
                 line = cause.position[0] if cause.position else None
-                raise HandlerError("olx_syntax", _("The OLX is not well-formed XML: {error}").format(error=cause.msg),
-                                   errors=[{"field": "olx", "message": cause.msg, "line": line}]) from error
+                message = excerpt(cause.msg, 200)
+                raise HandlerError("olx_syntax", _("The OLX is not well-formed XML: {error}").format(error=message),
+                                   errors=[{"field": "olx", "message": message, "line": line}]) from error
             match = _LINE.search(str(error))
             raise HandlerError("olx_invalid", str(error), errors=[
                 {"field": "olx", "message": str(error), "line": int(match.group(1)) if match else None}]) from error
@@ -248,7 +250,8 @@ def _problem_json(problem, _):
     message = problem.text(_)
     if problem.code == "unknown_target" and not problem.params.get("target"):
         message = _(NO_TARGET).format(**problem.params)
-    return {"code": problem.code, "message": message, "node": problem.node, "severity": problem.severity}
+    node = excerpt(problem.node, 100) if problem.node else problem.node  # ids are at most 100 characters
+    return {"code": problem.code, "message": message, "node": node, "severity": problem.severity}
 
 
 def _field_json(error, _):

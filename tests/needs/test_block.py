@@ -1,4 +1,5 @@
 """The needs-assessment XBlock: fields, OLX import and lossless export, views and the LMS report."""
+import json
 from types import SimpleNamespace
 
 import pytest
@@ -251,3 +252,15 @@ def test_a_node_holding_unexpanded_entity_references_is_refused():
         NeedsAssessmentBlock.parse_xml(node, SimpleNamespace(construct_xblock_from_class=None), None)
     with pytest.raises(fw.FrameworkError):
         fw.parse_pillars(node)
+
+
+@pytest.mark.parametrize("value", ["9" * 5000, "9" * 4000, "1e999", "inf", "nan", "-1", "0", "1" + "0" * 30],
+                         ids=lambda value: value[:8])
+@pytest.mark.parametrize("attribute", ["min_group_size", "weight"])
+def test_numbers_out_of_bounds_in_olx_are_ignored_and_the_editor_state_stays_json(db, attribute, value):  # pylint: disable=unused-argument
+    if (attribute, value) == ("weight", "0"):
+        pytest.skip("a weight of 0 is allowed")
+    _name, usage_id = load_scenario(SMALL.replace('min_group_size="2"', f'{attribute}="{value}"'))
+    block = get_block(usage_id)
+    assert block.fields[attribute].is_set_on(block) is False
+    json.dumps(block.studio_state(), allow_nan=False)

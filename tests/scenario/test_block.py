@@ -68,6 +68,8 @@ def test_olx_attributes_become_settings_and_children_the_case(workbench):  # pyl
 @pytest.mark.parametrize("attribute,value", [
     ("scoring", "fastest"), ("grading", "worst"), ("max_attempts", "-1"), ("max_attempts", "two"),
     ("weight", "heavy"), ("weight", "-2"), ("weight", "nan"), ("show_expert_path", "yes"), ("pillar", "Not an id!"),
+    ("max_attempts", "9" * 5000), ("max_attempts", "9" * 4000), ("max_attempts", "1001"), ("weight", "9" * 5000),
+    ("weight", "1e999"), ("weight", "inf"), ("weight", "1" + "0" * 30),
 ])
 def test_invalid_settings_in_olx_are_refused_with_the_attribute_named(workbench, attribute, value):  # pylint: disable=unused-argument
     with pytest.raises(olx.OlxError, match=attribute):

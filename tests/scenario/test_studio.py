@@ -354,3 +354,23 @@ def test_the_block_asks_the_runtime_for_studio_permissions():
     from rtcm_xblocks.scenario.block import ScenarioBlock  # pylint: disable=import-outside-toplevel
     assert ScenarioBlock.service_declaration("studio_user_permissions") == "want"
     assert ScenarioBlock.service_declaration("i18n") == "need"
+
+
+HOSTILE_NUMBERS = ["9" * 5000, "9" * 4000, "-" + "9" * 5000, "1e999", "inf", "nan", "1" + "0" * 30]
+
+
+@pytest.mark.parametrize("value", HOSTILE_NUMBERS, ids=lambda value: value[:8])
+@pytest.mark.parametrize("template", [
+    '<rtcm_scenario max_attempts="{}"/>',
+    '<rtcm_scenario weight="{}"/>',
+    '<rtcm_scenario><step id="a" title="A"><choice id="c" to="e" points="{}"><label>C</label></choice></step>'
+    '<ending id="e" title="E"/></rtcm_scenario>',
+    '<rtcm_scenario><step id="a" title="A"/><ending id="e" title="E" points="{}"/></rtcm_scenario>',
+], ids=["max_attempts", "weight", "choice points", "ending points"])
+def test_every_number_typed_in_the_olx_tab_is_bounded_and_refused_with_a_short_400(
+        workbench, scenario_block, template, value):
+    _name, usage_id = scenario_block
+    status, error = workbench.call(usage_id, "parse_olx", {"olx": template.format(value)}, student=STAFF)
+    assert status == 400, error
+    assert error["error"] in ("invalid_fields", "olx_invalid")
+    assert len(json.dumps(error)) < 1000
