@@ -382,3 +382,24 @@ def test_looking_at_the_exercise_stores_nothing_and_the_first_choice_starts_the_
     played(("zq_start", "zq_good"))
     assert stored(played.usage_id)["attempts"][0]["path"] == [["zq_start", "zq_good"]]
     assert published[0] == ("rtcm.scenario.started", {"attempt": 1})
+
+
+def test_a_zero_point_loop_stops_at_the_move_limit_with_a_clear_400_and_bounded_state(workbench, played):
+    from rtcm_xblocks.scenario.graph import MOVES_FLOOR  # pylint: disable=import-outside-toplevel
+    played(("zq_start", "zq_good"))
+    moves = 1
+    answer = None
+    while moves < MOVES_FLOOR:
+        step, choice = ("zq_mid", "zq_side") if moves % 2 else ("zq_loop", "zq_back")
+        status, answer = workbench.call(played.usage_id, "choose", {"step": step, "choice": choice})
+        assert status == 200
+        moves += 1
+    answer_size = len(json.dumps(answer))
+    status, refused = workbench.call(played.usage_id, "choose", {"step": "zq_loop", "choice": "zq_back"})
+    assert status == 400 and refused["error"] == "too_many_moves"
+    assert str(MOVES_FLOOR) in refused["message"]
+    state = stored(played.usage_id)
+    assert len(state["attempts"][-1]["path"]) == MOVES_FLOOR
+    assert len(json.dumps(state)) < 20_000 and answer_size < 60_000
+    status, current = workbench.call(played.usage_id, "get_state")
+    assert status == 200 and current["step"]["id"] == "zq_loop" and not current["finished"]
