@@ -16,7 +16,7 @@ from lxml import etree
 from rtcm_xblocks.common.i18n import N_
 from rtcm_xblocks.common.quoting import excerpts
 from rtcm_xblocks.common.safe_xml import UnsafeXMLError, check_safe, parse_xml_string
-from rtcm_xblocks.common.sanitize import plain_text
+from rtcm_xblocks.common.sanitize import learner_text, plain_text
 
 __all__ = [
     "Competency", "Pillar", "Framework", "FrameworkError", "Problem", "SubmissionError",
@@ -522,7 +522,7 @@ def _clean_profile(profile):
         if not isinstance(value, str):
             raise SubmissionError("invalid_profile_value", N_("The answer to \"{key}\" must be text."), {"key": key})
         if question["type"] == "text":
-            value = value.strip()
+            value = learner_text(value)
             if len(value) > question["max_length"]:
                 raise SubmissionError(
                     "profile_too_long",

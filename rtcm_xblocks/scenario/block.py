@@ -24,7 +24,8 @@ from rtcm_xblocks.common.handlers import HandlerError, json_handler
 from rtcm_xblocks.common.i18n import N_, add_js_catalogue, translator
 from rtcm_xblocks.common.quoting import excerpt
 from rtcm_xblocks.common.safe_xml import check_safe
-from rtcm_xblocks.common.sanitize import clean_html, plain_text
+from rtcm_xblocks.common.sanitize import clean_html, learner_text, plain_text
+from rtcm_xblocks.common.spreadsheet import safe_cell
 from rtcm_xblocks.common.templates import render_template, static_text
 from rtcm_xblocks.scenario import graph, olx
 from rtcm_xblocks.scenario.draft import MAX_ATTEMPTS, MAX_WEIGHT
@@ -229,7 +230,7 @@ class ScenarioBlock(ScenarioStudioMixin, CompletableXBlockMixin, XBlock):
         """Store the learner's reflection (plain text) on their finished attempt."""
         (text,) = self._body(data, "text")
         _ = translator(self).gettext
-        text = text.strip()
+        text = learner_text(text)
         if not text:
             raise HandlerError("empty_reflection", _("Write something before saving your reflection."))
         if len(text) > MAX_REFLECTION:
@@ -276,7 +277,10 @@ class ScenarioBlock(ScenarioStudioMixin, CompletableXBlockMixin, XBlock):
         olx.write_scenario(self._scenario(), node)
 
     def generate_report_data(self, user_state_iterator, limit_responses=None):
-        """One row per learner for the LMS problem responses report: path, ending, score, attempts, reflection."""
+        """One row per learner for the LMS problem responses report: path, ending, score, attempts, reflection.
+
+        Staff open the report in a spreadsheet: every text cell is made safe from formula injection.
+        """
         count = 0
         for user_state in user_state_iterator:
             if limit_responses is not None and count >= limit_responses:
@@ -288,11 +292,11 @@ class ScenarioBlock(ScenarioStudioMixin, CompletableXBlockMixin, XBlock):
             score = graph.overall([a.score for a in attempts if a.finished and a.score is not None], self._grading)
             reflections = [a.reflection for a in attempts if a.reflection]
             yield user_state.username, {
-                "path": " > ".join(f"{step}:{choice}" for step, choice in latest.path),
-                "ending": latest.current if latest.finished else "",
+                "path": safe_cell(" > ".join(f"{step}:{choice}" for step, choice in latest.path)),
+                "ending": safe_cell(latest.current if latest.finished else ""),
                 "score": "" if score is None else round(score, 4),
                 "attempts": len(attempts),
-                "reflection": reflections[-1] if reflections else "",
+                "reflection": safe_cell(reflections[-1] if reflections else ""),
             }
             count += 1
 

@@ -229,6 +229,9 @@ def test_reflection_is_stored_on_the_finished_attempt_as_plain_text(workbench, p
 @pytest.mark.parametrize("body", [
     pytest.param({"text": ""}, id="empty"),
     pytest.param({"text": "   \n "}, id="blank"),
+    pytest.param({"text": "\u200b\u200c\u200d\u2060\ufeff"}, id="zero-width-only"),
+    pytest.param({"text": "\x00\x00 \x07"}, id="nul-and-controls-only"),
+    pytest.param({"text": "\u2800 \u3164 \u00a0\u200b"}, id="blank-looking-letters"),
     pytest.param({"text": "x" * 5001}, id="too-long"),
     pytest.param({"text": 5}, id="number"),
     pytest.param({"text": ["a"]}, id="list"),
@@ -403,3 +406,10 @@ def test_a_zero_point_loop_stops_at_the_move_limit_with_a_clear_400_and_bounded_
     assert len(json.dumps(state)) < 20_000 and answer_size < 60_000
     status, current = workbench.call(played.usage_id, "get_state")
     assert status == 200 and current["step"]["id"] == "zq_loop" and not current["finished"]
+
+
+def test_control_characters_are_removed_from_a_reflection_and_zero_width_joiners_inside_kept(workbench, played):
+    played(("zq_start", "zq_bad"))
+    status, state = workbench.call(played.usage_id, "reflect", {"text": " \u200bNext\x00 time\x1b: ask\u200c\u200d. "})
+    assert status == 200
+    assert state["reflection"] == "\u200bNext time: ask\u200c\u200d."
