@@ -19,7 +19,6 @@ by url_name: in Studio and the LMS through the course's usage keys, in the SDK w
 searching the tree the block sits in. Elsewhere (a content library, a bare runtime) the link is
 only checked for shape.
 """
-import json
 import re
 
 from web_fragments.fragment import Fragment
@@ -30,7 +29,7 @@ from rtcm_xblocks.common.handlers import STUDIO_PERMISSIONS, HandlerError, json_
 from rtcm_xblocks.common.i18n import add_js_catalogue, translator
 from rtcm_xblocks.common.quoting import excerpt
 from rtcm_xblocks.common.sanitize import plain_text
-from rtcm_xblocks.common.templates import render_template, static_text
+from rtcm_xblocks.common.templates import render_template, script_json, static_text
 from rtcm_xblocks.needs.framework import (
     DEFAULT_FRAMEWORK,
     Competency,
@@ -272,7 +271,7 @@ class NeedsStudioMixin(XBlockMixin):
         state = self.studio_state()
         html = render_template(
             "templates/needs/studio.html", translator(self),
-            {"state_json": _script_json(state), "uid": _dom_id(self.scope_ids.usage_id),
+            {"state_json": script_json(state), "uid": _dom_id(self.scope_ids.usage_id),
              "i18n_namespace": getattr(self, "i18n_js_namespace", "") or ""},
         )
         fragment = Fragment(html)
@@ -434,9 +433,3 @@ def _problems_message(errors, _):
     lines.extend(f"{item['field'] or request}: {item['message']}" for item in errors)
     return "\n".join(lines)
 
-
-def _script_json(value):
-    """JSON that is safe inside a <script> element (no '<', '>' or '&' that could end it)."""
-    text = json.dumps(value, ensure_ascii=False)
-    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e") \
-        .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")

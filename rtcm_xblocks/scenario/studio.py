@@ -22,7 +22,7 @@ from rtcm_xblocks.common.handlers import STUDIO_PERMISSIONS, HandlerError, json_
 from rtcm_xblocks.common.i18n import N_, add_js_catalogue, translator
 from rtcm_xblocks.common.quoting import excerpt
 from rtcm_xblocks.common.safe_xml import XMLSyntaxError
-from rtcm_xblocks.common.templates import render_template, static_text
+from rtcm_xblocks.common.templates import render_template, script_json, static_text
 from rtcm_xblocks.scenario import graph, olx
 from rtcm_xblocks.scenario.draft import (SETTINGS, attributes_to_settings, is_unicode, read_draft,
                                          settings_to_attributes)
@@ -57,17 +57,22 @@ class ScenarioStudioMixin:
             return Fragment(f'<p class="rtcm-studio-refused">{html.escape(refusal)}</p>')
         scenario = self._saved_scenario()
         settings = self._current_settings()
-        fragment = Fragment(render_template("templates/scenario/studio.html", translator(self), {"block_id": self._dom_id()}))
-        add_js_catalogue(self, fragment)
-        fragment.add_css(static_text("static/scenario/studio.css"))
-        fragment.add_javascript(static_text("static/scenario/studio.js"))
-        fragment.initialize_js("RtcmScenarioStudio", {
+        # The editor's data is authored text: it travels in a <script type="application/json"> that no text can
+        # close (common.templates.script_json), never in the runtime's init arguments, which the SDK workbench
+        # writes into a <script> unescaped (a title of "</script><script>…" would run in another author's editor).
+        editor_data = script_json({
             "scenario": scenario.to_dict(),
             "settings": settings,
             "report": self._report(scenario, settings["scoring"], []),
             "options": self._options(),
             "i18n_namespace": getattr(self, "i18n_js_namespace", None),
         })
+        fragment = Fragment(render_template("templates/scenario/studio.html", translator(self),
+                                            {"block_id": self._dom_id(), "editor_data": editor_data}))
+        add_js_catalogue(self, fragment)
+        fragment.add_css(static_text("static/scenario/studio.css"))
+        fragment.add_javascript(static_text("static/scenario/studio.js"))
+        fragment.initialize_js("RtcmScenarioStudio")
         return fragment
 
     def author_view(self, context=None):  # pylint: disable=unused-argument
@@ -82,12 +87,13 @@ class ScenarioStudioMixin:
             "summary": summary,
             "problems": report["problems"],
             "best_label": _best_label(_, self.scoring, summary["best"]),
+            "author_data": script_json({"i18n_namespace": getattr(self, "i18n_js_namespace", None),
+                                        "intro": self._html(scenario.intro)}),
         }))
         add_js_catalogue(self, fragment)
         fragment.add_css(static_text("static/scenario/studio.css"))
         fragment.add_javascript(static_text("static/scenario/studio_author.js"))
-        fragment.initialize_js("RtcmScenarioAuthor", {"i18n_namespace": getattr(self, "i18n_js_namespace", None),
-                                                      "intro": self._html(scenario.intro)})
+        fragment.initialize_js("RtcmScenarioAuthor")  # authored data is in the page, as for studio_view
         return fragment
 
     # --- handlers ------------------------------------------------------------------------------

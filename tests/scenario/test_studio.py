@@ -44,8 +44,8 @@ def scenario_block(workbench):  # pylint: disable=unused-argument
 
 
 def _init_args(page):
-    """The JSON the studio_view hands to its JavaScript."""
-    match = re.search(r'<script type="json/xblock-args" class="xblock_json_init_args">\s*(.*?)\s*</script>', page, re.S)
+    """The JSON the studio_view hands to its JavaScript (in a JSON script element of its own)."""
+    match = re.search(r'<script type="application/json" class="rtcm-studio__data">(.*?)</script>', page, re.S)
     return json.loads(match.group(1))
 
 

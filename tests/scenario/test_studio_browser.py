@@ -308,3 +308,32 @@ def test_html_pasted_into_rich_text_keeps_only_what_the_server_allows(browser):
     assert "Hi" in pasted and "Para" in pasted and "link" in pasted
     for banned in ("<span", "style=", "onclick", "<script", "steal", "onerror", "<div"):
         assert banned not in pasted, banned
+
+
+HOSTILE = '</script><script>window.rtcmPwned = 1</script><!-- \u2028 & <img src=x onerror="window.rtcmPwned = 2">'
+
+
+def _store_hostile_texts(usage_id):
+    """Put hostile text straight into the saved fields, as any import path or older version could have."""
+    block = get_block(usage_id, DESIGNER)
+    scenario = dict(block.scenario)
+    scenario["steps"] = [dict(scenario["steps"][0], title="Step " + HOSTILE)] + scenario["steps"][1:]
+    scenario["intro"] = "<p>Intro</p>"
+    block.scenario = scenario
+    block.display_name = "Case " + HOSTILE
+    block.save()
+
+
+def test_a_hostile_title_opens_in_another_authors_editor_as_text_and_runs_no_script(browser):
+    from tests.scenario.test_studio import OLX  # pylint: disable=import-outside-toplevel
+    name, usage_id = load_scenario(OLX)
+    _store_hostile_texts(usage_id)
+    browser.get(f"{browser.base_url}/scenario/{name}/studio_view/?student={DESIGNER}")
+    WebDriverWait(browser, 10).until(lambda b: _root(b).get_attribute("data-ready"))
+    assert browser.execute_script("return window.rtcmPwned === undefined")
+    outline = browser.find_element(By.CSS_SELECTOR, '[data-role="outline"]').text
+    assert "Step </script><script>window.rtcmPwned = 1</script>" in outline
+    browser.get(f"{browser.base_url}/scenario/{name}/author_view/?student={DESIGNER}")
+    WebDriverWait(browser, 10).until(lambda b: b.find_elements(By.CSS_SELECTOR, ".rtcm-author"))
+    assert browser.execute_script("return window.rtcmPwned === undefined")
+    assert "Case </script><script>" in browser.find_element(By.CSS_SELECTOR, ".rtcm-author h3").text
