@@ -9,14 +9,13 @@ import functools
 import re
 from dataclasses import dataclass, field, replace
 from importlib import resources
-from urllib.parse import urlsplit
 
 from lxml import etree
 
 from rtcm_xblocks.common.i18n import N_
 from rtcm_xblocks.common.quoting import excerpts
 from rtcm_xblocks.common.safe_xml import UnsafeXMLError, check_safe, parse_xml_string
-from rtcm_xblocks.common.sanitize import learner_text, plain_text
+from rtcm_xblocks.common.sanitize import is_safe_link, learner_text, plain_text
 
 __all__ = [
     "Competency", "Pillar", "Framework", "FrameworkError", "Problem", "SubmissionError",
@@ -33,7 +32,6 @@ SCALE_VALUES = (1, 2, 3, 4, 5)
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}")
 _FRAMEWORK_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
-_LINK_SCHEMES = {"", "http", "https"}
 
 
 class _TemplateError(ValueError):
@@ -295,15 +293,12 @@ def _element_children(node, tag):
 
 
 def safe_link(link):
-    """`link` stripped when it is a relative course link or an http(s) URL; FrameworkError otherwise."""
+    """`link` stripped when it is a relative course link or an http(s) URL (common.sanitize.is_safe_link);
+    FrameworkError otherwise."""
     link = (link or "").strip()
     if not link:
         return ""
-    try:
-        parts = urlsplit(link)
-    except ValueError as error:
-        raise FrameworkError("unsafe_link", N_("The link \"{link}\" is not a course link or web address."), {"link": link}) from error
-    if parts.scheme.lower() not in _LINK_SCHEMES or any(ord(char) < 32 for char in link) or link.startswith("//"):
+    if not is_safe_link(link):
         raise FrameworkError("unsafe_link", N_("The link \"{link}\" is not a course link or web address."), {"link": link})
     return link
 

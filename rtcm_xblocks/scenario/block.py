@@ -11,7 +11,6 @@ import importlib.resources
 import json
 import logging
 import re
-from urllib.parse import urlsplit
 
 from web_fragments.fragment import Fragment
 from xblock.completable import CompletableXBlockMixin, XBlockCompletionMode
@@ -24,7 +23,7 @@ from rtcm_xblocks.common.handlers import HandlerError, json_handler
 from rtcm_xblocks.common.i18n import N_, add_js_catalogue, translator
 from rtcm_xblocks.common.quoting import excerpt
 from rtcm_xblocks.common.safe_xml import check_safe
-from rtcm_xblocks.common.sanitize import clean_html, learner_text, plain_text
+from rtcm_xblocks.common.sanitize import clean_html, is_safe_link, learner_text, plain_text
 from rtcm_xblocks.common.spreadsheet import safe_cell
 from rtcm_xblocks.common.templates import render_template, static_text
 from rtcm_xblocks.scenario import graph, olx
@@ -509,11 +508,8 @@ def _decode_attempts(state):
 
 
 def _safe_src(src):
-    """True for image URLs the browser may load: http(s) or relative to the site."""
-    if not src:
-        return False
-    scheme = urlsplit(src).scheme.lower()
-    return scheme in ("", "http", "https") and not src.lstrip().lower().startswith(("javascript", "data"))
+    """True for image URLs the browser may load: http(s) or relative to the site (common.sanitize.is_safe_link)."""
+    return is_safe_link(src)
 
 
 def _choice_of(values):

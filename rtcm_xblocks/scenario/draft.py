@@ -10,11 +10,10 @@ have them, and `graph.validate` reports them.
 import math
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from rtcm_xblocks.common.i18n import N_
 from rtcm_xblocks.common.quoting import excerpt, excerpts
-from rtcm_xblocks.common.sanitize import clean_html, plain_text
+from rtcm_xblocks.common.sanitize import clean_html, is_safe_link, plain_text
 from rtcm_xblocks.scenario.graph import GRADING_MODES, OUTCOMES, SCORING_MODES, Choice, Ending, Image, Scenario, Step
 
 __all__ = ["ID_PATTERN", "SETTINGS", "Draft", "FieldError", "attributes_to_settings", "is_unicode", "read_draft",
@@ -203,7 +202,7 @@ def _read_image(reader, raw, path, node):
         reader.error(f"{path}.src", N_("Give the image's address, or remove the image."), node)
         return None
     src = src.strip()
-    if urlsplit(src).scheme.lower() not in ("", "http", "https") or src.lower().startswith("//"):
+    if not is_safe_link(src):
         reader.error(f"{path}.src", N_("An image address starts with http://, https:// or /."), node)
         return None
     alt = reader.text(raw.get("alt", ""), f"{path}.alt", node, required=False)

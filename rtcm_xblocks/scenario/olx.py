@@ -7,14 +7,13 @@ the element, its id and its line (quoting at most a short prefix of any value: c
 """
 import html
 import re
-from urllib.parse import urlsplit
 
 import lxml.html
 from lxml import etree
 
 from rtcm_xblocks.common.quoting import excerpt
 from rtcm_xblocks.common.safe_xml import UnsafeXMLError, XMLSyntaxError, check_safe, parse_xml_string
-from rtcm_xblocks.common.sanitize import clean_html, plain_text
+from rtcm_xblocks.common.sanitize import clean_html, is_safe_link, plain_text
 from rtcm_xblocks.scenario.graph import OUTCOMES, Choice, Ending, Image, Scenario, Step
 
 __all__ = ["OlxError", "parse_scenario", "parse_scenario_string", "scenario_to_string", "write_scenario"]
@@ -32,7 +31,6 @@ ATTRIBUTES = {
 }
 VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
                  "wbr"}
-IMAGE_SCHEMES = {"", "http", "https"}
 _INTEGER = re.compile(r"[+-]?[0-9]{1,9}")
 # Characters XML 1.0 cannot carry at all; they are dropped on export.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -115,7 +113,7 @@ def _parse_image(element, where):
     src = (element.get("src") or "").strip()
     if not src:
         raise OlxError(f"<image> of {where} has no src (line {element.sourceline}).")
-    if urlsplit(src).scheme.lower() not in IMAGE_SCHEMES or _NOT_XML.search(src) or re.search(r"\s", src):
+    if not is_safe_link(src) or _NOT_XML.search(src):
         raise OlxError(f'<image> of {where} has src="{excerpt(src)}", which is not an http(s) or relative URL '
                        f"(line {element.sourceline}).")
     return Image(src=src, alt=_plain_attribute(element, "alt"))
@@ -133,7 +131,7 @@ def _parse_choice(element, step_id):
     label, feedback = None, None
     for child in _elements(element):
         if child.tag == "label":
-            label = _single(label, child, where, lambda: plain_text(_inner_html(child)))
+            label = _single(label, child, where, lambda: plain_text(_inner_html(child, text_as_html=True)))
         elif child.tag == "feedback":
             feedback = _single(feedback, child, where, lambda: _html(child))
         else:
@@ -222,8 +220,12 @@ def _boolean(element, name, where):
 
 
 def _plain_attribute(element, name):
-    """An attribute as plain text: its value is text, not markup, with white space folded."""
-    return plain_text(html.escape(element.get(name, ""), quote=False))
+    """An attribute as plain text (common.sanitize.plain_text), read as the editor reads a typed title.
+
+    Stored plain text holds no tag ("&lt;b>" stays that text), and is written back unchanged, so
+    export and import give the same text again.
+    """
+    return plain_text(element.get(name, ""))
 
 
 def _html(element):
@@ -231,22 +233,30 @@ def _html(element):
     return clean_html(_inner_html(element))
 
 
-def _inner_html(element):
-    """Serialize the content of an XML element as HTML (so <span></span> never becomes <span/>)."""
-    parts = [html.escape(element.text or "", quote=False)]
+def _inner_html(element, text_as_html=False):
+    """Serialize the content of an XML element as HTML (so <span></span> never becomes <span/>).
+
+    With `text_as_html`, text is passed on as it is (for plain text, which is read as the editor
+    reads a typed label: see `_plain_attribute`); otherwise it is escaped.
+    """
+    parts = [_text(element.text, text_as_html)]
     for child in element:
-        parts.append(_outer_html(child))
+        parts.append(_outer_html(child, text_as_html))
     return "".join(parts)
 
 
-def _outer_html(element):
-    tail = html.escape(element.tail or "", quote=False)
+def _text(text, as_html):
+    return (text or "") if as_html else html.escape(text or "", quote=False)
+
+
+def _outer_html(element, text_as_html=False):
+    tail = _text(element.tail, text_as_html)
     if not isinstance(element.tag, str):
         return tail
     tag = etree.QName(element).localname
     attributes = "".join(f' {etree.QName(key).localname}="{html.escape(value, quote=True)}"'
                          for key, value in element.attrib.items())
-    inner = _inner_html(element)
+    inner = _inner_html(element, text_as_html)
     if tag in VOID_ELEMENTS:
         return f"<{tag}{attributes}>{inner}{tail}"
     return f"<{tag}{attributes}>{inner}</{tag}>{tail}"
