@@ -5,8 +5,9 @@ JSON object before the block sees it, domain errors become 400s, and no exceptio
 the runtime as a 500.
 
 Limits, checked before any block code runs (docs/SCENARIO_API.md, "Limits"): a body of at most
-MAX_BODY_BYTES (else 413 `body_too_large`), nested at most MAX_DEPTH arrays/objects deep (checked
-on the raw text before parsing, so the parser never recurses deeply; else 400 `too_deep`), and
+MAX_BODY_BYTES with at most MAX_CONTAINERS arrays and objects (else 413 `body_too_large`), nested
+at most MAX_DEPTH deep (checked on the raw text before parsing, so the parser never recurses
+deeply; else 400 `too_deep`), and
 numbers that are finite with at most MAX_NUMBER_DIGITS digits (`NaN`, `Infinity`, `1e999` or a
 5,000-digit integer are a 400 `invalid_number`).
 """
@@ -24,7 +25,8 @@ from rtcm_xblocks.common.i18n import translator
 
 __all__ = [
     "HandlerError", "json_handler", "json_response", "user_is_staff", "require_staff", "current_user",
-    "STUDIO_PERMISSIONS", "user_is_author", "MAX_BODY_BYTES", "MAX_DEPTH", "MAX_NUMBER_DIGITS", "nesting_depth",
+    "STUDIO_PERMISSIONS", "user_is_author", "MAX_BODY_BYTES", "MAX_CONTAINERS", "MAX_DEPTH", "MAX_NUMBER_DIGITS",
+    "nesting_depth",
 ]
 
 # Studio's service telling whether a user may write to a course; blocks declare it as wanted.
@@ -32,10 +34,11 @@ STUDIO_PERMISSIONS = "studio_user_permissions"
 
 MAX_BODY_BYTES = 8 * 1024 * 1024  # the OLX tab's 2,000,000 characters, JSON-escaped, fit with room to spare
 MAX_DEPTH = 32  # our payloads nest 6 levels at most
+MAX_CONTAINERS = 100_000  # a 2,000-step scenario draft has about 12,000
 MAX_NUMBER_DIGITS = 30  # far beyond any count, rating or weight; Python's int() itself stops at 4,300
 
-# A JSON string literal (the unrolled form, linear on long strings); brackets inside strings do not nest.
-_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+# A JSON string literal once escaped backslashes and quotes are gone; brackets inside strings do not nest.
+_JSON_STRING = re.compile(rb'"[^"]*"')
 _NOT_BRACKETS = bytes(byte for byte in range(256) if byte not in b"[]{}")
 
 
@@ -125,18 +128,28 @@ def _parse_constant(text):
     raise _NumberError(text)  # NaN, Infinity, -Infinity: not JSON, though Python's parser takes them
 
 
-def nesting_depth(body, limit):
-    """How deeply the arrays and objects of the JSON text `body` nest, counted up to `limit` + 1.
+def _structure(body):
+    """The brackets of the JSON text `body` outside its strings, "{" and "}" written as "[" and "]".
 
-    Works on the raw bytes without parsing: string literals are removed, then every other byte but
-    brackets; each pass then removes the innermost pairs, so the text is (limit + 1) deep exactly
-    when a pair remains after `limit` passes. Each pass is a C-speed `bytes.replace`. Brackets left
-    unclosed (invalid JSON, which the parser would refuse only after recursing) count as nesting too.
+    Escaped backslashes, then escaped quotes, are removed first (left to right, as JSON reads
+    them), so that every remaining quote opens or closes a string. All C-speed bytes operations.
     """
     if isinstance(body, str):
         body = body.encode("utf-8", "surrogatepass")
+    body = body.replace(b"\\\\", b"").replace(b'\\"', b"")
     brackets = _JSON_STRING.sub(b"", body).translate(None, _NOT_BRACKETS)
-    brackets = brackets.replace(b"{", b"[").replace(b"}", b"]")
+    return brackets.replace(b"{", b"[").replace(b"}", b"]")
+
+
+def nesting_depth(body, limit):
+    """How deeply the arrays and objects of the JSON text `body` nest, counted up to `limit` + 1."""
+    return _depth(_structure(body), limit)
+
+
+def _depth(brackets, limit):
+    """Each pass removes the innermost pairs, so the text is (limit + 1) deep exactly when a pair remains
+    after `limit` passes. Brackets left unclosed (invalid JSON, which the parser would refuse only after
+    recursing) count as nesting too."""
     depth = 0
     while b"[]" in brackets and depth <= limit:
         brackets = brackets.replace(b"[]", b"")
@@ -149,7 +162,10 @@ def _parse_body(body, _):
         return {}
     if len(body) > MAX_BODY_BYTES:
         raise _too_large(_)
-    if nesting_depth(body, MAX_DEPTH) > MAX_DEPTH:
+    brackets = _structure(body)
+    if len(brackets) > 2 * MAX_CONTAINERS:
+        raise _too_large(_)
+    if _depth(brackets, MAX_DEPTH) > MAX_DEPTH:
         raise HandlerError("too_deep", _("The request body nests more than {limit} levels deep.").format(
             limit=MAX_DEPTH))
     try:

@@ -39,7 +39,7 @@ def test_a_body_of_real_text_reaches_the_handler():
 
 import pytest  # noqa: E402  pylint: disable=wrong-import-position
 
-from rtcm_xblocks.common.handlers import MAX_BODY_BYTES, MAX_DEPTH, nesting_depth  # noqa: E402
+from rtcm_xblocks.common.handlers import MAX_BODY_BYTES, MAX_CONTAINERS, MAX_DEPTH, nesting_depth  # noqa: E402
 
 
 def hostile_bodies():
@@ -51,6 +51,7 @@ def hostile_bodies():
         ("deep inside an object", b'{"text": ' + b"[" * (MAX_DEPTH + 1) + b"]" * (MAX_DEPTH + 1) + b"}", 400,
          "too_deep"),
         ("too large", b'{"text": "' + b"x" * MAX_BODY_BYTES + b'"}', 413, "body_too_large"),
+        ("too many arrays", b'{"text": [' + b"[]," * MAX_CONTAINERS + b"[]]}", 413, "body_too_large"),
         ("5,000-digit integer", b'{"text": ' + b"9" * 5000 + b"}", 400, "invalid_number"),
         ("4,000-digit integer", b'{"text": ' + b"9" * 4000 + b"}", 400, "invalid_number"),
         ("float overflow", b'{"text": 1e999}', 400, "invalid_number"),
@@ -74,7 +75,7 @@ def test_nesting_up_to_the_limit_reaches_the_handler():
 
 
 def test_brackets_inside_strings_do_not_count_as_nesting():
-    text = json.dumps({"text": "[" * 5000 + '\\"{' * 100})
+    text = json.dumps({"text": "[" * 5000 + '\\"{' * 100 + "\\" * 7 + '"[', "more": "]\\"})
     assert nesting_depth(text.encode(), MAX_DEPTH) == 1
     assert _call(text.encode()).json["error"] == "refused"
 
