@@ -1,4 +1,4 @@
-"""JSON handlers with one error shape: HTTP 400/403/405/409 with ``{"error": code, "message": text}``.
+"""JSON handlers with one error shape: HTTP 400/403/405/409/413 with ``{"error": code, "message": text}``.
 
 Every handler of our blocks goes through `json_handler`: the body is parsed and checked to be a
 JSON object before the block sees it, domain errors become 400s, and no exception of ours reaches
@@ -8,10 +8,20 @@ Handlers that write learner data are declared ``json_handler(writes=True)``: the
 write nothing where the platform shows a learner page to someone who is not that learner —
 Studio's preview (`runtime.is_author_mode`) and LMS staff masquerading as a specific learner
 (see `read_only_reason`).
+
+Limits, checked before any block code runs (docs/SCENARIO_API.md, "Limits"): a body of at most
+MAX_BODY_BYTES with at most MAX_CONTAINERS arrays and objects (else 413 `body_too_large`), nested
+at most MAX_DEPTH deep (checked on the raw text before parsing, so the parser never recurses
+deeply; else 400 `too_deep`), and
+numbers that are finite with at most MAX_NUMBER_DIGITS digits (`NaN`, `Infinity`, `1e999` or a
+5,000-digit integer are a 400 `invalid_number`).
 """
 import functools
 import json
+import math
+import re
 
+from django.core.exceptions import RequestDataTooBig
 from webob import Response
 from xblock.core import XBlock
 from xblock.exceptions import NoSuchServiceError
@@ -21,6 +31,7 @@ from rtcm_xblocks.common.i18n import translator
 __all__ = [
     "HandlerError", "json_handler", "json_response", "user_is_staff", "require_staff", "current_user",
     "STUDIO_PERMISSIONS", "user_is_author", "read_only_reason", "PREVIEW", "MASQUERADE",
+    "MAX_BODY_BYTES", "MAX_CONTAINERS", "MAX_DEPTH", "MAX_NUMBER_DIGITS", "nesting_depth",
 ]
 
 # Studio's service telling whether a user may write to a course; blocks declare it as wanted.
@@ -29,6 +40,15 @@ STUDIO_PERMISSIONS = "studio_user_permissions"
 # Why a learner page is read-only (see read_only_reason).
 PREVIEW = "preview"
 MASQUERADE = "masquerade"
+
+MAX_BODY_BYTES = 8 * 1024 * 1024  # the OLX tab's 2,000,000 characters, JSON-escaped, fit with room to spare
+MAX_DEPTH = 32  # our payloads nest 6 levels at most
+MAX_CONTAINERS = 100_000  # a 2,000-step scenario draft has about 12,000
+MAX_NUMBER_DIGITS = 30  # far beyond any count, rating or weight; Python's int() itself stops at 4,300
+
+# A JSON string literal once escaped backslashes and quotes are gone; brackets inside strings do not nest.
+_JSON_STRING = re.compile(rb'"[^"]*"')
+_NOT_BRACKETS = bytes(byte for byte in range(256) if byte not in b"[]{}")
 
 
 class HandlerError(Exception):
@@ -82,7 +102,7 @@ def json_handler(func=None, *, staff_only=False, writes=False):
                 require_staff(self)
             if writes:
                 _refuse_read_only(self, _)
-            data = _parse_body(request.body, _)
+            data = _parse_body(_read_body(request, _), _)
             return json_response(func(self, data, suffix))
         except HandlerError as error:
             return _error_response(error)
@@ -90,13 +110,88 @@ def json_handler(func=None, *, staff_only=False, writes=False):
     return XBlock.handler(wrapper)
 
 
+def _read_body(request, _):
+    """The request's bytes; Django's own upload limit (DATA_UPLOAD_MAX_MEMORY_SIZE) is a 413 like ours."""
+    try:
+        return request.body
+    except RequestDataTooBig as error:
+        raise _too_large(_) from error
+
+
+def _too_large(_):
+    return HandlerError("body_too_large", _("The request body is too large."), status=413)
+
+
+class _NumberError(ValueError):
+    """A JSON number we refuse to turn into a Python value."""
+
+
+def _parse_int(text):
+    if len(text.lstrip("-")) > MAX_NUMBER_DIGITS:
+        raise _NumberError(text)
+    return int(text)
+
+
+def _parse_float(text):
+    value = float(text) if len(text) <= 2 * MAX_NUMBER_DIGITS else math.inf
+    if not math.isfinite(value):
+        raise _NumberError(text)
+    return value
+
+
+def _parse_constant(text):
+    raise _NumberError(text)  # NaN, Infinity, -Infinity: not JSON, though Python's parser takes them
+
+
+def _structure(body):
+    """The brackets of the JSON text `body` outside its strings, "{" and "}" written as "[" and "]".
+
+    Escaped backslashes, then escaped quotes, are removed first (left to right, as JSON reads
+    them), so that every remaining quote opens or closes a string. All C-speed bytes operations.
+    """
+    if isinstance(body, str):
+        body = body.encode("utf-8", "surrogatepass")
+    body = body.replace(b"\\\\", b"").replace(b'\\"', b"")
+    brackets = _JSON_STRING.sub(b"", body).translate(None, _NOT_BRACKETS)
+    return brackets.replace(b"{", b"[").replace(b"}", b"]")
+
+
+def nesting_depth(body, limit):
+    """How deeply the arrays and objects of the JSON text `body` nest, counted up to `limit` + 1."""
+    return _depth(_structure(body), limit)
+
+
+def _depth(brackets, limit):
+    """Each pass removes the innermost pairs, so the text is (limit + 1) deep exactly when a pair remains
+    after `limit` passes. Brackets left unclosed (invalid JSON, which the parser would refuse only after
+    recursing) count as nesting too."""
+    depth = 0
+    while b"[]" in brackets and depth <= limit:
+        brackets = brackets.replace(b"[]", b"")
+        depth += 1
+    return min(depth + brackets.count(b"["), limit + 1)
+
+
 def _parse_body(body, _):
     if not body or not body.strip():
         return {}
+    if len(body) > MAX_BODY_BYTES:
+        raise _too_large(_)
+    brackets = _structure(body)
+    if len(brackets) > 2 * MAX_CONTAINERS:
+        raise _too_large(_)
+    if _depth(brackets, MAX_DEPTH) > MAX_DEPTH:
+        raise HandlerError("too_deep", _("The request body nests more than {limit} levels deep.").format(
+            limit=MAX_DEPTH))
     try:
-        data = json.loads(body.decode("utf-8") if isinstance(body, bytes) else body)
+        data = json.loads(body.decode("utf-8") if isinstance(body, bytes) else body, parse_int=_parse_int,
+                          parse_float=_parse_float, parse_constant=_parse_constant)
         json.dumps(data, ensure_ascii=False).encode("utf-8")  # "\ud800" parses, but is no text: refuse it here
-    except (ValueError, UnicodeDecodeError) as error:
+    except _NumberError as error:
+        raise HandlerError("invalid_number", _(
+            "The request body holds a number that is not finite or has more than {limit} digits.").format(
+                limit=MAX_NUMBER_DIGITS)) from error
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:
         raise HandlerError("invalid_json", _("The request body is not valid JSON.")) from error
     if not isinstance(data, dict):
         raise HandlerError("invalid_body", _("The request body must be a JSON object."))

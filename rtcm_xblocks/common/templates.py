@@ -7,6 +7,7 @@ given for the request (`common.i18n.translator(block)`), so one compiled templat
 language and Django's translations are never modified.
 """
 import functools
+import json
 
 from django.template import Context, Engine, Library, Node, Template, TemplateSyntaxError
 from django.template.backends.django import get_installed_libraries
@@ -15,9 +16,22 @@ from django.templatetags import i18n as django_i18n
 from django.utils.safestring import mark_safe
 from xblock.utils.resources import ResourceLoader
 
-__all__ = ["render_template", "static_text", "compile_source"]
+__all__ = ["render_template", "static_text", "compile_source", "script_json"]
 
 _loader = ResourceLoader("rtcm_xblocks")
+
+
+def script_json(value):
+    """`value` as JSON for a ``<script type="application/json">`` element, where no text can end the element.
+
+    Editor data is authored text; it is never handed to a runtime's `initialize_js` arguments, which
+    some runtimes (the SDK workbench) write into a ``<script>`` unescaped. Here "<", ">" and "&" are
+    written as JSON escapes, so neither ``</script>`` nor ``<!--`` can appear, and U+2028/U+2029 too.
+    Read it back with ``JSON.parse(element.textContent)``. Mark the result safe in the template.
+    """
+    text = json.dumps(value, ensure_ascii=False)
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e") \
+        .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 @functools.lru_cache(maxsize=None)

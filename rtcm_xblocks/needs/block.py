@@ -21,9 +21,11 @@ from rtcm_xblocks.common.handlers import (HandlerError, json_handler, json_respo
 from rtcm_xblocks.common.i18n import N_, add_js_catalogue, translator
 from rtcm_xblocks.common.platform_settings import (keep_platform_settings, platform_attributes_field,
                                                     write_platform_settings)
+from rtcm_xblocks.common.quoting import excerpt
+from rtcm_xblocks.common.safe_xml import check_safe
 from rtcm_xblocks.common.templates import render_template, static_text
 from rtcm_xblocks.needs import cohort, framework as fw, scoring, storage
-from rtcm_xblocks.needs.studio import NeedsStudioMixin
+from rtcm_xblocks.needs.studio import LIMITS, NeedsStudioMixin
 
 __all__ = ["NeedsAssessmentBlock"]
 
@@ -320,7 +322,8 @@ class NeedsAssessmentBlock(NeedsStudioMixin, XBlock):
         _ = translator(self).gettext
         unknown = sorted(set(data) - {"ratings", "profile"})
         if unknown:
-            raise HandlerError("unknown_field", _('The request has an unknown field "{field}".').format(field=unknown[0]))
+            raise HandlerError("unknown_field", _('The request has an unknown field "{field}".').format(
+                field=excerpt(unknown[0])))
         if "ratings" not in data:
             raise HandlerError("missing_ratings", _("The request must include the ratings."))
         framework = self.learner_framework()
@@ -429,6 +432,7 @@ class NeedsAssessmentBlock(NeedsStudioMixin, XBlock):
         Attributes that are not our settings (the platform's `start`, `due`, `group_access` …) go to
         the runtime's fields of those names, or are kept verbatim for export (common.platform_settings).
         """
+        check_safe(node)
         block = runtime.construct_xblock_from_class(cls, keys)
         own_fields = getattr(cls, "unmixed_class", cls).fields
         others = {}
@@ -439,9 +443,9 @@ class NeedsAssessmentBlock(NeedsStudioMixin, XBlock):
                 continue
             elif name in own_fields and name not in _NOT_ATTRIBUTES:
                 try:
-                    setattr(block, name, block.fields[name].from_string(value))
+                    setattr(block, name, _from_string(block.fields[name], name, value))
                 except (TypeError, ValueError):
-                    log.warning("Ignoring the invalid value %r of %s in %s", value, name, keys.usage_id)
+                    log.warning("Ignoring the invalid value %r of %s in %s", excerpt(value), name, keys.usage_id)
             else:
                 others[name] = value
         keep_platform_settings(block, others)
@@ -495,3 +499,16 @@ class NeedsAssessmentBlock(NeedsStudioMixin, XBlock):
             ("Training needs: custom framework", loader.load_unicode("needs/samples/custom.xml")),
             ("Training needs: before and after the course", loader.load_unicode("needs/samples/pre_post.xml")),
         ]
+
+
+def _from_string(field, name, value):
+    """An OLX attribute's value for `field`; ValueError for numbers out of the editor's bounds (LIMITS), NaN or inf."""
+    if name in _BOUNDED and len(value) > 64:
+        raise ValueError(f"{name} is too long")
+    parsed = field.from_string(value)
+    if name in _BOUNDED and not _BOUNDED[name][0] <= parsed <= _BOUNDED[name][1]:  # also false for nan
+        raise ValueError(f"{name} is out of bounds")
+    return parsed
+
+
+_BOUNDED = {"min_group_size": (1, LIMITS["min_group_size"]), "weight": (0, LIMITS["weight"])}

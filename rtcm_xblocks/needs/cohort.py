@@ -9,6 +9,7 @@ number of learners. Pure: nothing here imports XBlock or Django.
 from dataclasses import dataclass
 from fractions import Fraction
 
+from rtcm_xblocks.common.spreadsheet import safe_cell
 from rtcm_xblocks.needs.framework import PROFILE_QUESTIONS
 from rtcm_xblocks.needs.scoring import number, quadrant, ranks, split_by_pillar
 
@@ -23,7 +24,6 @@ CSV_HEADER = [
     "level", "by", "group", "group_respondents", "suppressed", "id", "text", "pillar",
     "n", "mean_importance", "mean_proficiency", "mwds", "rank", "quadrant",
 ]
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 _GROUP_ORDER = {
     question["id"]: {option["value"]: index for index, option in enumerate(question["options"])}
     for question in PROFILE_QUESTIONS if question["id"] in GROUP_BY
@@ -274,18 +274,6 @@ def cohort_change(framework, pre_stats, post_stats):
         "competencies": _change_rows(pre_competencies, post_competencies, ("id", "pillar")),
         "pillars": _change_rows(pre_pillars, post_pillars, ("id", "title")),
     }
-
-
-def safe_cell(value):
-    """`value` as a CSV cell; text that a spreadsheet could read as a formula is prefixed with "'"."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 def _figure_rows(level, by, value, respondents, entries, texts):

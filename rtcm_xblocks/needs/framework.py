@@ -9,13 +9,13 @@ import functools
 import re
 from dataclasses import dataclass, field, replace
 from importlib import resources
-from urllib.parse import urlsplit
 
 from lxml import etree
 
 from rtcm_xblocks.common.i18n import N_
-from rtcm_xblocks.common.safe_xml import parse_xml_string
-from rtcm_xblocks.common.sanitize import plain_text
+from rtcm_xblocks.common.quoting import excerpts
+from rtcm_xblocks.common.safe_xml import UnsafeXMLError, check_safe, parse_xml_string
+from rtcm_xblocks.common.sanitize import is_safe_link, learner_text, plain_text
 
 __all__ = [
     "Competency", "Pillar", "Framework", "FrameworkError", "Problem", "SubmissionError",
@@ -32,7 +32,6 @@ SCALE_VALUES = (1, 2, 3, 4, 5)
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}")
 _FRAMEWORK_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
-_LINK_SCHEMES = {"", "http", "https"}
 
 
 class _TemplateError(ValueError):
@@ -42,11 +41,11 @@ class _TemplateError(ValueError):
         self.code = code
         self.message = message
         self.params = dict(params or {})
-        super().__init__(message.format(**self.params))
+        super().__init__(message.format(**excerpts(self.params)))
 
     def text(self, gettext):
-        """The message translated with `gettext` and filled in with its parameters."""
-        return gettext(self.message).format(**self.params)
+        """The message translated with `gettext` and filled in with its parameters (text quoted as a short prefix)."""
+        return gettext(self.message).format(**excerpts(self.params))
 
 
 class FrameworkError(_TemplateError):
@@ -67,8 +66,8 @@ class Problem:
     node: str | None = None
 
     def text(self, gettext):
-        """The message translated with `gettext` and filled in with its parameters."""
-        return gettext(self.message).format(**self.params)
+        """The message translated with `gettext` and filled in with its parameters (text quoted as a short prefix)."""
+        return gettext(self.message).format(**excerpts(self.params))
 
 
 @dataclass(frozen=True)
@@ -294,15 +293,12 @@ def _element_children(node, tag):
 
 
 def safe_link(link):
-    """`link` stripped when it is a relative course link or an http(s) URL; FrameworkError otherwise."""
+    """`link` stripped when it is a relative course link or an http(s) URL (common.sanitize.is_safe_link);
+    FrameworkError otherwise."""
     link = (link or "").strip()
     if not link:
         return ""
-    try:
-        parts = urlsplit(link)
-    except ValueError as error:
-        raise FrameworkError("unsafe_link", N_("The link \"{link}\" is not a course link or web address."), {"link": link}) from error
-    if parts.scheme.lower() not in _LINK_SCHEMES or any(ord(char) < 32 for char in link) or link.startswith("//"):
+    if not is_safe_link(link):
         raise FrameworkError("unsafe_link", N_("The link \"{link}\" is not a course link or web address."), {"link": link})
     return link
 
@@ -312,8 +308,13 @@ def parse_pillars(node, base=None):
 
     Pillars with competencies define a whole framework (which replaces the default one). When
     `base` is given and no pillar has competencies, the pillars only override the `recommend`
-    link of `base`'s pillars with the same id: the result is `base` with those links.
+    link of `base`'s pillars with the same id: the result is `base` with those links. A tree that
+    declares a DOCTYPE or holds entity references is refused (common.safe_xml), whoever parsed it.
     """
+    try:
+        check_safe(node)
+    except UnsafeXMLError as error:
+        raise FrameworkError("unsafe_xml", N_("OLX may not declare a DOCTYPE or entities.")) from error
     pillar_nodes = _element_children(node, "pillar")
     if not pillar_nodes:
         return None
@@ -516,7 +517,7 @@ def _clean_profile(profile):
         if not isinstance(value, str):
             raise SubmissionError("invalid_profile_value", N_("The answer to \"{key}\" must be text."), {"key": key})
         if question["type"] == "text":
-            value = value.strip()
+            value = learner_text(value)
             if len(value) > question["max_length"]:
                 raise SubmissionError(
                     "profile_too_long",

@@ -19,7 +19,6 @@ by url_name: in Studio and the LMS through the course's usage keys, in the SDK w
 searching the tree the block sits in. Elsewhere (a content library, a bare runtime) the link is
 only checked for shape.
 """
-import json
 import re
 
 from web_fragments.fragment import Fragment
@@ -28,8 +27,9 @@ from xblock.validation import ValidationMessage
 
 from rtcm_xblocks.common.handlers import STUDIO_PERMISSIONS, HandlerError, json_handler, user_is_author
 from rtcm_xblocks.common.i18n import add_js_catalogue, translator
+from rtcm_xblocks.common.quoting import excerpt
 from rtcm_xblocks.common.sanitize import plain_text
-from rtcm_xblocks.common.templates import render_template, static_text
+from rtcm_xblocks.common.templates import render_template, script_json, static_text
 from rtcm_xblocks.needs.framework import (
     DEFAULT_FRAMEWORK,
     Competency,
@@ -123,7 +123,7 @@ def _keys(errors, field, entry, allowed, _):
     """Record keys of `entry` that the editor never sends."""
     unknown = sorted(set(entry) - set(allowed))
     if unknown:
-        errors.add(field, _("Unknown keys: {keys}.").format(keys=", ".join(unknown)))
+        errors.add(field, _("Unknown keys: {keys}.").format(keys=", ".join(excerpt(key) for key in unknown[:5])))
 
 
 def _settings(data, errors, _):
@@ -212,7 +212,7 @@ def _default_overrides(name, pillars, errors, _):
     try:
         base = load_framework(name)
     except FrameworkError:
-        errors.add("framework", _("There is no framework called '{name}'.").format(name=name))
+        errors.add("framework", _("There is no framework called '{name}'.").format(name=excerpt(name)))
         return None
     links = {}
     for index, entry in enumerate(pillars):
@@ -297,7 +297,7 @@ class NeedsStudioMixin(XBlockMixin):
         state = self.studio_state()
         html = render_template(
             "templates/needs/studio.html", translator(self),
-            {"state_json": _script_json(state), "uid": _dom_id(self.scope_ids.usage_id),
+            {"state_json": script_json(state), "uid": _dom_id(self.scope_ids.usage_id),
              "i18n_namespace": getattr(self, "i18n_js_namespace", "") or ""},
         )
         fragment = Fragment(html)
@@ -459,9 +459,3 @@ def _problems_message(errors, _):
     lines.extend(f"{item['field'] or request}: {item['message']}" for item in errors)
     return "\n".join(lines)
 
-
-def _script_json(value):
-    """JSON that is safe inside a <script> element (no '<', '>' or '&' that could end it)."""
-    text = json.dumps(value, ensure_ascii=False)
-    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e") \
-        .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")

@@ -19,7 +19,6 @@ import importlib.resources
 import json
 import logging
 import re
-from urllib.parse import urlsplit
 
 from web_fragments.fragment import Fragment
 from xblock.completable import CompletableXBlockMixin, XBlockCompletionMode
@@ -33,11 +32,14 @@ from rtcm_xblocks.common.handlers import HandlerError, current_user, json_handle
 from rtcm_xblocks.common.i18n import N_, add_js_catalogue, translator
 from rtcm_xblocks.common.platform_settings import (keep_platform_settings, platform_attributes_field,
                                                     write_platform_settings)
+from rtcm_xblocks.common.quoting import excerpt
 from rtcm_xblocks.common.safe_xml import check_safe
-from rtcm_xblocks.common.sanitize import clean_html, plain_text
+from rtcm_xblocks.common.sanitize import clean_html, is_safe_link, learner_text, plain_text
+from rtcm_xblocks.common.spreadsheet import safe_cell
 from rtcm_xblocks.common.storage import block_key
 from rtcm_xblocks.common.templates import render_template, static_text
 from rtcm_xblocks.scenario import graph, olx, storage
+from rtcm_xblocks.scenario.draft import MAX_ATTEMPTS, MAX_WEIGHT
 from rtcm_xblocks.scenario.studio import ScenarioStudioMixin
 
 __all__ = ["ScenarioBlock"]
@@ -295,7 +297,7 @@ class ScenarioBlock(ScenarioStudioMixin, ScorableXBlockMixin, CompletableXBlockM
         """Store the learner's reflection (plain text) on their finished attempt."""
         (text,) = self._body(data, "text")
         _ = translator(self).gettext
-        text = text.strip()
+        text = learner_text(text)
         if not text:
             raise HandlerError("empty_reflection", _("Write something before saving your reflection."))
         if len(text) > MAX_REFLECTION:
@@ -433,7 +435,10 @@ class ScenarioBlock(ScenarioStudioMixin, ScorableXBlockMixin, CompletableXBlockM
         olx.write_scenario(self._scenario(), node)
 
     def generate_report_data(self, user_state_iterator, limit_responses=None):
-        """One row per learner for the LMS problem responses report: path, ending, score, attempts, reflection."""
+        """One row per learner for the LMS problem responses report: path, ending, score, attempts, reflection.
+
+        Staff open the report in a spreadsheet: every text cell is made safe from formula injection.
+        """
         count = 0
         for user_state in user_state_iterator:
             if limit_responses is not None and count >= limit_responses:
@@ -445,11 +450,11 @@ class ScenarioBlock(ScenarioStudioMixin, ScorableXBlockMixin, CompletableXBlockM
             score = graph.overall([a.score for a in attempts if a.finished and a.score is not None], self._grading)
             reflections = [a.reflection for a in attempts if a.reflection]
             yield user_state.username, {
-                "path": " > ".join(f"{step}:{choice}" for step, choice in latest.path),
-                "ending": latest.current if latest.finished else "",
+                "path": safe_cell(" > ".join(f"{step}:{choice}" for step, choice in latest.path)),
+                "ending": safe_cell(latest.current if latest.finished else ""),
                 "score": "" if score is None else round(score, 4),
                 "attempts": len(attempts),
-                "reflection": reflections[-1] if reflections else "",
+                "reflection": safe_cell(reflections[-1] if reflections else ""),
             }
             count += 1
 
@@ -760,17 +765,14 @@ def _decode_attempts(state):
 
 
 def _safe_src(src):
-    """True for image URLs the browser may load: http(s) or relative to the site."""
-    if not src:
-        return False
-    scheme = urlsplit(src).scheme.lower()
-    return scheme in ("", "http", "https") and not src.lstrip().lower().startswith(("javascript", "data"))
+    """True for image URLs the browser may load: http(s) or relative to the site (common.sanitize.is_safe_link)."""
+    return is_safe_link(src)
 
 
 def _choice_of(values):
     def parse(name, raw):
         if raw not in values:
-            raise olx.OlxError(f'<rtcm_scenario {name}="{raw}">: must be one of {", ".join(values)}.')
+            raise olx.OlxError(f'<rtcm_scenario {name}="{excerpt(raw)}">: must be one of {", ".join(values)}.')
         return raw
     return parse
 
@@ -784,33 +786,31 @@ def _parse_text(name, raw):
 
 def _parse_pillar(name, raw):
     if raw and not PILLAR_PATTERN.match(raw):
-        raise olx.OlxError(f'<rtcm_scenario {name}="{raw}">: a short lower-case id such as "border".')
+        raise olx.OlxError(f'<rtcm_scenario {name}="{excerpt(raw)}">: a short lower-case id such as "border".')
     return raw
 
 
 def _parse_attempts(name, raw):
-    try:
-        value = int(raw)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise olx.OlxError(f'<rtcm_scenario {name}="{raw}">: a whole number, 0 for unlimited.')
+    value = int(raw) if re.fullmatch(r"\s*[0-9]{1,9}\s*", raw) else -1
+    if not 0 <= value <= MAX_ATTEMPTS:
+        raise olx.OlxError(f'<rtcm_scenario {name}="{excerpt(raw)}">: a whole number from 0 to {MAX_ATTEMPTS}, '
+                           f"0 for unlimited.")
     return value
 
 
 def _parse_weight(name, raw):
     try:
-        value = float(raw)
+        value = float(raw) if len(raw) <= 64 else -1.0
     except ValueError:
         value = -1.0
-    if not 0 <= value < float("inf"):
-        raise olx.OlxError(f'<rtcm_scenario {name}="{raw}">: a number of points, 0 or more.')
+    if not 0 <= value <= MAX_WEIGHT:  # also false for nan
+        raise olx.OlxError(f'<rtcm_scenario {name}="{excerpt(raw)}">: a number of points from 0 to {MAX_WEIGHT}.')
     return value
 
 
 def _parse_boolean(name, raw):
     if raw.lower() not in ("true", "false"):
-        raise olx.OlxError(f'<rtcm_scenario {name}="{raw}">: "true" or "false".')
+        raise olx.OlxError(f'<rtcm_scenario {name}="{excerpt(raw)}">: "true" or "false".')
     return raw.lower() == "true"
 
 

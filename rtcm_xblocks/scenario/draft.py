@@ -10,10 +10,10 @@ have them, and `graph.validate` reports them.
 import math
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from rtcm_xblocks.common.i18n import N_
-from rtcm_xblocks.common.sanitize import clean_html, plain_text
+from rtcm_xblocks.common.quoting import excerpt, excerpts
+from rtcm_xblocks.common.sanitize import clean_html, is_safe_link, plain_text
 from rtcm_xblocks.scenario.graph import GRADING_MODES, OUTCOMES, SCORING_MODES, Choice, Ending, Image, Scenario, Step
 
 __all__ = ["ID_PATTERN", "SETTINGS", "Draft", "FieldError", "attributes_to_settings", "is_unicode", "read_draft",
@@ -59,8 +59,7 @@ class _Reader:
         self.errors = []
 
     def error(self, path, message, node=None, **params):
-        params = {key: _printable(value) for key, value in params.items()}
-        self.errors.append(FieldError(_printable(path), message, params, _printable(node)))
+        self.errors.append(FieldError(_printable(path), message, excerpts(params), _printable(node)))
 
     def text(self, value, path, node, required=True, limit=MAX_TITLE):
         if not isinstance(value, str) or not is_unicode(value):
@@ -119,7 +118,7 @@ class _Reader:
             return None
         for key in value:
             if keys is not None and key not in keys:
-                self.error(f"{path}.{key}".lstrip("."), N_("'{name}' is not expected here."), node, name=str(key))
+                self.error(f"{path}.{excerpt(key)}".lstrip("."), N_("'{name}' is not expected here."), node, name=str(key))
         return value
 
 
@@ -133,10 +132,9 @@ def is_unicode(text):
 
 
 def _printable(value):
-    """`value` with any lone surrogate written as an escape, so that error messages can be sent."""
-    if isinstance(value, str) and not is_unicode(value):
-        return value.encode("utf-8", "backslashreplace").decode("utf-8")
-    return value
+    """A field path or node id for an error: lone surrogates written as escapes, cut after the 100 characters of
+    the longest valid id (paths quote unknown keys as a short prefix already)."""
+    return excerpt(value, 100) if isinstance(value, str) else value
 
 
 def read_draft(data, pillars=None):
@@ -204,7 +202,7 @@ def _read_image(reader, raw, path, node):
         reader.error(f"{path}.src", N_("Give the image's address, or remove the image."), node)
         return None
     src = src.strip()
-    if urlsplit(src).scheme.lower() not in ("", "http", "https") or src.lower().startswith("//"):
+    if not is_safe_link(src):
         reader.error(f"{path}.src", N_("An image address starts with http://, https:// or /."), node)
         return None
     alt = reader.text(raw.get("alt", ""), f"{path}.alt", node, required=False)
@@ -249,7 +247,7 @@ def _read_settings(reader, raw, pillars):
     raw = reader.mapping(raw, "settings") or {}
     for key in raw:
         if key not in SETTINGS:
-            reader.error(f"settings.{key}", N_("'{name}' is not a setting of this block."), name=key)
+            reader.error(f"settings.{excerpt(key)}", N_("'{name}' is not a setting of this block."), name=key)
     settings = {
         "display_name": reader.text(raw.get("display_name"), "settings.display_name", None, limit=255),
         "pillar": _read_choice_of(reader, raw.get("pillar", ""), "settings.pillar", pillars, optional=True),
@@ -316,8 +314,8 @@ def attributes_to_settings(attributes, defaults, pillars=None):
         if name in ("url_name", "xblock-family") or name.startswith("{"):
             continue
         if name not in SETTINGS:
-            errors.append(FieldError(f"settings.{name}", N_("'{name}' is not a setting of this block."),
-                                     {"name": name}))
+            errors.append(FieldError(f"settings.{excerpt(name)}", N_("'{name}' is not a setting of this block."),
+                                     excerpts({"name": name})))
             continue
         raw[name] = _from_attribute(name, value)
     settings, more = read_settings(raw, pillars)
@@ -325,11 +323,12 @@ def attributes_to_settings(attributes, defaults, pillars=None):
 
 
 def _from_attribute(name, value):
-    if name == "max_attempts":
-        return int(value) if re.fullmatch(r"\s*-?\d+\s*", value) else value
+    if name == "max_attempts":  # read_settings bounds it; more digits than the bound has is out of range anyway
+        return int(value) if re.fullmatch(r"\s*-?\d{1,9}\s*", value) else MAX_ATTEMPTS + 1 if re.fullmatch(
+            r"\s*\d+\s*", value) else value
     if name == "weight":
         try:
-            return float(value)
+            return float(value) if len(value) <= 64 else value
         except ValueError:
             return value
     if name == "show_expert_path":

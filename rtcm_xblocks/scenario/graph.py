@@ -15,12 +15,13 @@ from html.parser import HTMLParser
 from itertools import count
 
 from rtcm_xblocks.common.i18n import N_
+from rtcm_xblocks.common.quoting import excerpts
 
 __all__ = [
-    "GRADING_MODES", "OUTCOMES", "SCORING_MODES",
+    "GRADING_MODES", "MOVES_FLOOR", "OUTCOMES", "SCORING_MODES",
     "Attempt", "Choice", "Ending", "Image", "Problem", "Scenario", "ScenarioError", "Step",
     "best_ending_points", "best_path_total", "choose", "expert_path", "is_consistent", "overall",
-    "review", "score", "start_attempt", "validate",
+    "max_moves", "review", "score", "start_attempt", "validate",
 ]
 
 SCORING_MODES = ("path", "ending", "none")
@@ -32,6 +33,11 @@ OUTCOMES = ("good", "neutral", "bad")
 EXACT_LOOP_CHOICES = 12
 
 NEG_INF = float("-inf")
+
+# An attempt holds at most max(MOVES_FLOOR, 2 x the number of steps) choices: far more than any path
+# through the case needs, but a learner (or a script) going round a zero-point loop stops there, so
+# what is stored and answered for one attempt stays bounded. See `max_moves`.
+MOVES_FLOOR = 200
 
 
 def _identity(message):
@@ -48,8 +54,8 @@ class ScenarioError(Exception):
         super().__init__(self.text())
 
     def text(self, gettext=_identity):
-        """The message translated with `gettext` and filled with its parameters."""
-        return gettext(self.message).format(**self.params)
+        """The message translated with `gettext` and filled with its parameters (text quoted as a short prefix)."""
+        return gettext(self.message).format(**excerpts(self.params))
 
 
 @dataclass(frozen=True)
@@ -519,8 +525,8 @@ class Problem:
     severity: str = "error"
 
     def text(self, gettext=_identity):
-        """The message translated with `gettext` and filled with its parameters."""
-        return gettext(self.message).format(**self.params)
+        """The message translated with `gettext` and filled with its parameters (text quoted as a short prefix)."""
+        return gettext(self.message).format(**excerpts(self.params))
 
 
 class _ImagesWithoutAlt(HTMLParser):
@@ -714,11 +720,17 @@ def start_attempt(scenario, number):
 def choose(scenario, attempt, step_id, choice_id, scoring="path"):
     """The attempt after taking choice `choice_id` at step `step_id`; scored when it reaches an ending.
 
-    Raises ScenarioError: `attempt_finished`, `not_current_step`, `unknown_choice`, or
-    `unknown_target` when the choice leads nowhere (an invalid scenario).
+    Raises ScenarioError: `attempt_finished`, `not_current_step`, `unknown_choice`, `too_many_moves`
+    when the attempt already holds `max_moves(scenario)` choices, or `unknown_target` when the
+    choice leads nowhere (an invalid scenario).
     """
     if attempt.finished:
         raise ScenarioError("attempt_finished", N_("This attempt has already finished."))
+    limit = max_moves(scenario)
+    if len(attempt.path) >= limit:
+        raise ScenarioError("too_many_moves",
+                            N_("This attempt has reached the limit of {limit} choices, so it cannot go on. "
+                               "The course team can reset your attempt."), {"limit": limit})
     step = scenario.step(step_id) if isinstance(step_id, str) else None
     if step is None or step_id != attempt.current:
         raise ScenarioError("not_current_step", N_('"{step}" is not the current step of this attempt.'),
@@ -736,6 +748,11 @@ def choose(scenario, attempt, step_id, choice_id, scoring="path"):
     raise ScenarioError("unknown_target",
                         N_('Choice "{choice}" of step "{step}" leads nowhere; the scenario needs fixing.'),
                         {"step": step_id, "choice": choice_id})
+
+
+def max_moves(scenario):
+    """The most choices one attempt at `scenario` may hold: max(MOVES_FLOOR, 2 x its number of steps)."""
+    return max(MOVES_FLOOR, 2 * len(scenario.steps))
 
 
 def is_consistent(scenario, attempt):

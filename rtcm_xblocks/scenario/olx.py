@@ -3,7 +3,7 @@
 Author HTML (intro, step bodies, feedback, ending bodies) lives in the XML as real child elements
 and is sanitized with nh3 on import; titles, labels and alt texts are plain text. Parsing never
 resolves entities or loads a DTD (common.safe_xml), and anything unexpected is an OlxError naming
-the element, its id and its line.
+the element, its id and its line (quoting at most a short prefix of any value: common.quoting).
 
 The start step is the root's `start_step` attribute. `start` belongs to the platform (every block's
 release date, a settings field of Open edX's InheritanceMixin), so it is never written; OLX written
@@ -12,13 +12,13 @@ before the rename, whose `start` names one of the scenario's steps, is still rea
 """
 import html
 import re
-from urllib.parse import urlsplit
 
 import lxml.html
 from lxml import etree
 
+from rtcm_xblocks.common.quoting import excerpt
 from rtcm_xblocks.common.safe_xml import UnsafeXMLError, XMLSyntaxError, check_safe, parse_xml_string
-from rtcm_xblocks.common.sanitize import clean_html, plain_text
+from rtcm_xblocks.common.sanitize import clean_html, is_safe_link, plain_text
 from rtcm_xblocks.scenario.graph import OUTCOMES, Choice, Ending, Image, Scenario, Step
 
 __all__ = ["OlxError", "parse_scenario", "parse_scenario_string", "scenario_to_string", "start_step_attributes",
@@ -40,7 +40,6 @@ ATTRIBUTES = {
 }
 VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
                  "wbr"}
-IMAGE_SCHEMES = {"", "http", "https"}
 _INTEGER = re.compile(r"[+-]?[0-9]{1,9}")
 # Characters XML 1.0 cannot carry at all; they are dropped on export.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -59,7 +58,7 @@ def parse_scenario_string(text):
     try:
         root = parse_xml_string(text)
     except XMLSyntaxError as error:
-        raise OlxError(f"The scenario OLX is not well-formed XML: {error}") from error
+        raise OlxError(f"The scenario OLX is not well-formed XML: {excerpt(str(error), 200)}") from error
     except UnsafeXMLError as error:
         raise OlxError(str(error)) from error
     scenario = parse_scenario(root)
@@ -96,7 +95,7 @@ def parse_scenario(node):
     except UnsafeXMLError as error:
         raise OlxError(str(error)) from error
     if node.tag != ROOT:
-        raise OlxError(f"Expected <{ROOT}>, found <{node.tag}> (line {node.sourceline}).")
+        raise OlxError(f"Expected <{ROOT}>, found <{excerpt(node.tag)}> (line {node.sourceline}).")
     _refuse_text(node, f"<{ROOT}>")
     intro, steps, endings = None, [], []
     for child in _elements(node):
@@ -110,7 +109,7 @@ def parse_scenario(node):
         elif child.tag == "ending":
             endings.append(_parse_ending(child))
         else:
-            raise OlxError(f"Unknown element <{child.tag}> in <{ROOT}> (line {child.sourceline}); "
+            raise OlxError(f"Unknown element <{excerpt(child.tag)}> in <{ROOT}> (line {child.sourceline}); "
                            f"expected <intro>, <step> or <ending>.")
     return Scenario(intro=intro or "", steps=tuple(steps), endings=tuple(endings), start=start_step_of(node))
 
@@ -118,7 +117,7 @@ def parse_scenario(node):
 def _parse_step(element):
     """A Step from `<step id title>` with optional <body>, <image> and its <choice> children."""
     step_id = _required_id(element, "<step>")
-    where = f'<step id="{step_id}">'
+    where = f'<step id="{excerpt(step_id)}">'
     _check_attributes(element, where)
     _refuse_text(element, where)
     body, image, choices = None, None, []
@@ -130,7 +129,7 @@ def _parse_step(element):
         elif child.tag == "choice":
             choices.append(_parse_choice(child, step_id))
         else:
-            raise OlxError(f"Unknown element <{child.tag}> in {where} (line {child.sourceline}); "
+            raise OlxError(f"Unknown element <{excerpt(child.tag)}> in {where} (line {child.sourceline}); "
                            f"expected <body>, <image> or <choice>.")
     return Step(id=step_id, title=_plain_attribute(element, "title"), body=body or "", image=image,
                 choices=tuple(choices))
@@ -144,16 +143,16 @@ def _parse_image(element, where):
     src = (element.get("src") or "").strip()
     if not src:
         raise OlxError(f"<image> of {where} has no src (line {element.sourceline}).")
-    if urlsplit(src).scheme.lower() not in IMAGE_SCHEMES or _NOT_XML.search(src) or re.search(r"\s", src):
-        raise OlxError(f'<image> of {where} has src="{src}", which is not an http(s) or relative URL '
+    if not is_safe_link(src) or _NOT_XML.search(src):
+        raise OlxError(f'<image> of {where} has src="{excerpt(src)}", which is not an http(s) or relative URL '
                        f"(line {element.sourceline}).")
     return Image(src=src, alt=_plain_attribute(element, "alt"))
 
 
 def _parse_choice(element, step_id):
     """A Choice from `<choice id to points expert>` with <label> and optional <feedback>."""
-    choice_id = _required_id(element, f'<choice> of step "{step_id}"')
-    where = f'<choice id="{choice_id}"> of step "{step_id}"'
+    choice_id = _required_id(element, f'<choice> of step "{excerpt(step_id)}"')
+    where = f'<choice id="{excerpt(choice_id)}"> of step "{excerpt(step_id)}"'
     _check_attributes(element, where)
     _refuse_text(element, where)
     target = element.get("to")
@@ -162,11 +161,11 @@ def _parse_choice(element, step_id):
     label, feedback = None, None
     for child in _elements(element):
         if child.tag == "label":
-            label = _single(label, child, where, lambda: plain_text(_inner_html(child)))
+            label = _single(label, child, where, lambda: plain_text(_inner_html(child, text_as_html=True)))
         elif child.tag == "feedback":
             feedback = _single(feedback, child, where, lambda: _html(child))
         else:
-            raise OlxError(f"Unknown element <{child.tag}> in {where} (line {child.sourceline}); "
+            raise OlxError(f"Unknown element <{excerpt(child.tag)}> in {where} (line {child.sourceline}); "
                            f"expected <label> or <feedback>.")
     return Choice(id=choice_id, label=label or "", to=target, points=_points(element, where),
                   expert=_boolean(element, "expert", where), feedback=feedback or "")
@@ -175,17 +174,18 @@ def _parse_choice(element, step_id):
 def _parse_ending(element):
     """An Ending from `<ending id title outcome points>` with an optional <body>."""
     ending_id = _required_id(element, "<ending>")
-    where = f'<ending id="{ending_id}">'
+    where = f'<ending id="{excerpt(ending_id)}">'
     _check_attributes(element, where)
     _refuse_text(element, where)
     body = None
     for child in _elements(element):
         if child.tag != "body":
-            raise OlxError(f"Unknown element <{child.tag}> in {where} (line {child.sourceline}); expected <body>.")
+            raise OlxError(f"Unknown element <{excerpt(child.tag)}> in {where} (line {child.sourceline}); "
+                           f"expected <body>.")
         body = _single(body, child, where, lambda: _html(child))
     outcome = element.get("outcome", "neutral")
     if outcome not in OUTCOMES:
-        raise OlxError(f'{where} has outcome="{outcome}"; expected one of {", ".join(OUTCOMES)} '
+        raise OlxError(f'{where} has outcome="{excerpt(outcome)}"; expected one of {", ".join(OUTCOMES)} '
                        f"(line {element.sourceline}).")
     return Ending(id=ending_id, title=_plain_attribute(element, "title"), body=body or "", outcome=outcome,
                   points=_points(element, where))
@@ -199,7 +199,8 @@ def _elements(node):
 def _check_attributes(element, where):
     unknown = sorted(set(element.attrib) - ATTRIBUTES[element.tag])
     if unknown:
-        raise OlxError(f"{where} has unknown attribute {_attribute_name(unknown[0])!r} (line {element.sourceline}).")
+        raise OlxError(f"{where} has unknown attribute {excerpt(_attribute_name(unknown[0]))!r} "
+                       f"(line {element.sourceline}).")
     for child in _elements(element):
         if child.tag in ("intro", "body", "label", "feedback") and set(child.attrib) - {XML_SPACE}:
             raise OlxError(f"<{child.tag}> in {where} takes no attributes but xml:space (line {child.sourceline}).")
@@ -235,7 +236,7 @@ def _points(element, where):
     if value is None:
         return 0
     if not _INTEGER.fullmatch(value.strip()):
-        raise OlxError(f'{where} has points="{value}", which is not a whole number (line {element.sourceline}).')
+        raise OlxError(f'{where} has points="{excerpt(value)}", which is not a whole number (line {element.sourceline}).')
     return int(value)
 
 
@@ -244,13 +245,17 @@ def _boolean(element, name, where):
     if value is None:
         return False
     if value.strip().lower() not in ("true", "false"):
-        raise OlxError(f'{where} has {name}="{value}"; expected "true" or "false" (line {element.sourceline}).')
+        raise OlxError(f'{where} has {name}="{excerpt(value)}"; expected "true" or "false" (line {element.sourceline}).')
     return value.strip().lower() == "true"
 
 
 def _plain_attribute(element, name):
-    """An attribute as plain text: its value is text, not markup, with white space folded."""
-    return plain_text(html.escape(element.get(name, ""), quote=False))
+    """An attribute as plain text (common.sanitize.plain_text), read as the editor reads a typed title.
+
+    Stored plain text holds no tag ("&lt;b>" stays that text), and is written back unchanged, so
+    export and import give the same text again.
+    """
+    return plain_text(element.get(name, ""))
 
 
 def _html(element):
@@ -258,22 +263,30 @@ def _html(element):
     return clean_html(_inner_html(element))
 
 
-def _inner_html(element):
-    """Serialize the content of an XML element as HTML (so <span></span> never becomes <span/>)."""
-    parts = [html.escape(element.text or "", quote=False)]
+def _inner_html(element, text_as_html=False):
+    """Serialize the content of an XML element as HTML (so <span></span> never becomes <span/>).
+
+    With `text_as_html`, text is passed on as it is (for plain text, which is read as the editor
+    reads a typed label: see `_plain_attribute`); otherwise it is escaped.
+    """
+    parts = [_text(element.text, text_as_html)]
     for child in element:
-        parts.append(_outer_html(child))
+        parts.append(_outer_html(child, text_as_html))
     return "".join(parts)
 
 
-def _outer_html(element):
-    tail = html.escape(element.tail or "", quote=False)
+def _text(text, as_html):
+    return (text or "") if as_html else html.escape(text or "", quote=False)
+
+
+def _outer_html(element, text_as_html=False):
+    tail = _text(element.tail, text_as_html)
     if not isinstance(element.tag, str):
         return tail
     tag = etree.QName(element).localname
     attributes = "".join(f' {etree.QName(key).localname}="{html.escape(value, quote=True)}"'
                          for key, value in element.attrib.items())
-    inner = _inner_html(element)
+    inner = _inner_html(element, text_as_html)
     if tag in VOID_ELEMENTS:
         return f"<{tag}{attributes}>{inner}{tail}"
     return f"<{tag}{attributes}>{inner}</{tag}>{tail}"

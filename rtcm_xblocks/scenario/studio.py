@@ -23,8 +23,9 @@ from xblock.fields import Scope
 from rtcm_xblocks.common.handlers import STUDIO_PERMISSIONS, HandlerError, json_handler, user_is_author
 from rtcm_xblocks.common.i18n import N_, add_js_catalogue, translator
 from rtcm_xblocks.common.platform_settings import read_attribute
+from rtcm_xblocks.common.quoting import excerpt
 from rtcm_xblocks.common.safe_xml import XMLSyntaxError
-from rtcm_xblocks.common.templates import render_template, static_text
+from rtcm_xblocks.common.templates import render_template, script_json, static_text
 from rtcm_xblocks.scenario import graph, olx
 from rtcm_xblocks.scenario.draft import (SETTINGS, attributes_to_settings, is_unicode, read_draft,
                                          settings_to_attributes)
@@ -68,11 +69,10 @@ class ScenarioStudioMixin:
             return Fragment(f'<p class="rtcm-studio-refused">{html.escape(refusal)}</p>')
         scenario = self._saved_scenario()
         settings = self._current_settings()
-        fragment = Fragment(render_template("templates/scenario/studio.html", translator(self), {"block_id": self._dom_id()}))
-        add_js_catalogue(self, fragment)
-        fragment.add_css(static_text("static/scenario/studio.css"))
-        fragment.add_javascript(static_text("static/scenario/studio.js"))
-        fragment.initialize_js("RtcmScenarioStudio", {
+        # The editor's data is authored text: it travels in a <script type="application/json"> that no text can
+        # close (common.templates.script_json), never in the runtime's init arguments, which the SDK workbench
+        # writes into a <script> unescaped (a title of "</script><script>…" would run in another author's editor).
+        editor_data = script_json({
             "scenario": scenario.to_dict(),
             "settings": settings,
             "report": self._report(scenario, settings["scoring"], []),
@@ -80,6 +80,12 @@ class ScenarioStudioMixin:
             "course_max_attempts": self._course_max_attempts(),
             "i18n_namespace": getattr(self, "i18n_js_namespace", None),
         })
+        fragment = Fragment(render_template("templates/scenario/studio.html", translator(self),
+                                            {"block_id": self._dom_id(), "editor_data": editor_data}))
+        add_js_catalogue(self, fragment)
+        fragment.add_css(static_text("static/scenario/studio.css"))
+        fragment.add_javascript(static_text("static/scenario/studio.js"))
+        fragment.initialize_js("RtcmScenarioStudio")
         return fragment
 
     def author_view(self, context=None):  # pylint: disable=unused-argument
@@ -95,12 +101,13 @@ class ScenarioStudioMixin:
             "problems": report["problems"],
             "best_label": _best_label(_, self.scoring, summary["best"]),
             "attempts_label": self._attempts_label(_),
+            "author_data": script_json({"i18n_namespace": getattr(self, "i18n_js_namespace", None),
+                                        "intro": self._html(scenario.intro)}),
         }))
         add_js_catalogue(self, fragment)
         fragment.add_css(static_text("static/scenario/studio.css"))
         fragment.add_javascript(static_text("static/scenario/studio_author.js"))
-        fragment.initialize_js("RtcmScenarioAuthor", {"i18n_namespace": getattr(self, "i18n_js_namespace", None),
-                                                      "intro": self._html(scenario.intro)})
+        fragment.initialize_js("RtcmScenarioAuthor")  # authored data is in the page, as for studio_view
         return fragment
 
     # --- handlers ------------------------------------------------------------------------------
@@ -206,8 +213,9 @@ class ScenarioStudioMixin:
             cause = error.__cause__
             if isinstance(cause, XMLSyntaxError):
                 line = cause.position[0] if cause.position else None
-                raise HandlerError("olx_syntax", _("The OLX is not well-formed XML: {error}").format(error=cause.msg),
-                                   errors=[{"field": "olx", "message": cause.msg, "line": line}]) from error
+                message = excerpt(cause.msg, 200)
+                raise HandlerError("olx_syntax", _("The OLX is not well-formed XML: {error}").format(error=message),
+                                   errors=[{"field": "olx", "message": message, "line": line}]) from error
             match = _LINE.search(str(error))
             raise HandlerError("olx_invalid", str(error), errors=[
                 {"field": "olx", "message": str(error), "line": int(match.group(1)) if match else None}]) from error
@@ -256,7 +264,7 @@ class ScenarioStudioMixin:
         for name, raw in platform.items():
             field = fields.get(name)
             if field is None:
-                message = _("'{name}' is not a setting of this block.").format(name=name)
+                message = _("'{name}' is not a setting of this block.").format(name=excerpt(name))
             elif not isinstance(raw, str) or len(raw) > MAX_PLATFORM_ATTRIBUTE or not is_unicode(raw):
                 message = _("This must be text.")
             else:
@@ -264,7 +272,7 @@ class ScenarioStudioMixin:
                     read_attribute(field, raw)
                     continue
                 except (TypeError, ValueError, OverflowError, RecursionError):
-                    message = _("'{value}' is not a valid value for '{name}'.").format(value=raw[:100], name=name)
+                    message = _("'{value}' is not a valid value for '{name}'.").format(value=excerpt(raw), name=excerpt(name))
             errors.append({"field": f"settings.{name}", "message": message, "node": None})
         return errors
 
@@ -365,7 +373,8 @@ def _problem_json(problem, _):
     message = problem.text(_)
     if problem.code == "unknown_target" and not problem.params.get("target"):
         message = _(NO_TARGET).format(**problem.params)
-    return {"code": problem.code, "message": message, "node": problem.node, "severity": problem.severity}
+    node = excerpt(problem.node, 100) if problem.node else problem.node  # ids are at most 100 characters
+    return {"code": problem.code, "message": message, "node": node, "severity": problem.severity}
 
 
 def _field_json(error, _):

@@ -1,9 +1,13 @@
-"""Package templates translate with the block's translator, plurals included, without touching Django's catalogues."""
+"""Package templates translate with the block's translator, plurals included, without touching Django's catalogues;
+editor data is embedded where no authored text can close its container."""
+import json as _json
+import re as _re
+
 import pytest
 from django.template import Context, TemplateSyntaxError
 from django.utils import translation
 
-from rtcm_xblocks.common.templates import compile_source
+from rtcm_xblocks.common.templates import compile_source, script_json
 
 
 class Pirate:
@@ -56,3 +60,43 @@ def test_unsupported_tag_forms_are_refused_when_compiling():
         compile_source('{% load i18n %}{% trans "x" as y %}')
     with pytest.raises(TemplateSyntaxError):
         compile_source('{% load i18n %}{% blocktrans context "menu" %}x{% endblocktrans %}')
+
+
+# --- authored text never reaches a runtime's init arguments, and cannot close its own container ------
+HOSTILE = '</script><script>window.rtcmPwned = 1</script><!-- \u2028\u2029 & <b>'
+
+
+def test_script_json_has_no_character_that_could_end_its_script_element_and_reads_back_the_same():
+    value = {"title": HOSTILE, "nested": [HOSTILE, {"k": "</SCRIPT >"}]}
+    text = script_json(value)
+    assert not set(text) & set("<>&\u2028\u2029")
+    assert _json.loads(text) == value
+
+
+def _hostile_blocks():
+    from tests.needs.cases import SMALL_FRAMEWORK  # pylint: disable=import-outside-toplevel
+    from tests.scenario.cases import case  # pylint: disable=import-outside-toplevel
+    return [("scenario", case(), ("student_view", "studio_view", "author_view")),
+            ("needs", SMALL_FRAMEWORK, ("student_view", "studio_view"))]
+
+
+@pytest.mark.parametrize("kind,olx,views", _hostile_blocks(), ids=lambda value: value if isinstance(value, str) and
+                         len(value) < 10 else None)
+def test_every_view_keeps_authored_text_out_of_init_arguments_and_inside_its_container(workbench, kind, olx, views):
+    from tests.workbench import get_block, load_scenario  # pylint: disable=import-outside-toplevel
+    name, usage_id = load_scenario(olx)
+    clean = {view: workbench.page(name, student="staff", view=view) for view in views}
+    block = get_block(usage_id, "staff")
+    block.display_name = "Title " + HOSTILE
+    if kind == "scenario":
+        block.scenario = dict(block.scenario, steps=[dict(block.scenario["steps"][0], title="Step " + HOSTILE)]
+                              + block.scenario["steps"][1:])
+    block.save()
+    for view in views:
+        page = workbench.page(name, student="staff", view=view)
+        page = page[:page.index('<section class="debug">')] if '<section class="debug">' in page else page
+        for args in _re.findall(r'class="xblock_json_init_args">(.*?)</script>', page, _re.S):
+            assert "rtcmPwned" not in args, (view, args)
+        assert page.count("<script") == clean[view][:clean[view].index('<section class="debug">')].count("<script")
+        assert page.count("</script>") == page.count("<script")
+        assert "rtcmPwned" in page  # the title is there, as text

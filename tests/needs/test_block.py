@@ -1,13 +1,15 @@
 """The needs-assessment XBlock: fields, OLX import and lossless export, views and the LMS report."""
+import json
 from types import SimpleNamespace
 
 import pytest
 from lxml import etree
 from xblock.fields import Scope
 
-from rtcm_xblocks.common.safe_xml import parse_xml_string
+from rtcm_xblocks.common.safe_xml import UnsafeXMLError, parse_xml_string
 from rtcm_xblocks.needs import framework as fw
 from rtcm_xblocks.needs.block import NeedsAssessmentBlock
+from tests.needs.cases import SMALL_FRAMEWORK as SMALL
 from tests.workbench import get_block, load_scenario
 
 CUSTOM = """
@@ -223,3 +225,42 @@ def test_course_links_reach_learners_rewritten_by_the_lms_replace_urls_service(w
     assert status == 200
     border = next(p for p in state["framework"]["pillars"] if p["id"] == "border")
     assert border["recommend"] == "/courses/course-v1:RTCM+MM101+2026/jump_to_id/border_intro"
+
+
+UNSAFE_OLX = [
+    pytest.param('<!DOCTYPE rtcm_needs_assessment [<!ENTITY x "Borders">]>'
+                 + SMALL.replace('title="Borders"', 'title="&x;"'), id="internal entity"),
+    pytest.param('<!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+                 + SMALL.replace("Share data safely", "&b;"), id="nested entities"),
+    pytest.param('<!DOCTYPE rtcm_needs_assessment SYSTEM "http://127.0.0.1:9/evil.dtd">' + SMALL, id="external DTD"),
+    pytest.param("<!DOCTYPE rtcm_needs_assessment>" + SMALL, id="bare DOCTYPE"),
+]
+
+
+@pytest.mark.parametrize("xml", UNSAFE_OLX)
+def test_olx_with_a_doctype_or_entities_is_refused_like_the_scenarios(db, xml):  # pylint: disable=unused-argument
+    with pytest.raises(UnsafeXMLError):
+        load_scenario(xml)
+
+
+def test_a_node_holding_unexpanded_entity_references_is_refused():
+    parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True)
+    root = etree.fromstring(('<!DOCTYPE r [<!ENTITY x "x">]><r>' + SMALL.replace("Share data safely", "&x;") + "</r>")
+                            .encode(), parser)
+    node = root[0]
+    with pytest.raises(UnsafeXMLError):
+        NeedsAssessmentBlock.parse_xml(node, SimpleNamespace(construct_xblock_from_class=None), None)
+    with pytest.raises(fw.FrameworkError):
+        fw.parse_pillars(node)
+
+
+@pytest.mark.parametrize("value", ["9" * 5000, "9" * 4000, "1e999", "inf", "nan", "-1", "0", "1" + "0" * 30],
+                         ids=lambda value: value[:8])
+@pytest.mark.parametrize("attribute", ["min_group_size", "weight"])
+def test_numbers_out_of_bounds_in_olx_are_ignored_and_the_editor_state_stays_json(db, attribute, value):  # pylint: disable=unused-argument
+    if (attribute, value) == ("weight", "0"):
+        pytest.skip("a weight of 0 is allowed")
+    _name, usage_id = load_scenario(SMALL.replace('min_group_size="2"', f'{attribute}="{value}"'))
+    block = get_block(usage_id)
+    assert block.fields[attribute].is_set_on(block) is False
+    json.dumps(block.studio_state(), allow_nan=False)

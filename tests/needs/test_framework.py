@@ -434,3 +434,10 @@ def test_an_out_of_range_rating_says_which_scale_is_wrong():
 def test_ids_with_white_space_or_line_breaks_are_invalid():
     framework = Framework("f", (Pillar("p\n", "P", (Competency("p.a\n", "I can a.", "p\n"),)),))
     assert problem_codes(framework) == ["invalid_pillar_id", "invalid_competency_id"]
+
+
+def test_a_typed_role_loses_control_characters_and_counts_as_not_given_when_nothing_visible_is_left():
+    framework = load_framework("rtcm-default")
+    assert clean_submission(framework, full_ratings(framework), {"role": "\u200b\ufeff\x00 "})[1] == {}
+    assert clean_submission(framework, full_ratings(framework), {"role": "Border\x00 officer\x1b"})[1] == {
+        "role": "Border officer"}

@@ -107,6 +107,10 @@ BAD_BODIES = {
     "a numeric string": {"ratings": ratings(border_documents={"importance": "5", "proficiency": 2})},
     "a float": {"ratings": ratings(border_documents={"importance": 4.5, "proficiency": 2})},
     "a boolean": {"ratings": ratings(border_documents={"importance": True, "proficiency": 2})},
+    "a false proficiency": {"ratings": ratings(border_documents={"importance": 3, "proficiency": False})},
+    "a 30-digit importance": {"ratings": ratings(border_documents={"importance": 10 ** 29 + 5, "proficiency": 2})},
+    "an importance of 5.0": {"ratings": ratings(border_documents={"importance": 5.0, "proficiency": 2})},
+    "an importance of 1e308": {"ratings": ratings(border_documents={"importance": 1e308, "proficiency": 2})},
     "a null rating value": {"ratings": ratings(border_documents={"importance": None, "proficiency": 2})},
     "proficiency missing": {"ratings": ratings(border_documents={"importance": 3})},
     "an extra rating key": {"ratings": ratings(border_documents={"importance": 3, "proficiency": 2, "weight": 1})},
@@ -136,11 +140,14 @@ def test_submit_refuses_a_malformed_body_with_400_and_stores_nothing(small, body
     assert client.call(usage_id, "get_state")[1]["submitted"] is False
 
 
-@pytest.mark.parametrize("raw", [b"{not json", b"[1, 2]", b'"ratings"', b"\xff\xfe"], ids=["broken", "array", "string", "not utf-8"])
+@pytest.mark.parametrize("raw", [
+    b"{not json", b"[1, 2]", b'"ratings"', b"\xff\xfe", b'{"ratings": {"border.documents": {"importance": ' + b"5" * 5000 + b"}}}",
+    b'{"ratings": {"border.documents": {"importance": 1e999, "proficiency": NaN}}}', b'{"ratings": ' + b"[" * 1000,
+], ids=["broken", "array", "string", "not utf-8", "5,000 digits", "1e999 and NaN", "1,000 deep"])
 def test_submit_refuses_a_body_that_is_not_a_json_object(small, raw):
     client, usage_id = small
     status, answer = client.call(usage_id, "submit", raw=raw)
-    assert status == 400 and answer["error"] in ("invalid_json", "invalid_body")
+    assert status == 400 and answer["error"] in ("invalid_json", "invalid_body", "invalid_number", "too_deep")
     assert _nothing_stored()
 
 

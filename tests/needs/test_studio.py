@@ -132,10 +132,10 @@ def test_author_text_cannot_close_the_state_script_of_the_editor_page(custom_blo
     body["pillars"][0]["title"] = "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; Borders"
     status, answer = custom_block.workbench.call(custom_block.usage_id, "studio_submit", body, student="staff")
     assert status == 200
-    assert answer["pillars"][0]["title"] == "</script><script>alert(1)</script> Borders"
+    assert answer["pillars"][0]["title"] == "&lt;/script>&lt;script>alert(1)&lt;/script> Borders"  # text, never a tag
     html = custom_block.workbench.page(custom_block.name, student="staff", view="studio_view")
     assert "<script>alert(1)" not in html
-    assert editor_state(html)["pillars"][0]["title"] == "</script><script>alert(1)</script> Borders"
+    assert editor_state(html)["pillars"][0]["title"] == "&lt;/script>&lt;script>alert(1)&lt;/script> Borders"
 
 
 # --- saving ----------------------------------------------------------------------------------

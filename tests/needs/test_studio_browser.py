@@ -234,3 +234,19 @@ def test_a_keyboard_user_can_build_and_save_a_custom_framework(browser):
     framework = get_block(usage_id, "staff").get_framework()
     assert [c.id for c in framework.competencies] == ["labour-migration.i-can-explain", "labour-migration.i-can-check"]
     assert framework.pillar("labour-migration").recommend == "/jump_to_id/labour_intro"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_hostile_title_opens_in_the_editor_as_text_and_runs_no_script(browser):
+    hostile = '</script><script>window.rtcmPwned = 1</script><!-- \u2028 <img src=x onerror="window.rtcmPwned = 2">'
+    name, usage_id = load_scenario(BLANK_OLX)
+    block = get_block(usage_id, "staff")
+    block.display_name = "Title " + hostile  # stored as any import path or older version could have
+    block.framework_content = {"pillars": [{"id": "p", "title": "Pillar " + hostile, "recommend": "",
+                                            "competencies": [{"id": "p.c", "text": "I can " + hostile}]}]}
+    block.save()
+    browser.get(f"{browser.base_url}/scenario/{name}/studio_view/?student=staff")
+    wait_for(browser, lambda: pillar_items(browser))
+    assert browser.execute_script("return window.rtcmPwned === undefined")
+    title = browser.find_element(By.CSS_SELECTOR, 'input[data-field="display_name"]')
+    assert title.get_attribute("value") == "Title " + hostile

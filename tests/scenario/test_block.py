@@ -68,6 +68,8 @@ def test_olx_attributes_become_settings_and_children_the_case(workbench):  # pyl
 @pytest.mark.parametrize("attribute,value", [
     ("scoring", "fastest"), ("grading", "worst"), ("max_attempts", "-1"), ("max_attempts", "two"),
     ("weight", "heavy"), ("weight", "-2"), ("weight", "nan"), ("show_expert_path", "yes"), ("pillar", "Not an id!"),
+    ("max_attempts", "9" * 5000), ("max_attempts", "9" * 4000), ("max_attempts", "1001"), ("weight", "9" * 5000),
+    ("weight", "1e999"), ("weight", "inf"), ("weight", "1" + "0" * 30),
 ])
 def test_invalid_settings_in_olx_are_refused_with_the_attribute_named(workbench, attribute, value):  # pylint: disable=unused-argument
     with pytest.raises(olx.OlxError, match=attribute):
@@ -426,3 +428,23 @@ def test_the_default_title_is_translated_and_an_authors_title_is_not(db):  # pyl
         assert "Checkpoint" in get_block(titled).student_view().content
         # The mobile apps' data is collected once for every language: the default title stays as shipped.
         assert get_block(untitled).student_view_data()["display_name"] == "Scenario exercise"
+
+
+FORMULAS = ["=HYPERLINK(\"https://evil.example\",\"Click\")", "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)",
+            "\t=1+1", "\r=1+1"]
+
+
+@pytest.mark.parametrize("formula", FORMULAS)
+def test_every_text_cell_of_the_report_is_safe_from_formula_injection(workbench, formula):
+    xml = case().replace('"zq_start"', '"=zq_start"').replace('"zq_end_bad"', '"+zq_end_bad"')
+    _name, usage_id = load_scenario(xml)
+    workbench.call(usage_id, "choose", {"step": "=zq_start", "choice": "zq_bad"}, student="ann")
+    block = get_block(usage_id, "ann")
+    attempts = block.user_state["attempts"]
+    attempts[-1]["reflection"] = formula  # stored before reflections were cleaned, or cleaned text that looks like one
+    block.user_state = {"attempts": attempts}
+    block.save()
+    [(_user, row)] = author_block(usage_id).generate_report_data(iter(learner_states(usage_id, "ann")))
+    assert row["reflection"] == "'" + formula
+    assert row["path"] == "'=zq_start:zq_bad" and row["ending"] == "'+zq_end_bad"
+    assert isinstance(row["score"], float) and isinstance(row["attempts"], int)

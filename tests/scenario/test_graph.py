@@ -5,9 +5,9 @@ import time
 import pytest
 
 from rtcm_xblocks.scenario.graph import (
-    EXACT_LOOP_CHOICES, GRADING_MODES, OUTCOMES, SCORING_MODES, Attempt, Choice, Ending, Image, Problem,
+    EXACT_LOOP_CHOICES, GRADING_MODES, MOVES_FLOOR, OUTCOMES, SCORING_MODES, Attempt, Choice, Ending, Image, Problem,
     Scenario, ScenarioError, Step, best_ending_points, best_path_total, choose, expert_path, is_consistent,
-    overall, review, score, start_attempt, validate,
+    max_moves, overall, review, score, start_attempt, validate,
 )
 
 
@@ -611,3 +611,27 @@ def test_review_gives_the_problems_of_validate_and_the_best_score_of_the_scoring
 def test_a_step_looked_up_by_an_id_that_is_not_a_string_is_not_found():
     assert border_screening().step(["arrival"]) is None
     assert border_screening().ending({"id": "referred"}) is None
+
+
+# --- the moves of one attempt are bounded -----------------------------------------------------------
+
+
+def test_an_attempt_holds_at_most_max_moves_choices_even_on_a_zero_point_loop():
+    scenario = border_screening()
+    attempt = choose(scenario, start_attempt(scenario, 1), "arrival", "together")
+    while len(attempt.path) < max_moves(scenario):
+        attempt = choose(scenario, attempt, "companion_answers", "again")
+    assert len(attempt.path) == max_moves(scenario) == MOVES_FLOOR
+    with pytest.raises(ScenarioError) as refused:
+        choose(scenario, attempt, "companion_answers", "now_separate")
+    assert refused.value.code == "too_many_moves"
+    assert str(MOVES_FLOOR) in refused.value.text()
+
+
+def test_the_bound_grows_with_the_scenario_so_every_simple_path_fits():
+    long_chain = chain(*[1] * (MOVES_FLOOR + 50))
+    assert max_moves(long_chain) == 2 * (MOVES_FLOOR + 50)
+    attempt = start_attempt(long_chain, 1)
+    for index in range(MOVES_FLOOR + 50):
+        attempt = choose(long_chain, attempt, f"s{index}", f"c{index}")
+    assert attempt.finished and attempt.score == 1.0

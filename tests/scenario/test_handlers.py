@@ -247,6 +247,9 @@ def test_reflection_is_stored_on_the_finished_attempt_as_plain_text(workbench, p
 @pytest.mark.parametrize("body", [
     pytest.param({"text": ""}, id="empty"),
     pytest.param({"text": "   \n "}, id="blank"),
+    pytest.param({"text": "\u200b\u200c\u200d\u2060\ufeff"}, id="zero-width-only"),
+    pytest.param({"text": "\x00\x00 \x07"}, id="nul-and-controls-only"),
+    pytest.param({"text": "\u2800 \u3164 \u00a0\u200b"}, id="blank-looking-letters"),
     pytest.param({"text": "x" * 5001}, id="too-long"),
     pytest.param({"text": 5}, id="number"),
     pytest.param({"text": ["a"]}, id="list"),
@@ -432,3 +435,31 @@ def test_the_learner_sees_the_stored_row_and_the_field_only_mirrors_it(workbench
     assert "zq_mid" in workbench.page(played.name)
     played(("zq_mid", "zq_finish"))
     assert stored(played.usage_id)["attempts"][0]["finished"], "the next move writes the mirror again"
+
+
+def test_a_zero_point_loop_stops_at_the_move_limit_with_a_clear_400_and_bounded_state(workbench, played):
+    from rtcm_xblocks.scenario.graph import MOVES_FLOOR  # pylint: disable=import-outside-toplevel
+    played(("zq_start", "zq_good"))
+    moves = 1
+    answer = None
+    while moves < MOVES_FLOOR:
+        step, choice = ("zq_mid", "zq_side") if moves % 2 else ("zq_loop", "zq_back")
+        status, answer = workbench.call(played.usage_id, "choose", {"step": step, "choice": choice})
+        assert status == 200
+        moves += 1
+    answer_size = len(json.dumps(answer))
+    status, refused = workbench.call(played.usage_id, "choose", {"step": "zq_loop", "choice": "zq_back"})
+    assert status == 400 and refused["error"] == "too_many_moves"
+    assert str(MOVES_FLOOR) in refused["message"]
+    state = stored(played.usage_id)
+    assert len(state["attempts"][-1]["path"]) == MOVES_FLOOR
+    assert len(json.dumps(state)) < 20_000 and answer_size < 60_000
+    status, current = workbench.call(played.usage_id, "get_state")
+    assert status == 200 and current["step"]["id"] == "zq_loop" and not current["finished"]
+
+
+def test_control_characters_are_removed_from_a_reflection_and_zero_width_joiners_inside_kept(workbench, played):
+    played(("zq_start", "zq_bad"))
+    status, state = workbench.call(played.usage_id, "reflect", {"text": " \u200bNext\x00 time\x1b: ask\u200c\u200d. "})
+    assert status == 200
+    assert state["reflection"] == "\u200bNext time: ask\u200c\u200d."

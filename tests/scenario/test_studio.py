@@ -45,8 +45,8 @@ def scenario_block(workbench):  # pylint: disable=unused-argument
 
 
 def _init_args(page):
-    """The JSON the studio_view hands to its JavaScript."""
-    match = re.search(r'<script type="json/xblock-args" class="xblock_json_init_args">\s*(.*?)\s*</script>', page, re.S)
+    """The JSON the studio_view hands to its JavaScript (in a JSON script element of its own)."""
+    match = re.search(r'<script type="application/json" class="rtcm-studio__data">(.*?)</script>', page, re.S)
     return json.loads(match.group(1))
 
 
@@ -387,13 +387,15 @@ def test_the_author_view_does_not_compute_the_map_it_never_shows(workbench, scen
 
 
 def _sent(usage_id, view):
-    """The bytes of a view's fragment as the runtime ships it: HTML, JS, CSS and the editor's init data.
+    """The bytes of a view's fragment as the page carries them: HTML (with the editor's data), JS, CSS, init arguments.
 
     (The workbench page around it also prints every field of the block for debugging, which no
     Open edX page does, so the page's own length would not measure the block.)
     """
     block = get_block(usage_id, STAFF)
-    return len(json.dumps(block.runtime.render(block, view, {}).to_dict()).encode("utf-8"))
+    fragment = block.runtime.render(block, view, {})
+    resources = sum(len((resource.data or "").encode("utf-8")) for resource in fragment.resources)
+    return len(fragment.content.encode("utf-8")) + resources + len(json.dumps(fragment.json_init_args or {}))
 
 
 def test_a_thousand_step_scenario_gives_small_editor_and_unit_pages_and_no_map(workbench):
@@ -434,3 +436,23 @@ def test_a_replaced_scenario_is_still_saved(workbench, scenario_block):
     status, _report = workbench.call(usage_id, "studio_submit", draft, student=STAFF)
     assert status == 200
     assert get_block(usage_id, STAFF).scenario["steps"][0]["title"] == "Renamed"
+
+
+HOSTILE_NUMBERS = ["9" * 5000, "9" * 4000, "-" + "9" * 5000, "1e999", "inf", "nan", "1" + "0" * 30]
+
+
+@pytest.mark.parametrize("value", HOSTILE_NUMBERS, ids=lambda value: value[:8])
+@pytest.mark.parametrize("template", [
+    '<rtcm_scenario max_attempts="{}"/>',
+    '<rtcm_scenario weight="{}"/>',
+    '<rtcm_scenario><step id="a" title="A"><choice id="c" to="e" points="{}"><label>C</label></choice></step>'
+    '<ending id="e" title="E"/></rtcm_scenario>',
+    '<rtcm_scenario><step id="a" title="A"/><ending id="e" title="E" points="{}"/></rtcm_scenario>',
+], ids=["max_attempts", "weight", "choice points", "ending points"])
+def test_every_number_typed_in_the_olx_tab_is_bounded_and_refused_with_a_short_400(
+        workbench, scenario_block, template, value):
+    _name, usage_id = scenario_block
+    status, error = workbench.call(usage_id, "parse_olx", {"olx": template.format(value)}, student=STAFF)
+    assert status == 400, error
+    assert error["error"] in ("invalid_fields", "olx_invalid")
+    assert len(json.dumps(error)) < 1000

@@ -332,3 +332,32 @@ def test_long_choices_beyond_the_slot_budget_are_drawn_straight_and_faint(browse
     straight = browser.find_elements(By.CSS_SELECTOR, ".rtcm-map__arrow--straight")
     assert straight and len(straight) < 150
     assert float(browser.execute_script("return getComputedStyle(arguments[0]).strokeOpacity", straight[0])) < 1
+
+
+HOSTILE = '</script><script>window.rtcmPwned = 1</script><!-- \u2028 & <img src=x onerror="window.rtcmPwned = 2">'
+
+
+def _store_hostile_texts(usage_id):
+    """Put hostile text straight into the saved fields, as any import path or older version could have."""
+    block = get_block(usage_id, DESIGNER)
+    scenario = dict(block.scenario)
+    scenario["steps"] = [dict(scenario["steps"][0], title="Step " + HOSTILE)] + scenario["steps"][1:]
+    scenario["intro"] = "<p>Intro</p>"
+    block.scenario = scenario
+    block.display_name = "Case " + HOSTILE
+    block.save()
+
+
+def test_a_hostile_title_opens_in_another_authors_editor_as_text_and_runs_no_script(browser):
+    from tests.scenario.test_studio import OLX  # pylint: disable=import-outside-toplevel
+    name, usage_id = load_scenario(OLX)
+    _store_hostile_texts(usage_id)
+    browser.get(f"{browser.base_url}/scenario/{name}/studio_view/?student={DESIGNER}")
+    WebDriverWait(browser, 10).until(lambda b: _root(b).get_attribute("data-ready"))
+    assert browser.execute_script("return window.rtcmPwned === undefined")
+    outline = browser.find_element(By.CSS_SELECTOR, '[data-role="outline"]').text
+    assert "Step </script><script>window.rtcmPwned = 1</script>" in outline
+    browser.get(f"{browser.base_url}/scenario/{name}/author_view/?student={DESIGNER}")
+    WebDriverWait(browser, 10).until(lambda b: b.find_elements(By.CSS_SELECTOR, ".rtcm-author"))
+    assert browser.execute_script("return window.rtcmPwned === undefined")
+    assert "Case </script><script>" in browser.find_element(By.CSS_SELECTOR, ".rtcm-author h3").text

@@ -4,11 +4,13 @@
  * `validate_draft` handler, which answers the field errors, the core's validation problems and
  * the map layout. This file only draws what comes back and edits the draft.
  */
-function RtcmScenarioStudio(runtime, element, init) {
+function RtcmScenarioStudio(runtime, element) {
   "use strict";
   var block = element.jquery ? element[0] : element;
   var root = block.querySelector(".rtcm-studio");
   var uid = root.getAttribute("data-uid");
+  /* Authored data comes from a JSON script element that no text can close, not from init arguments. */
+  var init = JSON.parse(root.querySelector(".rtcm-studio__data").textContent);
   var i18n = init.i18n_namespace && window[init.i18n_namespace];
   var gettext = (i18n && i18n.gettext) || window.gettext || function (text) { return text; };
   var ngettext = (i18n && i18n.ngettext) || window.ngettext ||

@@ -1,9 +1,11 @@
 /* The scenario's author view in Studio: "Preview as learner" plays the saved scenario through the
  * block's `preview` handler, which replays the choices made so far and stores nothing. */
-function RtcmScenarioAuthor(runtime, element, init) {
+function RtcmScenarioAuthor(runtime, element) {
   "use strict";
   var block = element.jquery ? element[0] : element;
   var root = block.querySelector(".rtcm-author");
+  /* Authored data comes from a JSON script element that no text can close, not from init arguments. */
+  var init = JSON.parse(root.querySelector(".rtcm-author__data").textContent);
   var i18n = init.i18n_namespace && window[init.i18n_namespace];
   var gettext = (i18n && i18n.gettext) || window.gettext || function (text) { return text; };
   var toggle = root.querySelector('[data-action="preview"]');
