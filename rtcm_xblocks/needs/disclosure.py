@@ -173,6 +173,8 @@ def groups_to_show(atoms, min_group_size, keep=frozenset()):
     # A kept group that lost all its members stays published, as an empty cell.
     shown = {group for group, size in sizes.items() if size >= min_group_size} | set(keep)
     withheld = []
+    if all(weight >= min_group_size for weight in atoms.values() if weight > 0):
+        return frozenset(shown)  # every cut holds at least one whole cell of k or more
     while True:
         found = smallest_isolation(atoms, shown)
         if found is None or found[0] >= min_group_size:
