@@ -320,7 +320,7 @@ def _changes(block, released_atoms, live_atoms, lock):
     rows = list(rows.values_list("pk", "learner_key", "before", "after"))
     present = set(Submission.objects.filter(
         block_key=block, learner_key__in=PendingChange.objects.filter(block_key=block).values("learner_key"),
-    ).values_list("learner_key", flat=True))
+    ).values_list("learner_key", flat=True)) if rows else set()
     changes = [(_atom(before), _atom(after) if learner in present else None) for _pk, learner, before, after in rows]
     # Changes that recorded nothing (a withdrawal by another path, an import): reconcile the cells.
     expected = dict(released_atoms)
