@@ -17,7 +17,7 @@ from rtcm_xblocks.needs.scoring import number, quadrant, ranks, split_by_pillar
 
 __all__ = [
     "GROUP_BY", "CELL", "RESPONDENTS", "CSV_HEADER", "Sums", "CohortStats", "contribution", "cell_of",
-    "atoms", "cohort_report", "cohort_change", "csv_rows", "safe_cell",
+    "cell_value", "cohort_report", "cohort_change", "csv_rows", "safe_cell",
 ]
 
 GROUP_BY = ("country", "agency")
@@ -57,8 +57,9 @@ def cell_of(profile):
     return tuple((profile or {}).get(by) or None for by in GROUP_BY)
 
 
-def _cell_value(cell):
-    return "|".join(value or "" for value in cell)
+def cell_value(profile):
+    """How a profile's cell is stored: "<country>|<agency>", either part empty when unanswered."""
+    return "|".join(value or "" for value in cell_of(profile))
 
 
 def contribution(ratings, profile):
@@ -70,7 +71,7 @@ def contribution(ratings, profile):
     """
     groups = [("all", "")] + [(by, profile[by]) for by in GROUP_BY if (profile or {}).get(by)]
     rated = [(cid, Sums(1, r["importance"], r["proficiency"])) for cid, r in (ratings or {}).items() if isinstance(r, dict)]
-    result = {(CELL, _cell_value(cell_of(profile)), RESPONDENTS): Sums(1)}
+    result = {(CELL, cell_value(profile), RESPONDENTS): Sums(1)}
     for by, value in groups:
         result[(by, value, RESPONDENTS)] = Sums(1)
         for competency_id, sums in rated:
@@ -141,11 +142,6 @@ class CohortStats:
 
     def __repr__(self):
         return f"CohortStats({self.sums!r})"
-
-
-def atoms(stats):
-    """The cohort's respondents per cell, as the disclosure audit takes them."""
-    return stats.atoms()
 
 
 def _competency_figures(framework, stats, by, value, min_ratings):

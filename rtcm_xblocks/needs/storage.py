@@ -282,7 +282,7 @@ def rebuild_aggregates(block):
 
 def _cell(profile):
     """The stored form of a learner's cell: "<country>|<agency>", or None for no submission."""
-    return None if profile is None else "|".join(value or "" for value in cohort.cell_of(profile))
+    return None if profile is None else cohort.cell_value(profile)
 
 
 def _atom(cell):
