@@ -41,7 +41,8 @@ window.RtcmNeedsStaff = function (runtime, root, kit) {
       var text = isNaN(when.getTime()) ? release.as_of : when.toLocaleString(document.documentElement.lang || undefined);
       notes.push(fmt(gettext("Figures as of {date}."), {date: text}));
     }
-    if (release.waiting === "too_few") {
+    if (release.waiting === "too_few" && !release.as_of) {
+      if (!release.pending) { return []; }
       notes.push(fmt(ngettext("{count} person has submitted: figures appear once at least {size} have.",
         "{count} people have submitted: figures appear once at least {size} have.", release.pending), {count: release.pending, size: size}));
     } else if (release.pending) {
