@@ -365,7 +365,8 @@ class NeedsAssessmentBlock(NeedsStudioMixin, XBlock):
         report["release"] = release
         pre_key = self.pre_storage_key()
         if pre_key:
-            report["change"] = cohort.cohort_change(framework, storage.release_figures(pre_key, size)[0], stats, size)
+            pre_stats = storage.release_figures(pre_key, size, only_first=True)[0]
+            report["change"] = cohort.cohort_change(framework, pre_stats, stats, size)
         return report
 
     # ------------------------------------------------------------------------------------------

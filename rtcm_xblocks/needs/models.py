@@ -83,6 +83,7 @@ class Release(models.Model):
     block_key = models.CharField(max_length=255, unique=True, help_text="Course-wide key of the assessment block.")
     released_at = models.DateTimeField(help_text="When the figures were released.")
     shown = models.JSONField(default=list, help_text='The groups shown, as ["country" | "agency", value] pairs.')
+    min_group_size = models.PositiveIntegerField(default=0, help_text="The minimum group size the release was audited for.")
 
     class Meta:
         app_label = "rtcm_needs"

@@ -347,8 +347,11 @@ def _decide(block, min_group_size, lock):
     released = _released_stats(block) if release is not None else cohort.CohortStats()
     live = cohort_stats(block)
     pending_ids, changes = _changes(block, released.atoms(), live.atoms(), lock)
+    shown_before = _shown_pairs(release)
+    if release is not None and release.min_group_size != min_group_size:
+        shown_before = frozenset()  # the minimum changed: the groups shown so far need not stay
     decision = disclosure.plan_release(
-        live.atoms(), changes, _shown_pairs(release), min_group_size, released.atoms() if release else None,
+        live.atoms(), changes, shown_before, min_group_size, released.atoms() if release else None,
     )
     return release, released, live, pending_ids, changes, decision
 
@@ -369,22 +372,26 @@ def _publish(block, min_group_size):
         Release.objects.update_or_create(block_key=block, defaults={
             "released_at": datetime.now(timezone.utc),
             "shown": sorted([cohort.GROUP_BY[index], value] for index, value in decision.shown),
+            "min_group_size": min_group_size,
         })
         PendingChange.objects.filter(pk__in=pending_ids).delete()
         return True
     return _retrying(work)
 
 
-def release_figures(block, min_group_size):
+def release_figures(block, min_group_size, only_first=False):
     """The figures the cohort report may show now: (released stats, shown groups, release facts).
 
-    Makes a new release first when `disclosure.plan_release` allows one. The shown groups are
+    Makes a new release first when `disclosure.plan_release` allows one (with `only_first`, only
+    when the block has had none: for reading another block's figures, which that block's own
+    `min_group_size` governs afterwards). Changing `min_group_size` lets the next release drop
+    groups the last one showed (it is still a batch, audited against the last). The shown groups are
     (grouping index, value) pairs; the facts are ``{"as_of": ISO time of the release or None,
     "pending": learners changed since, "waiting": None or why the pending changes are not shown
     yet ("too_few", "batch", "held")}``. Before the first release the stats are empty.
     """
     release, released, _live, _ids, changes, decision = _decide(block, min_group_size, lock=False)
-    if decision.shown is not None and _publish(block, min_group_size):
+    if decision.shown is not None and not (only_first and release) and _publish(block, min_group_size):
         release, released, _live, _ids, changes, decision = _decide(block, min_group_size, lock=False)
     pending = disclosure.changed_learners(changes)
     return released, _shown_pairs(release) or frozenset(), {

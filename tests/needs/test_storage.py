@@ -249,3 +249,28 @@ def test_a_release_copies_the_aggregates_exactly(db):  # pylint: disable=unused-
     stats, shown, _facts = storage.release_figures(BLOCK, 2)
     assert stats == storage.recompute_stats(BLOCK)
     assert shown, "forty respondents leave groups to show"
+
+
+def test_raising_the_minimum_lets_the_next_batch_drop_groups_instead_of_holding_forever(db):  # pylint: disable=unused-argument
+    for number in range(3):
+        storage.save_submission(BLOCK, f"az{number}", rated(5), {"country": "AZ"})
+    for number in range(3):
+        storage.save_submission(BLOCK, f"ge{number}", rated(4), {"country": "GE"})
+    assert storage.release_figures(BLOCK, 2)[1] == {(0, "AZ"), (0, "GE")}
+    for number in range(4):
+        storage.save_submission(BLOCK, f"new{number}", rated(3), {})
+    _stats, shown, facts = storage.release_figures(BLOCK, 5)
+    assert (shown, facts["waiting"]) == ({(0, "AZ"), (0, "GE")}, "batch"), "still a batch of five changes"
+    storage.save_submission(BLOCK, "new4", rated(3), {})
+    stats, shown, facts = storage.release_figures(BLOCK, 5)
+    assert stats.respondents() == 11 and shown == frozenset() and facts["pending"] == 0
+
+
+def test_another_blocks_figures_are_read_without_releasing_them_again(db):  # pylint: disable=unused-argument
+    for number in range(2):
+        storage.save_submission(BLOCK, f"l{number}", rated(5), {})
+    assert storage.release_figures(BLOCK, 2, only_first=True)[0].respondents() == 2, "a first release is made"
+    for number in range(2, 6):
+        storage.save_submission(BLOCK, f"l{number}", rated(5), {})
+    stats, _shown, facts = storage.release_figures(BLOCK, 2, only_first=True)
+    assert stats.respondents() == 2 and facts["pending"] == 4

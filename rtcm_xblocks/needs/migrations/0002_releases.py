@@ -33,6 +33,7 @@ class Migration(migrations.Migration):
                 ('block_key', models.CharField(help_text='Course-wide key of the assessment block.', max_length=255, unique=True)),
                 ('released_at', models.DateTimeField(help_text='When the figures were released.')),
                 ('shown', models.JSONField(default=list, help_text='The groups shown, as ["country" | "agency", value] pairs.')),
+                ('min_group_size', models.PositiveIntegerField(default=0, help_text='The minimum group size the release was audited for.')),
             ],
         ),
         migrations.CreateModel(
