@@ -83,7 +83,10 @@ class NeedsAssessmentBlock(NeedsStudioMixin, XBlock):
     )
     min_group_size = Integer(
         display_name=N_("Smallest group shown"),
-        help=N_("Countries and agencies with fewer respondents than this are shown to staff without figures."),
+        help=N_(
+            "Staff figures always cover at least this many respondents: smaller countries and agencies (and any "
+            "that would let one be worked out) are not shown, and figures are updated in batches of this many changes."
+        ),
         scope=Scope.settings,
         default=5,
     )
@@ -376,14 +379,17 @@ class NeedsAssessmentBlock(NeedsStudioMixin, XBlock):
         )
 
     def build_cohort_report(self):
-        """The cohort report from the stored aggregates, plus the change since the pre block in the post phase."""
+        """The cohort report from the block's last release of figures (see `disclosure`), plus the change since the pre block in the post phase."""
         framework = self.get_framework()
         size = min(max(int(self.min_group_size or 1), 1), MAX_GROUP_SIZE)
-        report = cohort.cohort_report(framework, storage.cohort_stats(self.storage_key()), size)
+        stats, shown, release = storage.release_figures(self.storage_key(), size)
+        report = cohort.cohort_report(framework, stats, size, shown)
         report["min_group_size"] = size
+        report["release"] = release
         pre_key = self.pre_storage_key()
         if pre_key:
-            report["change"] = cohort.cohort_change(framework, storage.cohort_stats(pre_key), storage.cohort_stats(self.storage_key()))
+            pre_stats = storage.release_figures(pre_key, size, only_first=True)[0]
+            report["change"] = cohort.cohort_change(framework, pre_stats, stats, size)
         return report
 
     # ------------------------------------------------------------------------------------------

@@ -4,21 +4,25 @@ A learner's submission contributes, for the whole cohort and for their country a
 groups, one respondent and each rated competency's (1, importance, proficiency). Sums add and
 subtract exactly, so storage can increment them atomically (a resubmission subtracts the earlier
 contribution and adds the new one) and the report costs O(competencies × groups) whatever the
-number of learners. Pure: nothing here imports XBlock or Django.
+number of learners. Each submission also counts in its *cell* (``by="cell"``, value
+``"<country>|<agency>"``, either part empty when unanswered): the atoms the disclosure audit
+(`disclosure`) works on, which are never published. Pure: nothing here imports XBlock or Django.
 """
 from dataclasses import dataclass
 from fractions import Fraction
 
 from rtcm_xblocks.common.spreadsheet import safe_cell
+from rtcm_xblocks.needs import disclosure
 from rtcm_xblocks.needs.framework import PROFILE_QUESTIONS
 from rtcm_xblocks.needs.scoring import number, quadrant, ranks, split_by_pillar
 
 __all__ = [
-    "GROUP_BY", "RESPONDENTS", "CSV_HEADER", "Sums", "CohortStats", "contribution",
-    "cohort_report", "cohort_change", "csv_rows", "safe_cell",
+    "GROUP_BY", "CELL", "RESPONDENTS", "CSV_HEADER", "Sums", "CohortStats", "contribution", "cell_of",
+    "cell_value", "cohort_report", "cohort_change", "csv_rows", "safe_cell",
 ]
 
 GROUP_BY = ("country", "agency")
+CELL = "cell"  # the `by` of the per-atom respondent counts (country|agency)
 RESPONDENTS = ""  # the competency id under which respondents are counted
 CSV_HEADER = [
     "level", "by", "group", "group_respondents", "suppressed", "id", "text", "pillar",
@@ -48,15 +52,26 @@ class Sums:
         return bool(self.n or self.importance or self.proficiency)
 
 
+def cell_of(profile):
+    """The atom of a profile: its (country, agency) answers, None where unanswered."""
+    return tuple((profile or {}).get(by) or None for by in GROUP_BY)
+
+
+def cell_value(profile):
+    """How a profile's cell is stored: "<country>|<agency>", either part empty when unanswered."""
+    return "|".join(value or "" for value in cell_of(profile))
+
+
 def contribution(ratings, profile):
     """What one submission adds: {(by, value, competency id): Sums}, respondents under competency id "".
 
     `by` is "all" (value "") and, when the profile answers them, "country" and "agency". "na"
-    ratings contribute nothing to their competency.
+    ratings contribute nothing to their competency. The respondent also counts in their cell
+    (`CELL`), with no ratings.
     """
     groups = [("all", "")] + [(by, profile[by]) for by in GROUP_BY if (profile or {}).get(by)]
     rated = [(cid, Sums(1, r["importance"], r["proficiency"])) for cid, r in (ratings or {}).items() if isinstance(r, dict)]
-    result = {}
+    result = {(CELL, cell_value(profile), RESPONDENTS): Sums(1)}
     for by, value in groups:
         result[(by, value, RESPONDENTS)] = Sums(1)
         for competency_id, sums in rated:
@@ -115,6 +130,13 @@ class CohortStats:
         found = {key[1] for key, sums in self.sums.items() if key[0] == by and key[2] == RESPONDENTS and sums.n > 0}
         return sorted(found, key=lambda value: (order.get(value, len(order)), value))
 
+    def atoms(self):
+        """Respondents per cell: {(country or None, agency or None): respondents}."""
+        return {
+            tuple(part or None for part in key[1].split("|")): sums.n
+            for key, sums in self.sums.items() if key[0] == CELL and key[2] == RESPONDENTS and sums.n > 0
+        }
+
     def __eq__(self, other):
         return isinstance(other, CohortStats) and self.sums == other.sums
 
@@ -122,12 +144,14 @@ class CohortStats:
         return f"CohortStats({self.sums!r})"
 
 
-def _competency_figures(framework, stats, by, value):
-    """Exact figures per competency (framework order) and the grand means they are split at."""
+def _competency_figures(framework, stats, by, value, min_ratings):
+    """Exact figures per competency (framework order); those of fewer than `min_ratings` ratings withheld (n None)."""
     figures = []
     for competency in framework.competencies:
         sums = stats.get(by, value, competency.id)
-        if sums.n > 0:
+        if 0 < sums.n < min_ratings:
+            figures.append((competency, None, None, None, None))
+        elif sums.n > 0:
             importance = Fraction(sums.importance, sums.n)
             proficiency = Fraction(sums.proficiency, sums.n)
             figures.append((competency, sums.n, importance, proficiency, importance - proficiency))
@@ -150,14 +174,18 @@ def _quadrants(rows):
     return [None if i is None else quadrant(i, d, grand_importance, grand_discrepancy) for i, d in rows]
 
 
-def _section(framework, stats, by, value):
-    """The competency entries (rank order), pillar entries (framework order) and quadrant split of one group."""
-    figures = _competency_figures(framework, stats, by, value)
+def _section(framework, stats, by, value, min_ratings=1):
+    """The competency entries (rank order), pillar entries (framework order) and quadrant split of one group.
+
+    A competency rated by fewer than `min_ratings` respondents of the group has `n` and every
+    figure null and ``"withheld": true``; the pillar figures and the quadrant split leave it out.
+    """
+    figures = _competency_figures(framework, stats, by, value, min_ratings)
     scores = [None if imp is None else imp * disc for _, _, imp, _, disc in figures]
     axes = [(imp, disc) for _, _, imp, _, disc in figures]
     grand_importance, grand_discrepancy = _grand_means(axes)
     competencies = [
-        {
+        dict({
             "id": competency.id,
             "pillar": competency.pillar,
             "n": n,
@@ -166,7 +194,7 @@ def _section(framework, stats, by, value):
             "mwds": number(score),
             "rank": rank,
             "quadrant": quad,
-        }
+        }, **({"withheld": True} if n is None else {}))
         for (competency, n, imp, prof, _), score, rank, quad in zip(figures, scores, ranks(scores), _quadrants(axes))
     ]
     competencies.sort(key=lambda entry: (entry["rank"] is None, entry["rank"] or 0))
@@ -179,7 +207,7 @@ def _pillar_entries(framework, figures, scores):
     rows = []
     scored = [(n, imp, prof, disc, score) for (_, n, imp, prof, disc), score in zip(figures, scores)]
     for pillar, pillar_figures in zip(framework.pillars, split_by_pillar(framework, scored)):
-        rated = [row for row in pillar_figures if row[0]]
+        rated = [row for row in pillar_figures if row[0]]  # neither unrated (0) nor withheld (None)
         means = [sum((row[k] for row in rated), Fraction(0)) / len(rated) if rated else None for k in range(1, 5)]
         rows.append((pillar, sum(row[0] for row in rated), *means))
     pillar_ranks = ranks([row[5] for row in rows])
@@ -200,52 +228,39 @@ def _pillar_entries(framework, figures, scores):
     ]
 
 
-def suppressed_groups(sizes, total, min_group_size):
-    """The groups of one grouping ({value: respondents}) whose figures must not be shown.
-
-    Every group smaller than `min_group_size`, and then, while the respondents outside the shown
-    groups (the hidden ones plus those who gave no answer) are fewer than `min_group_size` but not
-    none, the smallest shown group too: otherwise the whole cohort's sums minus the shown groups'
-    would give a small group's figures away (complementary suppression).
-    """
-    hidden = {value for value, size in sizes.items() if size < min_group_size}
-    shown = sorted((size, value) for value, size in sizes.items() if value not in hidden)
-    remainder = total - sum(size for size, _value in shown)
-    while shown and 0 < remainder < min_group_size:
-        size, value = shown.pop(0)
-        hidden.add(value)
-        remainder += size
-    return hidden
-
-
-def cohort_report(framework, stats, min_group_size):
-    """The cohort's Borich report from its sums, with groups below `min_group_size` suppressed.
+def cohort_report(framework, stats, min_group_size, shown=None):
+    """The cohort's Borich report from its sums, showing only the groups the disclosure audit allows.
 
     `competencies` are in rank order by MWDS = Ī·(Ī − C̄) over the n who rated both (ties in
     framework order; competencies nobody rated follow with null figures); quadrants split at the
     unweighted mean of the per-competency means. `pillars` (framework order) carry the unweighted
     means of their rated competencies' figures, `n` being the number of ratings in the pillar.
-    `groups` lists every country, then agency, with respondents; a suppressed group (see
-    `suppressed_groups`) has `respondents` null and no figures at all. `quadrant_split` gives the grand means the
-    competency quadrants are split at (null when nothing was rated), for drawing the chart.
+    `groups` lists the shown countries, then agencies, each with respondents and its own figures;
+    `shown` is the set of (grouping index, value) a release decided on (`disclosure.plan_release`),
+    by default `disclosure.groups_to_show` of `stats`. Withheld groups are not named: `withheld`
+    counts them per grouping. A competency with fewer than `min_group_size` ratings in the cohort
+    or a group has its figures withheld. `quadrant_split` gives the grand means the competency
+    quadrants are split at (null when nothing was rated), for drawing the chart.
     """
-    competencies, pillars, split = _section(framework, stats, "all", "")
+    if shown is None:
+        shown = disclosure.groups_to_show(stats.atoms(), min_group_size) or frozenset()
+    competencies, pillars, split = _section(framework, stats, "all", "", min_group_size)
     groups = []
-    for by in GROUP_BY:
-        sizes = {value: stats.respondents(by, value) for value in stats.values(by)}
-        hidden = suppressed_groups(sizes, stats.respondents(), min_group_size)
-        for value, respondents in sizes.items():
-            if value in hidden:
-                groups.append({"by": by, "value": value, "respondents": None, "suppressed": True})
+    withheld = {}
+    for index, by in enumerate(GROUP_BY):
+        withheld[by] = 0
+        for value in stats.values(by):
+            if (index, value) not in shown:
+                withheld[by] += 1
                 continue
-            group_competencies, group_pillars, group_split = _section(framework, stats, by, value)
+            group_competencies, group_pillars, group_split = _section(framework, stats, by, value, min_group_size)
             groups.append({
-                "by": by, "value": value, "respondents": respondents, "suppressed": False,
+                "by": by, "value": value, "respondents": stats.respondents(by, value), "suppressed": False,
                 "competencies": group_competencies, "pillars": group_pillars, "quadrant_split": group_split,
             })
     return {
         "respondents": stats.respondents(), "competencies": competencies, "pillars": pillars,
-        "quadrant_split": split, "groups": groups,
+        "quadrant_split": split, "groups": groups, "withheld": withheld,
     }
 
 
@@ -262,10 +277,13 @@ def _change_rows(before_rows, after_rows, keys):
     return rows
 
 
-def cohort_change(framework, pre_stats, post_stats):
-    """The cohort's change from the pre- to the post-course assessment, per competency and pillar (framework order)."""
-    pre_competencies, pre_pillars, _ = _section(framework, pre_stats, "all", "")
-    post_competencies, post_pillars, _ = _section(framework, post_stats, "all", "")
+def cohort_change(framework, pre_stats, post_stats, min_group_size=1):
+    """The cohort's change from the pre- to the post-course assessment, per competency and pillar (framework order).
+
+    Figures of fewer than `min_group_size` ratings are withheld (null), as in `cohort_report`.
+    """
+    pre_competencies, pre_pillars, _ = _section(framework, pre_stats, "all", "", min_group_size)
+    post_competencies, post_pillars, _ = _section(framework, post_stats, "all", "", min_group_size)
     order = {competency.id: index for index, competency in enumerate(framework.competencies)}
     pre_competencies.sort(key=lambda entry: order[entry["id"]])
     post_competencies.sort(key=lambda entry: order[entry["id"]])
@@ -278,7 +296,7 @@ def cohort_change(framework, pre_stats, post_stats):
 
 def _figure_rows(level, by, value, respondents, entries, texts):
     return [
-        [level, by, value, respondents, False, entry["id"], texts.get((level, entry["id"]), ""),
+        [level, by, value, respondents, bool(entry.get("withheld")), entry["id"], texts.get((level, entry["id"]), ""),
          entry.get("pillar", entry["id"]), entry["n"], entry["mean_importance"], entry["mean_proficiency"],
          entry["mwds"], entry["rank"], entry["quadrant"]]
         for entry in entries
@@ -295,9 +313,6 @@ def csv_rows(report, framework=None):
     rows += _figure_rows("competency", "all", "", report["respondents"], report["competencies"], texts)
     rows += _figure_rows("pillar", "all", "", report["respondents"], report["pillars"], texts)
     for group in report["groups"]:
-        if group["suppressed"]:
-            rows.append(["group", group["by"], group["value"], None, True] + [None] * (len(CSV_HEADER) - 5))
-            continue
         rows += _figure_rows("competency", group["by"], group["value"], group["respondents"], group["competencies"], texts)
         rows += _figure_rows("pillar", group["by"], group["value"], group["respondents"], group["pillars"], texts)
     return [list(CSV_HEADER)] + [[safe_cell(cell) for cell in row] for row in rows]

@@ -1,7 +1,12 @@
-"""Django models of the needs assessment: one row per learner's submission, and exact cohort sums."""
+"""Django models of the needs assessment: one row per learner's submission, exact cohort sums, and the released figures.
+
+The cohort report shows a *release* (see `rtcm_xblocks.needs.disclosure`): a snapshot of the
+sums (`ReleasedAggregate`, described by its `Release`) that only moves on in batches of changes,
+which `PendingChange` records learner by learner.
+"""
 from django.db import models
 
-__all__ = ["Submission", "Aggregate"]
+__all__ = ["Submission", "Aggregate", "PendingChange", "Release", "ReleasedAggregate"]
 
 
 class Submission(models.Model):
@@ -27,7 +32,8 @@ class Submission(models.Model):
 class Aggregate(models.Model):
     """Integer sufficient statistics of one competency (or, with competency "", respondents) in one group.
 
-    `by` is "all" (value ""), "country" or "agency"; `n` counts the respondents who rated both
+    `by` is "all" (value ""), "country", "agency" or "cell" (value "<country>|<agency>", respondents
+    only: the disclosure audit's atoms, never shown); `n` counts the respondents who rated both
     importance and proficiency, and the sums are of their ratings, so every mean is exact.
     """
 
@@ -47,3 +53,61 @@ class Aggregate(models.Model):
 
     def __str__(self):
         return f"{self.block_key} {self.by}={self.value} {self.competency}: n={self.n}"
+
+
+class PendingChange(models.Model):
+    """A learner whose submission changed since the block's last release: their cell then and now.
+
+    A cell is "<country>|<agency>" (either part empty when unanswered); null means no submission
+    (before: not in the last release; after: withdrawn).
+    """
+
+    block_key = models.CharField(max_length=255, help_text="Course-wide key of the assessment block.")
+    learner_key = models.CharField(max_length=255, help_text="The runtime's id of the learner.")
+    before = models.CharField(max_length=64, null=True, help_text="The learner's cell at the last release; null: absent.")
+    after = models.CharField(max_length=64, null=True, help_text="The learner's cell now; null: withdrawn.")
+
+    class Meta:
+        app_label = "rtcm_needs"
+        constraints = [
+            models.UniqueConstraint(fields=["block_key", "learner_key"], name="rtcm_needs_one_pending_change"),
+        ]
+
+    def __str__(self):
+        return f"{self.learner_key} @ {self.block_key}: {self.before} -> {self.after}"
+
+
+class Release(models.Model):
+    """The block's last release of cohort figures: when, and which groups it showed."""
+
+    block_key = models.CharField(max_length=255, unique=True, help_text="Course-wide key of the assessment block.")
+    released_at = models.DateTimeField(help_text="When the figures were released.")
+    shown = models.JSONField(default=list, help_text='The groups shown, as ["country" | "agency", value] pairs.')
+    min_group_size = models.PositiveIntegerField(default=0, help_text="The minimum group size the release was audited for.")
+
+    class Meta:
+        app_label = "rtcm_needs"
+
+    def __str__(self):
+        return f"{self.block_key} as of {self.released_at}"
+
+
+class ReleasedAggregate(models.Model):
+    """One `Aggregate` row as it stood at the block's last release."""
+
+    block_key = models.CharField(max_length=255, help_text="Course-wide key of the assessment block.")
+    by = models.CharField(max_length=16, help_text='"all", "country", "agency" or "cell".')
+    value = models.CharField(max_length=64, blank=True, help_text="The group's value ('' for all).")
+    competency = models.CharField(max_length=100, blank=True, help_text="Competency id; '' counts respondents.")
+    n = models.BigIntegerField(default=0)
+    sum_importance = models.BigIntegerField(default=0)
+    sum_proficiency = models.BigIntegerField(default=0)
+
+    class Meta:
+        app_label = "rtcm_needs"
+        constraints = [
+            models.UniqueConstraint(fields=["block_key", "by", "value", "competency"], name="rtcm_needs_one_released_aggregate"),
+        ]
+
+    def __str__(self):
+        return f"{self.block_key} {self.by}={self.value} {self.competency}: n={self.n} (released)"

@@ -31,8 +31,20 @@ Design (for 100,000 learners and more):
 Block keys: storage is keyed by a course-wide string for the block (`rtcm_xblocks.common.storage.block_key`)
 so that a ``post`` block can find its ``pre`` block's submissions by url_name: the pre block's key
 is built from the same course key, block type and the ``pre`` url_name (`linked_block_key`).
+
+Releases (see `disclosure` for the model and its guarantee): the cohort report never reads the
+live ``Aggregate`` rows directly but the block's last *release*, a copy of them
+(``ReleasedAggregate``, with a ``Release`` row saying when and which groups it showed). Every
+submission that changes anything records, in the same transaction, the learner's cell at the last
+release and now (``PendingChange``: one upsert, after the aggregates, so row locks are always
+taken in the same order). `release_figures` decides, when the report is read, whether the
+pending changes form a batch that may be released; if so it copies the aggregates in one
+transaction that locks the pending rows it consumes (SQLite: the write lock) and checks that the
+aggregates did not move meanwhile. A withdrawal that recorded no change (a learner's row deleted
+with its contribution subtracted) is still counted: the cells' respondent counts are reconciled
+with the last release and the recorded changes.
 """
-from datetime import timezone as dt_timezone
+from datetime import datetime, timezone as dt_timezone
 from typing import NamedTuple
 
 from django.db import connection, transaction
@@ -40,13 +52,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from rtcm_xblocks.common.storage import StorageBusy, block_key, linked_block_key, retrying, take_write_lock
-from rtcm_xblocks.needs import cohort
-from rtcm_xblocks.needs.models import Aggregate, Submission
+from rtcm_xblocks.needs import cohort, disclosure
+from rtcm_xblocks.needs.models import Aggregate, PendingChange, Release, ReleasedAggregate, Submission
 
 __all__ = [
     "StorageBusy", "StoredSubmission", "block_key", "linked_block_key", "save_submission", "store_submission",
     "get_submission", "stored_submission", "cohort_stats", "rebuild_aggregates", "recompute_stats",
-    "iter_submissions", "retire_learner",
+    "iter_submissions", "retire_learner", "record_change", "release_figures",
 ]
 
 
@@ -131,9 +143,9 @@ def store_submission(block, learner, ratings, profile):
         if existing is None:
             with transaction.atomic():
                 row = Submission.objects.create(block_key=block, learner_key=learner, ratings=ratings, profile=profile)
-            old = {}
+            old, before = {}, None
         else:
-            old = cohort.contribution(existing.ratings, existing.profile)
+            old, before = cohort.contribution(existing.ratings, existing.profile), existing.profile or {}
             row = existing
             row.ratings = ratings
             row.profile = profile
@@ -141,6 +153,7 @@ def store_submission(block, learner, ratings, profile):
         delta = _delta(old, cohort.contribution(ratings, profile))
         if delta:
             _apply(block, delta)
+            record_change(block, learner, before, profile)
         return existing is not None, StoredSubmission(row.ratings, row.profile, _submitted_at(row.updated))
 
     return retrying(work)
@@ -165,6 +178,7 @@ def retire_learner(learner):
             delta = _delta(cohort.contribution(row.ratings, row.profile), {})
             if delta:
                 _apply(row.block_key, delta)
+                record_change(row.block_key, learner, row.profile or {}, None)
         if rows:
             Submission.objects.filter(pk__in=[row.pk for row in rows]).delete()
         return len(rows)
@@ -226,3 +240,128 @@ def rebuild_aggregates(block):
             for (by, value, competency), sums in sorted(stats.sums.items())
         ])
     retrying(work)
+
+
+# ----------------------------------------------------------------------------------------------
+# Releases of the cohort figures
+# ----------------------------------------------------------------------------------------------
+
+def _cell(profile):
+    """The stored form of a learner's cell: "<country>|<agency>", or None for no submission."""
+    return None if profile is None else cohort.cell_value(profile)
+
+
+def _atom(cell):
+    return None if cell is None else tuple(part or None for part in cell.split("|"))
+
+
+def record_change(block, learner, before_profile, after_profile):
+    """Record, inside the caller's transaction, that `learner`'s submission changed since the last release.
+
+    `before_profile` is the profile of the submission replaced (None: there was none) and
+    `after_profile` the new one (None: the submission was withdrawn). Call it after updating the
+    aggregates. The first change since a release keeps the learner's cell at that release; later
+    ones only move the cell now.
+    """
+    row = PendingChange(block_key=block, learner_key=learner, before=_cell(before_profile), after=_cell(after_profile))
+    with_target = connection.features.supports_update_conflicts_with_target
+    PendingChange.objects.bulk_create(
+        [row], update_conflicts=True, update_fields=["after"],
+        unique_fields=["block_key", "learner_key"] if with_target else None,
+    )
+
+
+def _released_stats(block):
+    rows = ReleasedAggregate.objects.filter(block_key=block).values_list(
+        "by", "value", "competency", "n", "sum_importance", "sum_proficiency",
+    )
+    return cohort.CohortStats({(by, value, c): cohort.Sums(n, i, p) for by, value, c, n, i, p in rows if n or i or p})
+
+
+def _changes(block, released_atoms, live_atoms, lock):
+    """The recorded pending rows (their ids) and every change since the last release, as (before, after) atoms."""
+    rows = PendingChange.objects.filter(block_key=block)
+    if lock:
+        rows = rows.select_for_update()
+    rows = list(rows.values_list("pk", "learner_key", "before", "after"))
+    present = set(Submission.objects.filter(
+        block_key=block, learner_key__in=PendingChange.objects.filter(block_key=block).values("learner_key"),
+    ).values_list("learner_key", flat=True)) if rows else set()
+    changes = [(_atom(before), _atom(after) if learner in present else None) for _pk, learner, before, after in rows]
+    # Changes that recorded nothing (a withdrawal by another path, an import): reconcile the cells.
+    expected = dict(released_atoms)
+    for before, after in changes:
+        if before is not None:
+            expected[before] = expected.get(before, 0) - 1
+        if after is not None:
+            expected[after] = expected.get(after, 0) + 1
+    for atom in sorted(set(expected) | set(live_atoms), key=repr):
+        gap = expected.get(atom, 0) - live_atoms.get(atom, 0)
+        changes += [(atom, None)] * gap if gap > 0 else [(None, atom)] * -gap
+    return [row[0] for row in rows], changes
+
+
+def _shown_pairs(release):
+    if release is None:
+        return None
+    return frozenset((cohort.GROUP_BY.index(by), value) for by, value in release.shown if by in cohort.GROUP_BY)
+
+
+def _decide(block, min_group_size, lock):
+    release = Release.objects.filter(block_key=block)
+    release = (release.select_for_update() if lock else release).first()
+    released = _released_stats(block) if release is not None else cohort.CohortStats()
+    live = cohort_stats(block)
+    pending_ids, changes = _changes(block, released.atoms(), live.atoms(), lock)
+    shown_before = _shown_pairs(release)
+    if release is not None and release.min_group_size != min_group_size:
+        shown_before = frozenset()  # the minimum changed: the groups shown so far need not stay
+    decision = disclosure.plan_release(
+        live.atoms(), changes, shown_before, min_group_size, released.atoms() if release else None,
+    )
+    return release, released, live, pending_ids, changes, decision
+
+
+def _publish(block, min_group_size):
+    """Make a release if one is due, in one locked transaction; True if one was made."""
+    def work():
+        take_write_lock(Submission)
+        _release, _released, live, pending_ids, _changes_now, decision = _decide(block, min_group_size, lock=True)
+        if decision.shown is None or cohort_stats(block) != live:
+            return False
+        ReleasedAggregate.objects.filter(block_key=block).delete()
+        ReleasedAggregate.objects.bulk_create([
+            ReleasedAggregate(block_key=block, by=by, value=value, competency=competency,
+                              n=sums.n, sum_importance=sums.importance, sum_proficiency=sums.proficiency)
+            for (by, value, competency), sums in sorted(live.sums.items())
+        ], batch_size=2000)
+        Release.objects.update_or_create(block_key=block, defaults={
+            "released_at": datetime.now(dt_timezone.utc),
+            "shown": sorted([cohort.GROUP_BY[index], value] for index, value in decision.shown),
+            "min_group_size": min_group_size,
+        })
+        PendingChange.objects.filter(pk__in=pending_ids).delete()
+        return True
+    return retrying(work)
+
+
+def release_figures(block, min_group_size, only_first=False):
+    """The figures the cohort report may show now: (released stats, shown groups, release facts).
+
+    Makes a new release first when `disclosure.plan_release` allows one (with `only_first`, only
+    when the block has had none: for reading another block's figures, which that block's own
+    `min_group_size` governs afterwards). Changing `min_group_size` lets the next release drop
+    groups the last one showed (it is still a batch, audited against the last). The shown groups are
+    (grouping index, value) pairs; the facts are ``{"as_of": ISO time of the release or None,
+    "pending": learners changed since, "waiting": None or why the pending changes are not shown
+    yet ("too_few", "batch", "held")}``. Before the first release the stats are empty.
+    """
+    release, released, _live, _ids, changes, decision = _decide(block, min_group_size, lock=False)
+    if decision.shown is not None and not (only_first and release) and _publish(block, min_group_size):
+        release, released, _live, _ids, changes, decision = _decide(block, min_group_size, lock=False)
+    pending = disclosure.changed_learners(changes)
+    return released, _shown_pairs(release) or frozenset(), {
+        "as_of": release.released_at.isoformat(timespec="seconds") if release else None,
+        "pending": pending,
+        "waiting": (decision.reason or "batch") if pending or release is None else None,
+    }

@@ -10,7 +10,7 @@ from django.db import connection
 
 from rtcm_xblocks.common.safe_xml import parse_xml_string
 from rtcm_xblocks.needs import cohort, framework, storage
-from rtcm_xblocks.needs.models import Aggregate, Submission
+from rtcm_xblocks.needs.models import Aggregate, PendingChange, Submission
 from tests.concurrency import run_together, shared_database  # noqa: F401  pylint: disable=unused-import
 from tests.workbench import Workbench, get_block, load_scenario
 
@@ -177,7 +177,8 @@ def test_sixteen_threads_posting_to_the_submit_handler_at_once_lose_nothing(shar
     assert found["report"]["respondents"] == THREADS * 3
     last = {learner: ratings for mine in plans for learner, ratings, _profile in mine}
     mean_a = sum(r["a"]["importance"] for r in last.values()) / len(last)
-    assert dict(found["report"], min_group_size=None) == dict(found["expected"], min_group_size=None)
+    assert found["report"]["release"]["pending"] == 0, "with min_group_size 1 every change is released"
+    assert dict(found["report"], min_group_size=None, release=None) == dict(found["expected"], min_group_size=None, release=None)
     assert [c for c in found["report"]["competencies"] if c["id"] == "a"][0]["mean_importance"] == round(mean_a, 4)
 
 
@@ -246,3 +247,44 @@ def test_retiring_learners_while_others_submit_keeps_every_aggregate_exact(share
     shared_database(check)
     assert found["retired_rows"] == 0 and found["incremental"] == found["recomputed"]
     assert found["incremental"].respondents("country", "UA") == found["recomputed"].respondents("country", "UA")
+def test_reports_read_while_sixteen_threads_submit_release_consistent_batches(shared_database):
+    """Every change is either in a release or recorded as pending, never both nor neither, whatever the interleaving."""
+    jobs = plan(seed=7)
+    done = threading.Event()
+    errors = []
+    releases = []
+
+    def reader():
+        try:
+            while not done.is_set():
+                stats, _shown, facts = storage.release_figures(BLOCK, 3)
+                releases.append((stats.respondents(), facts["pending"]))
+        except BaseException as error:  # pylint: disable=broad-exception-caught
+            errors.append(error)
+        finally:
+            connection.close()
+
+    readers = [threading.Thread(target=reader) for _ in range(3)]
+    for thread in readers:
+        thread.start()
+    errors += submit_all_at_once(jobs)
+    done.set()
+    for thread in readers:
+        thread.join(timeout=120)
+    assert not errors, errors
+    found = {}
+
+    def check():
+        released = storage._released_stats(BLOCK)  # pylint: disable=protected-access
+        live = storage.cohort_stats(BLOCK)
+        recorded = PendingChange.objects.filter(block_key=BLOCK).count()
+        _ids, changes = storage._changes(BLOCK, released.atoms(), live.atoms(), lock=False)  # pylint: disable=protected-access
+        found.update(recorded=recorded, reconciled=len(changes), live=live, recomputed=storage.recompute_stats(BLOCK))
+        stats, _shown, facts = storage.release_figures(BLOCK, 1)
+        found.update(final=stats, facts=facts)
+
+    shared_database(check)
+    assert releases, "the readers ran"
+    assert found["reconciled"] == found["recorded"], "no change escaped the record"
+    assert found["live"] == found["recomputed"]
+    assert found["final"] == found["live"] and found["facts"]["pending"] == 0

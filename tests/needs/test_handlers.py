@@ -83,13 +83,14 @@ def test_a_resubmission_replaces_the_earlier_contribution_exactly(small):
     client, usage_id = small
     client.call(usage_id, "submit", {"ratings": ratings(5, 1), "profile": {"country": "AZ"}})
     client.call(usage_id, "submit", {"ratings": ratings(3, 3), "profile": {"country": "GE"}})
+    client.call(usage_id, "submit", {"ratings": ratings(3, 3), "profile": {"country": "GE"}}, student="other")
     status, report = client.call(usage_id, "cohort_report", student="staff")
     assert status == 200
-    assert report["respondents"] == 1
+    assert report["respondents"] == 2
     assert {c["mean_importance"] for c in report["competencies"]} == {3.0}
     assert {c["mwds"] for c in report["competencies"]} == {0.0}
     assert [(g["by"], g["value"]) for g in report["groups"]] == [("country", "GE")]
-    assert Submission.objects.count() == 1
+    assert Submission.objects.count() == 2
 
 
 def _nothing_stored():
@@ -191,28 +192,77 @@ def test_get_only_handlers_refuse_get(small):
     assert status == 405 and answer["error"] == "method_not_allowed"
 
 
-def test_cohort_report_suppresses_groups_below_the_minimum_size(small):
+def test_cohort_report_shows_no_group_that_could_single_someone_out_and_names_none(small):
     client, usage_id = small
     for number in range(3):
         client.call(usage_id, "submit", {"ratings": ratings(5, 2), "profile": {"country": "AZ"}}, student=f"az_{number}")
     client.call(usage_id, "submit", {"ratings": ratings(4, 4), "profile": {"country": "GE", "agency": "ngo"}}, student="ge_0")
     status, report = client.call(usage_id, "cohort_report", student="staff")
     assert status == 200 and report["respondents"] == 4
-    groups = {(g["by"], g["value"]): g for g in report["groups"]}
-    # GE (1) is below the minimum; AZ (3) is hidden too, or the cohort minus AZ would give GE away.
-    for key in (("country", "GE"), ("agency", "ngo"), ("country", "AZ")):
-        assert groups[key] == {"by": key[0], "value": key[1], "respondents": None, "suppressed": True}
+    # GE (1) and ngo (1) are below the minimum; AZ (3) is hidden too, or the cohort minus AZ would give GE away.
+    assert report["groups"] == [] and report["withheld"] == {"country": 2, "agency": 1}
+    assert "GE" not in repr(report) and "ngo" not in repr(report)
     top = report["competencies"][0]
     assert top["n"] == 4 and top["mean_importance"] == 4.75 and top["mean_proficiency"] == 2.5
     assert top["mwds"] == 10.6875 and top["rank"] == 1
+    assert report["release"]["as_of"] and report["release"]["pending"] == 0
 
     for number in range(2):
         client.call(usage_id, "submit", {"ratings": ratings(3, 3)}, student=f"no_country_{number}")
     status, report = client.call(usage_id, "cohort_report", student="staff")
+    # Enough respondents now lie outside AZ, but AZ set against the last report's whole cohort
+    # would still give GE away: AZ first appears in the next batch.
+    assert report["respondents"] == 6 and report["groups"] == []
+    for number in range(2):
+        client.call(usage_id, "submit", {"ratings": ratings(3, 3)}, student=f"later_{number}")
+    status, report = client.call(usage_id, "cohort_report", student="staff")
     groups = {(g["by"], g["value"]): g for g in report["groups"]}
     assert groups[("country", "AZ")]["respondents"] == 3 and not groups[("country", "AZ")]["suppressed"]
     assert {c["mean_importance"] for c in groups[("country", "AZ")]["competencies"]} == {5.0}
-    assert groups[("country", "GE")]["suppressed"]
+    assert ("country", "GE") not in groups
+
+
+def test_the_attack_of_issue_9_through_the_handlers(small):
+    """Cohort − one shown country − one shown agency isolated a hidden respondent; no combination does now."""
+    client, usage_id = small
+    for number in range(3):
+        client.call(usage_id, "submit", {"ratings": ratings(5, 2), "profile": {"country": "AZ", "agency": "border"}}, student=f"az{number}")
+        client.call(usage_id, "submit", {"ratings": ratings(4, 3), "profile": {"country": "GE", "agency": "police"}}, student=f"ge{number}")
+    client.call(usage_id, "submit", {"ratings": ratings(1, 5), "profile": {"country": "MD", "agency": "police"}}, student="md")
+    report = client.call(usage_id, "cohort_report", student="staff")[1]
+    shown = {(g["by"], g["value"]) for g in report["groups"]}
+    assert ("country", "MD") not in shown and "MD" not in repr(report)
+    # Try every ± combination of the published Σ importance of border.documents.
+    def total(entry_list, n):
+        entry = next(e for e in entry_list if e["id"] == "border.documents")
+        return round(entry["mean_importance"] * n)
+    cells = [(report["respondents"], total(report["competencies"], report["respondents"]))]
+    cells += [(g["respondents"], total(g["competencies"], g["respondents"])) for g in report["groups"]]
+    members = {"all": 7, ("country", "AZ"): 3, ("country", "GE"): 3, ("agency", "border"): 3, ("agency", "police"): 4}
+    atoms = {"az": (("country", "AZ"), ("agency", "border")), "ge": (("country", "GE"), ("agency", "police")), "md": (("agency", "police"),)}
+    names = ["all"] + [(g["by"], g["value"]) for g in report["groups"]]
+    assert [n for n, _ in cells] == [members[name] for name in names]
+    import itertools  # pylint: disable=import-outside-toplevel
+    for signs in itertools.product((-1, 0, 1), repeat=len(names)):
+        weights = {atom: sum(sign for sign, name in zip(signs, names) if name == "all" or name in groups)
+                   for atom, groups in atoms.items()}
+        involved = {"az": 3, "ge": 3, "md": 1}
+        isolated = sum(size for atom, size in involved.items() if weights[atom])
+        assert isolated == 0 or isolated >= 2, (signs, names)
+
+
+def test_a_report_before_and_after_one_new_submission_gives_nothing_away(small):
+    client, usage_id = small
+    for number in range(4):
+        client.call(usage_id, "submit", {"ratings": ratings(4, 2), "profile": {"country": "AZ"}}, student=f"l{number}")
+    before = client.call(usage_id, "cohort_report", student="staff")[1]
+    client.call(usage_id, "submit", {"ratings": ratings(1, 5), "profile": {"country": "AZ"}}, student="newcomer")
+    after = client.call(usage_id, "cohort_report", student="staff")[1]
+    assert dict(after, release=None) == dict(before, release=None)
+    assert after["release"] == dict(before["release"], pending=1, waiting="batch")
+    client.call(usage_id, "submit", {"ratings": ratings(5, 5), "profile": {"country": "AZ"}}, student="l0")  # a resubmission
+    batch = client.call(usage_id, "cohort_report", student="staff")[1]
+    assert batch["respondents"] == 5 and batch["release"]["pending"] == 0
 
 
 def test_cohort_csv_is_text_csv_and_every_text_cell_is_formula_safe(workbench):

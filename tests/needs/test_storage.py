@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from rtcm_xblocks.common import storage as common_storage
 from rtcm_xblocks.needs import cohort, storage
-from rtcm_xblocks.needs.models import Aggregate, Submission
+from rtcm_xblocks.needs.models import Aggregate, PendingChange, Release, Submission
 
 BLOCK = "course/tna_pre"
 COMPETENCIES = [f"pillar{p}.c{c}" for p in range(3) for c in range(4)]
@@ -45,6 +45,7 @@ def test_a_first_submission_stores_the_row_and_its_contribution(db):  # pylint: 
     assert stored_rows() == {
         ("all", "", ""): cohort.Sums(1), ("all", "", "a"): cohort.Sums(1, 5, 2),
         ("country", "AZ", ""): cohort.Sums(1), ("country", "AZ", "a"): cohort.Sums(1, 5, 2),
+        ("cell", "AZ|", ""): cohort.Sums(1),
     }
 
 
@@ -55,6 +56,7 @@ def test_a_resubmission_moves_the_contribution_to_the_new_answers_and_group(db):
     assert storage.cohort_stats(BLOCK) == cohort.CohortStats({
         ("all", "", ""): cohort.Sums(1), ("all", "", "a"): cohort.Sums(1, 3, 3),
         ("agency", "ngo", ""): cohort.Sums(1), ("agency", "ngo", "a"): cohort.Sums(1, 3, 3),
+        ("cell", "|ngo", ""): cohort.Sums(1),
     })
     assert storage.cohort_stats(BLOCK).values("country") == []
 
@@ -80,9 +82,9 @@ def test_a_submission_costs_a_few_queries_whatever_the_framework_size(db, django
     many = {f"c{index}": {"importance": 4, "proficiency": 2} for index in range(60)}
     storage.save_submission(BLOCK, "first", many, {"country": "AZ", "agency": "ngo"})
     changed = {f"c{index}": {"importance": 5, "proficiency": 1} for index in range(60)}
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         storage.save_submission(BLOCK, "first", changed, {"country": "AZ", "agency": "ngo"})
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):
         storage.save_submission(BLOCK, "second", changed, {"country": "GE", "agency": "police"})
     assert storage.cohort_stats(BLOCK) == storage.recompute_stats(BLOCK)
 
@@ -94,7 +96,7 @@ def test_the_cohort_report_reads_one_query_of_competencies_times_groups_rows(db,
     with django_assert_num_queries(1):
         stats = storage.cohort_stats(BLOCK)
     groups = 1 + len(stats.values("country")) + len(stats.values("agency"))
-    assert Aggregate.objects.filter(block_key=BLOCK).count() <= groups * (len(COMPETENCIES) + 1)
+    assert Aggregate.objects.filter(block_key=BLOCK).count() <= groups * (len(COMPETENCIES) + 1) + len(stats.values("cell"))
 
 
 def test_rebuild_aggregates_repairs_damaged_sums_from_the_submissions(db):  # pylint: disable=unused-argument
@@ -194,3 +196,82 @@ def test_any_sequence_of_submissions_and_resubmissions_leaves_aggregates_equal_t
         last[learner] = (ratings, profile)
     assert storage.cohort_stats(BLOCK) == cohort.CohortStats.from_submissions(last.values())
     assert stored_rows() == cohort.CohortStats.from_submissions(last.values()).sums
+
+
+# --- releases of the cohort figures ----------------------------------------------------------------
+
+def rated(importance):
+    return {"a": {"importance": importance, "proficiency": 1}}
+
+
+def withdraw_without_record(block, learner):
+    """Delete a learner's submission and subtract its contribution, recording nothing (as a retirement might)."""
+    ratings, profile = storage.get_submission(block, learner)
+    Submission.objects.filter(block_key=block, learner_key=learner).delete()
+    storage._apply(block, {key: cohort.Sums() - sums for key, sums in cohort.contribution(ratings, profile).items()})  # pylint: disable=protected-access
+
+
+def test_a_change_records_the_learners_cell_at_the_last_release_and_now(db):  # pylint: disable=unused-argument
+    storage.save_submission(BLOCK, "learner", rated(5), {"country": "AZ"})
+    storage.save_submission(BLOCK, "learner", rated(4), {"country": "GE", "agency": "ngo"})
+    assert list(PendingChange.objects.values_list("before", "after")) == [(None, "GE|ngo")]
+    storage.save_submission(BLOCK, "learner", rated(4), {"country": "GE", "agency": "ngo"})
+    assert PendingChange.objects.count() == 1, "a resubmission that changes nothing is no change"
+
+
+def test_nothing_is_released_before_k_respondents_and_then_the_figures_wait_for_a_batch(db):  # pylint: disable=unused-argument
+    for number in range(2):
+        storage.save_submission(BLOCK, f"l{number}", rated(5), {"country": "AZ"})
+    stats, shown, facts = storage.release_figures(BLOCK, 3)
+    assert stats == cohort.CohortStats() and shown == frozenset()
+    assert facts == {"as_of": None, "pending": 2, "waiting": "too_few"}
+    storage.save_submission(BLOCK, "l2", rated(5), {"country": "AZ"})
+    stats, shown, facts = storage.release_figures(BLOCK, 3)
+    assert stats.respondents() == 3 and shown == {(0, "AZ")}
+    assert facts["as_of"] and facts["pending"] == 0 and facts["waiting"] is None
+    assert not PendingChange.objects.exists()
+    released = stats
+
+    storage.save_submission(BLOCK, "newcomer", rated(1), {"country": "AZ"})  # one new submission
+    storage.save_submission(BLOCK, "l0", rated(2), {"country": "AZ"})  # one resubmission
+    stats, shown, facts = storage.release_figures(BLOCK, 3)
+    assert stats == released, "a report after one or two changes is the same report"
+    assert (facts["pending"], facts["waiting"]) == (2, "batch")
+    withdraw_without_record(BLOCK, "l1")  # a withdrawal that recorded nothing still counts
+    stats, shown, facts = storage.release_figures(BLOCK, 3)
+    assert stats == storage.cohort_stats(BLOCK) and stats.respondents() == 3
+    assert facts["pending"] == 0 and Release.objects.count() == 1
+
+
+def test_a_release_copies_the_aggregates_exactly(db):  # pylint: disable=unused-argument
+    rng = random.Random(5)
+    for number in range(40):
+        storage.save_submission(BLOCK, f"learner{number}", *random_submission(rng))
+    stats, shown, _facts = storage.release_figures(BLOCK, 2)
+    assert stats == storage.recompute_stats(BLOCK)
+    assert shown, "forty respondents leave groups to show"
+
+
+def test_raising_the_minimum_lets_the_next_batch_drop_groups_instead_of_holding_forever(db):  # pylint: disable=unused-argument
+    for number in range(3):
+        storage.save_submission(BLOCK, f"az{number}", rated(5), {"country": "AZ"})
+    for number in range(3):
+        storage.save_submission(BLOCK, f"ge{number}", rated(4), {"country": "GE"})
+    assert storage.release_figures(BLOCK, 2)[1] == {(0, "AZ"), (0, "GE")}
+    for number in range(4):
+        storage.save_submission(BLOCK, f"new{number}", rated(3), {})
+    _stats, shown, facts = storage.release_figures(BLOCK, 5)
+    assert (shown, facts["waiting"]) == ({(0, "AZ"), (0, "GE")}, "batch"), "still a batch of five changes"
+    storage.save_submission(BLOCK, "new4", rated(3), {})
+    stats, shown, facts = storage.release_figures(BLOCK, 5)
+    assert stats.respondents() == 11 and shown == frozenset() and facts["pending"] == 0
+
+
+def test_another_blocks_figures_are_read_without_releasing_them_again(db):  # pylint: disable=unused-argument
+    for number in range(2):
+        storage.save_submission(BLOCK, f"l{number}", rated(5), {})
+    assert storage.release_figures(BLOCK, 2, only_first=True)[0].respondents() == 2, "a first release is made"
+    for number in range(2, 6):
+        storage.save_submission(BLOCK, f"l{number}", rated(5), {})
+    stats, _shown, facts = storage.release_figures(BLOCK, 2, only_first=True)
+    assert stats.respondents() == 2 and facts["pending"] == 4

@@ -2,6 +2,8 @@
 window.RtcmNeedsStaff = function (runtime, root, kit) {
   "use strict";
   var gettext = kit.gettext, fmt = kit.fmt, el = kit.el, svg = kit.svg, table = kit.table, num = kit.num;
+  var ns = window.RtcmNeedsI18N;
+  var ngettext = ns && ns.ngettext ? ns.ngettext.bind(ns) : (window.ngettext || function (one, many, count) { return count === 1 ? one : many; });
   var section = root.querySelector(".rtcm-needs__staff");
   var pillars = kit.state.framework.pillars;
   var headingId = kit.uid + "-staff";
@@ -23,6 +25,43 @@ window.RtcmNeedsStaff = function (runtime, root, kit) {
   });
 
   function rankText(rank) { return rank === null || rank === undefined ? "–" : String(rank); }
+
+  function countText(row, size) {
+    // A figure of fewer than min_group_size ratings is withheld: say so instead of giving n.
+    return row.withheld ? fmt(gettext("fewer than {size}"), {size: size}) : String(row.n);
+  }
+
+  function releaseNotes(report) {
+    // When the figures were released, what is waiting, and what is withheld and why.
+    var notes = [];
+    var release = report.release || {};
+    var size = report.min_group_size;
+    if (release.as_of) {
+      var when = new Date(release.as_of);
+      var text = isNaN(when.getTime()) ? release.as_of : when.toLocaleString(document.documentElement.lang || undefined);
+      notes.push(fmt(gettext("Figures as of {date}."), {date: text}));
+    }
+    if (release.waiting === "too_few" && !release.as_of) {
+      if (!release.pending) { return []; }
+      notes.push(fmt(ngettext("{count} person has submitted: figures appear once at least {size} have.",
+        "{count} people have submitted: figures appear once at least {size} have.", release.pending), {count: release.pending, size: size}));
+    } else if (release.pending) {
+      notes.push(fmt(ngettext("{count} newer change is not in these figures yet.", "{count} newer changes are not in these figures yet.", release.pending), {count: release.pending}));
+      notes.push(release.waiting === "held" ?
+        gettext("They are held back until more changes arrive, so that no one can be singled out by comparing reports.") :
+        fmt(gettext("Figures are updated in batches of at least {size} changes, so that comparing two reports singles no one out."), {size: size}));
+    }
+    var withheld = report.withheld || {};
+    var hidden = [];
+    if (withheld.country) { hidden.push(fmt(ngettext("{count} country", "{count} countries", withheld.country), {count: withheld.country})); }
+    if (withheld.agency) { hidden.push(fmt(ngettext("{count} type of organisation", "{count} types of organisation", withheld.agency), {count: withheld.agency})); }
+    if (hidden.length) {
+      notes.push(fmt(gettext("Not shown: {groups}. Each has fewer than {size} respondents, or showing it would let a smaller group be worked out from the other figures."), {
+        groups: hidden.join(gettext(", ")), size: size
+      }));
+    }
+    return notes.map(function (note) { return el("p", {className: "rtcm-needs__release", text: note}); });
+  }
 
   function quadrantChart(report, captionId) {
     var rows = report.competencies;
@@ -84,13 +123,10 @@ window.RtcmNeedsStaff = function (runtime, root, kit) {
     var top = Math.max.apply(null, all.concat([1]));
     var head = el("tr", {}, [el("th", {scope: "col", text: gettext("Pillar")})].concat(groups.map(function (group) {
       var label = groupNames[by + ":" + group.value] || group.value;
-      return el("th", {scope: "col", text: group.suppressed ? label : fmt(gettext("{group} (n={n})"), {group: label, n: group.respondents})});
+      return el("th", {scope: "col", text: fmt(gettext("{group} (n={n})"), {group: label, n: group.respondents})});
     })));
     var body = el("tbody", {}, pillars.map(function (pillar, index) {
       return el("tr", {}, [el("th", {scope: "row", text: pillar.title})].concat(groups.map(function (group) {
-        if (group.suppressed) {
-          return el("td", {className: "rtcm-needs__suppressed", text: fmt(gettext("suppressed (fewer than {size})"), {size: report.min_group_size})});
-        }
         var row = group.pillars[index];
         var cell = el("td", {text: row.mwds === null ? "–" : num(row.mwds)});
         if (row.mwds !== null && row.mwds > 0) { shade(cell, Math.min(row.mwds / top, 1)); }
@@ -114,14 +150,15 @@ window.RtcmNeedsStaff = function (runtime, root, kit) {
     var body = section.querySelector(".rtcm-needs__staff-body");
     body.textContent = "";
     body.appendChild(el("p", {className: "rtcm-needs__respondents", text: fmt(gettext("Respondents: {count}"), {count: report.respondents})}));
+    releaseNotes(report).forEach(function (note) { body.appendChild(note); });
     if (!report.respondents) {
-      body.appendChild(el("p", {text: gettext("No one has submitted this assessment yet.")}));
+      if (!(report.release || {}).pending) { body.appendChild(el("p", {text: gettext("No one has submitted this assessment yet.")})); }
       return;
     }
     body.appendChild(table(gettext("Competencies ranked by Borich's mean weighted discrepancy score (MWDS)"),
       [gettext("Rank"), gettext("Competency"), gettext("Pillar"), gettext("n"), gettext("Mean importance"), gettext("Mean proficiency"), gettext("MWDS"), gettext("Quadrant")],
       report.competencies.map(function (row) {
-        return [rankText(row.rank), texts[row.id] || row.id, titles[row.pillar] || row.pillar, String(row.n), num(row.mean_importance), num(row.mean_proficiency), num(row.mwds), row.quadrant ? quadrantNames[row.quadrant] : "–"];
+        return [rankText(row.rank), texts[row.id] || row.id, titles[row.pillar] || row.pillar, countText(row, report.min_group_size), num(row.mean_importance), num(row.mean_proficiency), num(row.mwds), row.quadrant ? quadrantNames[row.quadrant] : "–"];
       })));
     var captionId = kit.uid + "-quadrants";
     body.appendChild(el("h4", {text: gettext("Locus for focus")}));
@@ -133,10 +170,10 @@ window.RtcmNeedsStaff = function (runtime, root, kit) {
         return [titles[row.id] || row.title, num(row.mean_importance), num(row.mean_proficiency), num(row.mwds), rankText(row.rank), row.quadrant || "–"];
       })));
     body.appendChild(el("h4", {text: gettext("By country and by agency")}));
-    body.appendChild(el("p", {text: fmt(gettext("Cells give each pillar's mean MWDS in the group; darker means a larger need. Groups with fewer than {size} respondents are suppressed to protect anonymity."), {size: report.min_group_size})}));
+    body.appendChild(el("p", {text: fmt(gettext("Cells give each pillar's mean MWDS in the group; darker means a larger need. Only groups of at least {size} respondents that no combination of figures can narrow down to fewer are shown."), {size: report.min_group_size})}));
     var byCountry = heatmap(report, "country", gettext("Pillar × country: mean MWDS"));
     var byAgency = heatmap(report, "agency", gettext("Pillar × agency: mean MWDS"));
-    if (!byCountry && !byAgency) { body.appendChild(el("p", {text: gettext("No respondent has given a country or agency yet.")})); }
+    if (!byCountry && !byAgency) { body.appendChild(el("p", {text: gettext("No country or type of organisation can be shown yet.")})); }
     if (byCountry) { body.appendChild(byCountry); }
     if (byAgency) { body.appendChild(byAgency); }
     if (report.change) { body.appendChild(changeTable(report.change)); }
