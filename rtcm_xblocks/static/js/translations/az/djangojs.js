@@ -7,6 +7,7 @@
     "(untitled)": "(başlıqsız)",
     "+ A new ending…": "+ Yeni sonluq…",
     "+ A new step…": "+ Yeni addım…",
+    ", ": ", ",
     "A custom framework needs at least one pillar.": "Fərdi çərçivədə ən azı bir istiqamət olmalıdır.",
     "A framework has at most {limit} pillars.": "Çərçivədə ən çoxu {limit} istiqamət ola bilər.",
     "A pillar has at most {limit} competencies.": "İstiqamətdə ən çoxu {limit} səriştə ola bilər.",
@@ -25,7 +26,7 @@
     "Bold": "Qalın",
     "Bulleted list": "Markerli siyahı",
     "By country and by agency": "Ölkələr və qurumlar üzrə",
-    "Cells give each pillar's mean MWDS in the group; darker means a larger need. Groups with fewer than {size} respondents are suppressed to protect anonymity.": "Xanalarda hər istiqamətin qrupdakı orta MWDS-i göstərilir; tünd rəng daha böyük ehtiyac deməkdir. Respondentlərinin sayı {size} nəfərdən az olan qruplar anonimliyi qorumaq üçün gizlədilir.",
+    "Cells give each pillar's mean MWDS in the group; darker means a larger need. Only groups of at least {size} respondents that no combination of figures can narrow down to fewer are shown.": "Xanalar qrupda hər istiqamətin orta MWDS-ini göstərir; tünd rəng daha böyük ehtiyac deməkdir. Yalnız ən azı {size} respondentdən ibarət və heç bir göstəricilər birləşməsinin daha az sayda adama daralda bilmədiyi qruplar göstərilir.",
     "Change": "Dəyişiklik",
     "Change by competency": "Səriştələr üzrə dəyişiklik",
     "Change by pillar": "İstiqamətlər üzrə dəyişiklik",
@@ -63,6 +64,8 @@
     "Endings": "Sonluqlar",
     "Every competency": "Bütün səriştələr",
     "Feedback: what happens as a result": "Rəy: nəticədə nə baş verir",
+    "Figures are updated in batches of at least {size} changes, so that comparing two reports singles no one out.": "İki hesabatın müqayisəsi heç kimi ayırd etməsin deyə, göstəricilər ən azı {size} dəyişiklikdən ibarət paketlərlə yenilənir.",
+    "Figures as of {date}.": "{date} tarixinə göstəricilər.",
     "Fix the fields listed under Problems to see the OLX.": "OLX-i görmək üçün \"Problemlər\" bölməsində sadalanan sahələri düzəldin.",
     "For each statement, rate how important it is to your job and how well you can do it today, from 1 to 5. Mark it as not applicable when it is not part of your work. Your answers are kept when you move between parts.": "Hər ifadə üçün onun işiniz üçün nə dərəcədə əhəmiyyətli olduğunu və bu gün onu nə dərəcədə yaxşı bacardığınızı 1-dən 5-ə qədər qiymətləndirin. İşinizə aid deyilsə, onu aid olmayan kimi qeyd edin. Hissələr arasında keçdikdə cavablarınız saxlanılır.",
     "Formatting of {field}": "Formatlama: {field}",
@@ -144,9 +147,9 @@
     "New step": "Yeni addım",
     "Next part": "Növbəti hissə",
     "Next step: {title}.": "Növbəti addım: {title}.",
+    "No country or type of organisation can be shown yet.": "Hələ heç bir ölkə və ya təşkilat növü göstərilə bilməz.",
     "No one has submitted this assessment yet.": "Bu qiymətləndirməni hələ heç kim göndərməyib.",
     "No problems: learners can play this scenario.": "Problem yoxdur: öyrənənlər bu ssenarini keçə bilər.",
-    "No respondent has given a country or agency yet.": "Hələ heç bir respondent ölkə və ya qurum göstərməyib.",
     "No steps yet. Add the first step, then its choices and the endings they lead to.": "Hələ addım yoxdur. Birinci addımı, sonra onun seçimlərini və onların apardığı sonluqları əlavə edin.",
     "Not answered yet: rate importance and proficiency, or mark it as not applicable.": "Hələ cavab verilməyib: əhəmiyyəti və bacarıq səviyyəsini qiymətləndirin və ya işinizə aid olmadığını qeyd edin.",
     "Not saved": "Saxlanmadı",
@@ -155,6 +158,7 @@
       "Saxlanmadı: {count} problem düzəldilməlidir.",
       "Saxlanmadı: {count} problem düzəldilməlidir."
     ],
+    "Not shown: {groups}. Each has fewer than {size} respondents, or showing it would let a smaller group be worked out from the other figures.": "Göstərilmir: {groups}. Onların hər birində {size}-dən az respondent var, yaxud onu göstərmək digər göstəricilərdən daha kiçik qrupu hesablamağa imkan verərdi.",
     "Numbered list": "Nömrəli siyahı",
     "OLX applied: {steps} steps, {endings} endings. Save to keep it.": "OLX tətbiq edildi: {steps} addım, {endings} sonluq. Saxlamaq üçün yadda saxlayın.",
     "Outcome": "Nəticə",
@@ -230,6 +234,7 @@
     "The server could not be reached. Try again.": "Serverə qoşulmaq mümkün olmadı. Yenidən cəhd edin.",
     "The server sent an unexpected answer.": "Server gözlənilməz cavab göndərdi.",
     "These questions are optional. Your answers are used only to group the results of the whole course; no one sees them next to your name in the course.": "Bu suallar istəyə bağlıdır. Cavablarınız yalnız bütün kursun nəticələrini qruplaşdırmaq üçün istifadə olunur; kursda heç kim onları adınızın yanında görmür.",
+    "They are held back until more changes arrive, so that no one can be singled out by comparing reports.": "Hesabatları müqayisə etməklə heç kimi ayırd etmək mümkün olmasın deyə, daha çox dəyişiklik gələnə qədər onlar saxlanılır.",
     "This is too long: at most {limit} characters.": "Bu çox uzundur: ən çoxu {limit} simvol.",
     "This scenario is too large to draw as a map ({count} steps and endings). Find and open its steps in the outline.": "Bu ssenari xəritə kimi çəkilmək üçün çox böyükdür ({count} addım və sonluq). Onun addımlarını struktur siyahısında tapıb açın.",
     "Title": "Başlıq",
@@ -263,6 +268,7 @@
     "alt text": "alternativ mətn",
     "cannot be reached": "əlçatmazdır",
     "competencies": "səriştələr",
+    "fewer than {size}": "{size}-dən az",
     "fixed: learners' progress and analytics refer to it.": "dəyişməzdir: öyrənənlərin irəliləyişi və analitika ona istinad edir.",
     "id": "id",
     "image address": "şəklin ünvanı",
@@ -277,14 +283,25 @@
     "points": "bal",
     "start": "başlanğıc",
     "statement": "ifadə",
-    "suppressed (fewer than {size})": "gizlədilib (respondentlər {size} nəfərdən azdır)",
     "target": "hədəf",
     "title": "başlıq",
     "{count} competency": [
       "{count} səriştə",
       "{count} səriştə"
     ],
+    "{count} country": [
+      "{count} ölkə",
+      "{count} ölkə"
+    ],
+    "{count} newer change is not in these figures yet.": [
+      "{count} yeni dəyişiklik hələ bu göstəricilərə daxil deyil.",
+      "{count} yeni dəyişiklik hələ bu göstəricilərə daxil deyil."
+    ],
     "{count} of {total} competencies answered": "{total} səriştədən {count} cavablandırılıb",
+    "{count} person has submitted: figures appear once at least {size} have.": [
+      "{count} nəfər cavab göndərib: ən azı {size} nəfər göndərəndə göstəricilər görünəcək.",
+      "{count} nəfər cavab göndərib: ən azı {size} nəfər göndərəndə göstəricilər görünəcək."
+    ],
     "{count} problem": [
       "{count} problem",
       "{count} problem"
@@ -296,6 +313,10 @@
     "{count} problem to fix before saving": [
       "Yadda saxlamazdan əvvəl düzəldilməli {count} problem",
       "Yadda saxlamazdan əvvəl düzəldilməli {count} problem"
+    ],
+    "{count} type of organisation": [
+      "{count} təşkilat növü",
+      "{count} təşkilat növü"
     ],
     "{group} (n={n})": "{group} (n={n})",
     "{pillar} · need {need}": "{pillar} · ehtiyac {need}",

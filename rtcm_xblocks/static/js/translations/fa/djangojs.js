@@ -7,6 +7,7 @@
     "(untitled)": "(بی‌عنوان)",
     "+ A new ending…": "+ پایان تازه…",
     "+ A new step…": "+ مرحلهٔ تازه…",
+    ", ": "، ",
     "A custom framework needs at least one pillar.": "چارچوب سفارشی دست‌کم به یک محور نیاز دارد.",
     "A framework has at most {limit} pillars.": "هر چارچوب حداکثر {limit} محور دارد.",
     "A pillar has at most {limit} competencies.": "هر محور حداکثر {limit} شایستگی دارد.",
@@ -25,7 +26,7 @@
     "Bold": "پررنگ",
     "Bulleted list": "فهرست گلوله‌ای",
     "By country and by agency": "بر حسب کشور و نهاد",
-    "Cells give each pillar's mean MWDS in the group; darker means a larger need. Groups with fewer than {size} respondents are suppressed to protect anonymity.": "خانه‌ها میانگین MWDS هر محور را در گروه نشان می‌دهند؛ رنگ تیره‌تر یعنی نیاز بیشتر. گروه‌هایی با کمتر از {size} پاسخ‌دهنده برای حفظ ناشناس بودن پنهان می‌شوند.",
+    "Cells give each pillar's mean MWDS in the group; darker means a larger need. Only groups of at least {size} respondents that no combination of figures can narrow down to fewer are shown.": "هر خانه میانگین MWDS هر محور را در گروه نشان می‌دهد؛ رنگ تیره‌تر یعنی نیاز بیشتر. فقط گروه‌هایی با دست‌کم {size} پاسخ‌دهنده نشان داده می‌شوند که هیچ ترکیبی از ارقام نتواند آن‌ها را به تعداد کمتری محدود کند.",
     "Change": "تغییر",
     "Change by competency": "تغییر بر حسب شایستگی",
     "Change by pillar": "تغییر بر حسب محور",
@@ -63,6 +64,8 @@
     "Endings": "پایان‌ها",
     "Every competency": "همهٔ شایستگی‌ها",
     "Feedback: what happens as a result": "بازخورد: در نتیجه چه رخ می‌دهد",
+    "Figures are updated in batches of at least {size} changes, so that comparing two reports singles no one out.": "ارقام در دسته‌هایی با دست‌کم {size} تغییر به‌روز می‌شوند تا مقایسهٔ دو گزارش کسی را شناسایی نکند.",
+    "Figures as of {date}.": "ارقام تا تاریخ {date}.",
     "Fix the fields listed under Problems to see the OLX.": "برای دیدن OLX، فیلدهایی را که زیر «مشکلات» فهرست شده‌اند اصلاح کنید.",
     "For each statement, rate how important it is to your job and how well you can do it today, from 1 to 5. Mark it as not applicable when it is not part of your work. Your answers are kept when you move between parts.": "برای هر گزاره، از ۱ تا ۵ امتیاز دهید که چقدر برای کارتان مهم است و امروز چقدر خوب می‌توانید آن را انجام دهید. اگر جزو کار شما نیست، آن را «مربوط نیست» علامت بزنید. پاسخ‌های شما هنگام جابه‌جایی میان بخش‌ها حفظ می‌شوند.",
     "Formatting of {field}": "قالب‌بندی {field}",
@@ -144,9 +147,9 @@
     "New step": "مرحلهٔ تازه",
     "Next part": "بخش بعدی",
     "Next step: {title}.": "مرحلهٔ بعد: {title}.",
+    "No country or type of organisation can be shown yet.": "هنوز هیچ کشور یا نوع سازمانی را نمی‌توان نمایش داد.",
     "No one has submitted this assessment yet.": "هنوز هیچ‌کس این ارزیابی را ارسال نکرده است.",
     "No problems: learners can play this scenario.": "مشکلی نیست: فراگیران می‌توانند این سناریو را انجام دهند.",
-    "No respondent has given a country or agency yet.": "هنوز هیچ پاسخ‌دهنده‌ای کشور یا نهادی را مشخص نکرده است.",
     "No steps yet. Add the first step, then its choices and the endings they lead to.": "هنوز مرحله‌ای نیست. نخستین مرحله را بیفزایید، سپس گزینه‌های آن و پایان‌هایی را که به آن‌ها می‌رسند.",
     "Not answered yet: rate importance and proficiency, or mark it as not applicable.": "هنوز پاسخ داده نشده است: اهمیت و سطح مهارت را امتیاز دهید یا آن را «مربوط نیست» علامت بزنید.",
     "Not saved": "ذخیره نشد",
@@ -155,6 +158,7 @@
       "ذخیره نشد: {count} مشکل باید برطرف شود.",
       "ذخیره نشد: {count} مشکل باید برطرف شود."
     ],
+    "Not shown: {groups}. Each has fewer than {size} respondents, or showing it would let a smaller group be worked out from the other figures.": "نمایش داده نشده: {groups}. هر کدام کمتر از {size} پاسخ‌دهنده دارد، یا نمایش آن امکان می‌داد گروهی کوچک‌تر از روی ارقام دیگر استخراج شود.",
     "Numbered list": "فهرست شماره‌دار",
     "OLX applied: {steps} steps, {endings} endings. Save to keep it.": "OLX اعمال شد: {steps} مرحله، {endings} پایان. برای نگه‌داشتن آن ذخیره کنید.",
     "Outcome": "پیامد",
@@ -230,6 +234,7 @@
     "The server could not be reached. Try again.": "دسترسی به سرور ممکن نشد. دوباره تلاش کنید.",
     "The server sent an unexpected answer.": "سرور پاسخی غیرمنتظره فرستاد.",
     "These questions are optional. Your answers are used only to group the results of the whole course; no one sees them next to your name in the course.": "این پرسش‌ها اختیاری‌اند. پاسخ‌های شما فقط برای گروه‌بندی نتایج کل دوره به کار می‌روند؛ هیچ‌کس در دوره آن‌ها را کنار نام شما نمی‌بیند.",
+    "They are held back until more changes arrive, so that no one can be singled out by comparing reports.": "این تغییرات تا رسیدن تغییرات بیشتر نگه داشته می‌شوند تا با مقایسهٔ گزارش‌ها نتوان کسی را شناسایی کرد.",
     "This is too long: at most {limit} characters.": "این بیش از حد طولانی است: حداکثر {limit} نویسه.",
     "This scenario is too large to draw as a map ({count} steps and endings). Find and open its steps in the outline.": "این سناریو برای نمایش به‌صورت نقشه بیش از حد بزرگ است ({count} گام و پایان). گام‌هایش را در فهرست ساختار پیدا کنید و باز کنید.",
     "Title": "عنوان",
@@ -263,6 +268,7 @@
     "alt text": "متن جایگزین",
     "cannot be reached": "دست‌نیافتنی",
     "competencies": "شایستگی‌ها",
+    "fewer than {size}": "کمتر از {size}",
     "fixed: learners' progress and analytics refer to it.": "ثابت است: پیشرفت فراگیران و تحلیل‌ها به آن ارجاع می‌دهند.",
     "id": "شناسه",
     "image address": "نشانی تصویر",
@@ -277,14 +283,25 @@
     "points": "امتیاز",
     "start": "شروع",
     "statement": "گزاره",
-    "suppressed (fewer than {size})": "پنهان (کمتر از {size})",
     "target": "مقصد",
     "title": "عنوان",
     "{count} competency": [
       "{count} شایستگی",
       "{count} شایستگی"
     ],
+    "{count} country": [
+      "{count} کشور",
+      "{count} کشور"
+    ],
+    "{count} newer change is not in these figures yet.": [
+      "{count} تغییر تازه‌تر هنوز در این ارقام نیست.",
+      "{count} تغییر تازه‌تر هنوز در این ارقام نیست."
+    ],
     "{count} of {total} competencies answered": "{count} از {total} شایستگی پاسخ داده شده است",
+    "{count} person has submitted: figures appear once at least {size} have.": [
+      "{count} نفر پاسخ داده است: ارقام وقتی نمایش داده می‌شوند که دست‌کم {size} نفر پاسخ داده باشند.",
+      "{count} نفر پاسخ داده‌اند: ارقام وقتی نمایش داده می‌شوند که دست‌کم {size} نفر پاسخ داده باشند."
+    ],
     "{count} problem": [
       "{count} مشکل",
       "{count} مشکل"
@@ -296,6 +313,10 @@
     "{count} problem to fix before saving": [
       "{count} مشکل که پیش از ذخیره باید برطرف شود",
       "{count} مشکل که پیش از ذخیره باید برطرف شود"
+    ],
+    "{count} type of organisation": [
+      "{count} نوع سازمان",
+      "{count} نوع سازمان"
     ],
     "{group} (n={n})": "{group} (n={n})",
     "{pillar} · need {need}": "{pillar} · نیاز {need}",

@@ -7,6 +7,7 @@
     "(untitled)": "(без названия)",
     "+ A new ending…": "+ Новая концовка…",
     "+ A new step…": "+ Новый шаг…",
+    ", ": ", ",
     "A custom framework needs at least one pillar.": "Собственной рамке компетенций нужно хотя бы одно направление.",
     "A framework has at most {limit} pillars.": "В рамке компетенций может быть не более {limit} направлений.",
     "A pillar has at most {limit} competencies.": "В направлении может быть не более {limit} компетенций.",
@@ -25,7 +26,7 @@
     "Bold": "Полужирный",
     "Bulleted list": "Маркированный список",
     "By country and by agency": "По странам и ведомствам",
-    "Cells give each pillar's mean MWDS in the group; darker means a larger need. Groups with fewer than {size} respondents are suppressed to protect anonymity.": "В ячейках — средний MWDS каждого направления в группе; чем темнее, тем больше потребность. Группы, где респондентов меньше {size}, скрыты для сохранения анонимности.",
+    "Cells give each pillar's mean MWDS in the group; darker means a larger need. Only groups of at least {size} respondents that no combination of figures can narrow down to fewer are shown.": "В ячейках — средний MWDS каждого направления в группе; чем темнее, тем больше потребность. Показаны только группы не меньше чем из {size} респондентов, которые никакое сочетание показателей не сужает до меньшего числа.",
     "Change": "Изменение",
     "Change by competency": "Изменения по компетенциям",
     "Change by pillar": "Изменения по направлениям",
@@ -63,6 +64,8 @@
     "Endings": "Концовки",
     "Every competency": "Все компетенции",
     "Feedback: what happens as a result": "Обратная связь: к чему это приводит",
+    "Figures are updated in batches of at least {size} changes, so that comparing two reports singles no one out.": "Показатели обновляются пакетами не меньше чем из {size} изменений, чтобы сравнение двух отчётов никого не выделяло.",
+    "Figures as of {date}.": "Показатели на {date}.",
     "Fix the fields listed under Problems to see the OLX.": "Исправьте поля, перечисленные в разделе «Ошибки», чтобы увидеть OLX.",
     "For each statement, rate how important it is to your job and how well you can do it today, from 1 to 5. Mark it as not applicable when it is not part of your work. Your answers are kept when you move between parts.": "Для каждого утверждения оцените по шкале от 1 до 5, насколько оно важно для вашей работы и насколько хорошо вы умеете это сегодня. Отметьте «не относится», если это не входит в вашу работу. Ответы сохраняются при переходе между частями.",
     "Formatting of {field}": "Форматирование: {field}",
@@ -146,9 +149,9 @@
     "New step": "Новый шаг",
     "Next part": "Следующая часть",
     "Next step: {title}.": "Следующий шаг: {title}.",
+    "No country or type of organisation can be shown yet.": "Пока нельзя показать ни одну страну или тип организации.",
     "No one has submitted this assessment yet.": "Эту самооценку ещё никто не прошёл.",
     "No problems: learners can play this scenario.": "Ошибок нет: слушатели могут пройти этот сценарий.",
-    "No respondent has given a country or agency yet.": "Пока ни один респондент не указал страну или ведомство.",
     "No steps yet. Add the first step, then its choices and the endings they lead to.": "Шагов пока нет. Добавьте первый шаг, затем его варианты действий и концовки, к которым они ведут.",
     "Not answered yet: rate importance and proficiency, or mark it as not applicable.": "Ответа пока нет: оцените важность и уровень владения или отметьте, что это не относится к вашей работе.",
     "Not saved": "Не сохранено",
@@ -158,6 +161,7 @@
       "Не сохранено: {count} ошибки нужно исправить.",
       "Не сохранено: {count} ошибок нужно исправить."
     ],
+    "Not shown: {groups}. Each has fewer than {size} respondents, or showing it would let a smaller group be worked out from the other figures.": "Не показаны: {groups}. В каждой из этих групп меньше {size} респондентов, или её показ позволил бы вычислить меньшую группу по остальным показателям.",
     "Numbered list": "Нумерованный список",
     "OLX applied: {steps} steps, {endings} endings. Save to keep it.": "OLX применён: шагов — {steps}, концовок — {endings}. Сохраните, чтобы не потерять изменения.",
     "Outcome": "Исход",
@@ -234,6 +238,7 @@
     "The server could not be reached. Try again.": "Сервер недоступен. Попробуйте ещё раз.",
     "The server sent an unexpected answer.": "Сервер прислал неожиданный ответ.",
     "These questions are optional. Your answers are used only to group the results of the whole course; no one sees them next to your name in the course.": "Это необязательные вопросы. Ответы используются только для группировки результатов всего курса; никто в курсе не увидит их рядом с вашим именем.",
+    "They are held back until more changes arrive, so that no one can be singled out by comparing reports.": "Они придерживаются, пока не наберётся больше изменений, чтобы никого нельзя было выделить, сравнивая отчёты.",
     "This is too long: at most {limit} characters.": "Слишком длинно: не более {limit} символов.",
     "This scenario is too large to draw as a map ({count} steps and endings). Find and open its steps in the outline.": "Этот сценарий слишком велик, чтобы показать его картой ({count} шагов и концовок). Находите и открывайте его шаги в структуре.",
     "Title": "Название",
@@ -268,6 +273,7 @@
     "alt text": "альтернативный текст",
     "cannot be reached": "недостижим",
     "competencies": "компетенции",
+    "fewer than {size}": "меньше {size}",
     "fixed: learners' progress and analytics refer to it.": "неизменен: на него ссылаются прогресс слушателей и аналитика.",
     "id": "идентификатор",
     "image address": "адрес изображения",
@@ -282,7 +288,6 @@
     "points": "баллы",
     "start": "начало",
     "statement": "утверждение",
-    "suppressed (fewer than {size})": "скрыто (меньше {size})",
     "target": "цель перехода",
     "title": "название",
     "{count} competency": [
@@ -290,7 +295,22 @@
       "{count} компетенции",
       "{count} компетенций"
     ],
+    "{count} country": [
+      "{count} страна",
+      "{count} страны",
+      "{count} стран"
+    ],
+    "{count} newer change is not in these figures yet.": [
+      "{count} более новое изменение ещё не вошло в эти показатели.",
+      "{count} более новых изменения ещё не вошли в эти показатели.",
+      "{count} более новых изменений ещё не вошли в эти показатели."
+    ],
     "{count} of {total} competencies answered": "Отвечено компетенций: {count} из {total}",
+    "{count} person has submitted: figures appear once at least {size} have.": [
+      "Ответ отправил {count} человек: показатели появятся, когда их будет не меньше {size}.",
+      "Ответ отправили {count} человека: показатели появятся, когда их будет не меньше {size}.",
+      "Ответ отправили {count} человек: показатели появятся, когда их будет не меньше {size}."
+    ],
     "{count} problem": [
       "{count} ошибка",
       "{count} ошибки",
@@ -305,6 +325,11 @@
       "{count} ошибка, которую нужно исправить перед сохранением",
       "{count} ошибки, которые нужно исправить перед сохранением",
       "{count} ошибок, которые нужно исправить перед сохранением"
+    ],
+    "{count} type of organisation": [
+      "{count} тип организации",
+      "{count} типа организаций",
+      "{count} типов организаций"
     ],
     "{group} (n={n})": "{group} (n={n})",
     "{pillar} · need {need}": "{pillar} · потребность {need}",
