@@ -17,11 +17,11 @@ from web_fragments.fragment import Fragment
 
 from rtcm_xblocks.common.i18n import add_js_catalogue, translator
 from rtcm_xblocks.needs.framework import load_framework
+from tests.languages import LANGUAGES
 from tests.workbench import get_block, load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALE = ROOT / "rtcm_xblocks" / "conf" / "locale"
-LANGUAGES = ("ru", "az", "fa")
 DOMAINS = ("django", "djangojs")
 BRACE = re.compile(r"\{(\w+)\}")
 PERCENT = re.compile(r"%\((\w+)\)s")

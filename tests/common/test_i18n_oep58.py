@@ -18,13 +18,13 @@ from django.utils import translation
 from rtcm_xblocks.common.i18n import JS_NAMESPACES, translator
 from rtcm_xblocks.needs.block import NeedsAssessmentBlock
 from rtcm_xblocks.scenario.block import ScenarioBlock
+from tests.languages import LANGUAGES
 from tests.platform.translations import (Platform, XBlockI18nService, source_files, translations_repository,
                                         validate_po_translation_file)
 from tests.workbench import get_block, load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALE = ROOT / "rtcm_xblocks" / "conf" / "locale"
-LANGUAGES = ("ru", "az", "fa")
 BLOCKS = (ScenarioBlock, NeedsAssessmentBlock)  # in entry-point order, as XBlock.load_classes() yields them
 NEEDS_MESSAGE = "How important is this to my job?"
 

@@ -8,6 +8,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from rtcm_xblocks.common.safe_xml import parse_xml_string
+from tests.languages import LANGUAGES
 from tests.workbench import get_block, load_scenario
 
 COURSE = Path(__file__).resolve().parents[2] / "course_content"
@@ -54,7 +55,7 @@ def render(usage_id, language):
 
 
 @pytest.mark.parametrize("unit, olx", course_blocks(), ids=[unit for unit, _ in course_blocks()])
-@pytest.mark.parametrize("language", ("ru", "az", "fa"))
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_the_blocks_own_words_on_every_course_page_are_translated(db, unit, olx, language):  # pylint: disable=unused-argument
     _name, usage_id = load_scenario(olx)
     written = author_text(olx)
