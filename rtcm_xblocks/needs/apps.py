@@ -10,3 +10,8 @@ class NeedsConfig(AppConfig):
     verbose_name = "RTCM training-needs assessment"
     default_auto_field = "django.db.models.BigAutoField"
     plugin_app = {}
+
+    def ready(self):
+        """Give event-routing-backends the xAPI transformers of our events, where it is installed (docs/EVENTS.md)."""
+        from rtcm_xblocks import xapi  # pylint: disable=import-outside-toplevel
+        xapi.register()
