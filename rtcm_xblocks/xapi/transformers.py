@@ -113,14 +113,16 @@ class ScenarioAnsweredTransformer(RtcmTransformer):
 
 @XApiTransformersRegistry.register("rtcm.scenario.completed")
 class ScenarioCompletedTransformer(RtcmTransformer):
-    """A learner reached an ending: completed, with the attempt's raw score and the ending's id."""
+    """A learner reached an ending: completed, with the attempt's score (a fraction 0-1) and the ending's id."""
 
     VERB = (constants.XAPI_VERB_COMPLETED, constants.COMPLETED)
     activity_type = ACTIVITY_SCENARIO
 
     def get_result(self):
         score = _number(self.get_data("data.score"))
-        return Result(completion=True, score={"raw": score} if score is not None else None,
+        if score is not None and not 0 <= score <= 1:
+            score = None
+        return Result(completion=True, score={"raw": score, "min": 0, "max": 1, "scaled": score} if score is not None else None,
                       extensions=Extensions({EXTENSION("ending"): _identifier(self.get_data("data.ending"))}))
 
 

@@ -105,7 +105,7 @@ def test_completing_a_scenario_is_completed_with_the_score_and_the_ending(workbe
     _play_scenario(workbench)
     completed = statements()[-1]
     assert completed["object"]["definition"]["type"] == "http://adlnet.gov/expapi/activities/simulation"
-    assert completed["result"] == {"completion": True, "score": {"raw": 1.0},
+    assert completed["result"] == {"completion": True, "score": {"raw": 1.0, "min": 0, "max": 1, "scaled": 1.0},
                                    "extensions": {EXTENSION + "ending": "zq_end_good"}}
     assert completed["context"]["extensions"][EXTENSION + "event-version"] == xapi.EVENTS_VERSION
 
@@ -161,3 +161,14 @@ def test_an_event_without_the_block_context_is_refused_like_the_platforms_own_in
              "context": {"course_id": "course-v1:A+B+C", "user_id": learner.id}}
     with pytest.raises(ValueError, match="context.module.usage_key"):
         XApiProcessor()([event])
+
+
+def test_docs_events_md_documents_every_event_and_each_of_its_fields():
+    text = (ROOT / "docs" / "EVENTS.md").read_text(encoding="utf-8")
+    assert f"**Catalogue version: {xapi.EVENTS_VERSION}**" in text
+    sections = re.split(r"^### ", text, flags=re.M)[1:]
+    documented = {section.split("\n", 1)[0].strip("`"): section for section in sections}
+    assert set(documented) == set(xapi.EVENTS)
+    for name, fields in xapi.EVENTS.items():
+        rows = re.findall(r"^\| `([a-z_]+)` \|", documented[name], flags=re.M)
+        assert rows == list(fields), name
