@@ -35,6 +35,11 @@ browser:
 test: $(STAMP) browser var
 	$(BIN)/python -m pytest
 
+# Supported versions (README): the wheel, in a fresh virtualenv per Python/XBlock/Django cell, runs the suite.
+.PHONY: test-matrix
+test-matrix: $(STAMP) browser var
+	$(BIN)/python scripts/test_matrix.py
+
 course: $(STAMP)
 	$(BIN)/python scripts/build_course.py
 
