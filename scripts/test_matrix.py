@@ -3,9 +3,10 @@
 Each cell is a Python version with the XBlock and Django versions an Open edX release ships. The
 wheel is built once from a clean copy of the checkout; each cell installs it (not the source
 folder) with requirements/dev.txt under the cell's constraints, then runs pytest with the
-checkout's tests importing the installed package (`--import-mode=append`, and a test that checks
-where `rtcm_xblocks` came from). A Python that cannot be found is skipped with a message; any
-failing cell fails the run. `make test-matrix`; `--cell NAME` runs one cell.
+checkout's tests importing the installed package (the checkout is on sys.path after site-packages,
+through a `.pth` file and `--import-mode=append`; a test checks where `rtcm_xblocks` came from).
+A Python that cannot be found is skipped with a message; any failing cell fails the run.
+`make test-matrix`; `--cell NAME` runs one cell.
 """
 import argparse
 import glob
@@ -21,6 +22,8 @@ WORK = ROOT / "var" / "matrix"
 
 # What each supported release's edx-platform installs (requirements/edx/base.txt) and its Tutor image's Python.
 CELLS = [
+    {"name": "teak", "python": "3.11", "pins": ["XBlock>=5.0,<5.3", "Django>=4.2,<4.3"],
+     "why": "Open edX Teak (Tutor 20): Python 3.11, XBlock 5.2, Django 4.2"},
     {"name": "ulmo", "python": "3.11", "pins": ["XBlock==5.3.0", "Django>=5.2,<5.3"],
      "why": "Open edX Ulmo (Tutor 21): Python 3.11, XBlock 5.3, Django 5.2"},
     {"name": "verawood", "python": "3.12", "pins": ["XBlock>=6,<7", "Django>=5.2,<5.3"],
@@ -68,14 +71,14 @@ def build_wheel(python):
     return wheel
 
 
-def import_path():
-    """A folder exposing only the suite's own packages (tests, workbench_site), so rtcm_xblocks comes from the wheel."""
-    folder = WORK / "import-path"
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
-    for name in ("tests", "workbench_site"):
-        (folder / name).symlink_to(ROOT / name, target_is_directory=True)
-    return folder
+def add_checkout_after_site_packages(python):
+    """Let the venv import the suite's own packages (tests, workbench_site) from the checkout, after site-packages.
+
+    A `.pth` file's folders go at the end of sys.path, so `rtcm_xblocks` still comes from the wheel.
+    """
+    purelib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                             capture_output=True, text=True, check=True).stdout.strip()
+    (Path(purelib) / "rtcm_checkout.pth").write_text(f"{ROOT}\n", encoding="utf-8")
 
 
 def run_cell(cell, wheel, pytest_args):
@@ -99,7 +102,9 @@ def run_cell(cell, wheel, pytest_args):
         "print('versions:', sys.version.split()[0], 'XBlock', m.version('XBlock'), 'Django', django.__version__, "
         "'xblock-sdk', m.version('xblock-sdk'), 'rtcm-xblocks', rtcm_xblocks.__version__, 'from', rtcm_xblocks.__file__)",
         cwd=tempfile.gettempdir())
-    env = dict(os.environ, PYTHONPATH=str(import_path()), RTCM_TEST_INSTALLED_WHEEL="1")
+    add_checkout_after_site_packages(bin_dir / "python")
+    env = dict(os.environ, RTCM_TEST_INSTALLED_WHEEL="1")
+    env.pop("PYTHONPATH", None)
     code = run(bin_dir / "pytest", "-q", "-p", "no:randomly", "-p", "no:cacheprovider", "--import-mode=append",
                *pytest_args, cwd=ROOT, env=env)
     print(f"{'PASSED' if code == 0 else 'FAILED'} {cell['name']}: {cell['why']}", flush=True)

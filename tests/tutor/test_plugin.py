@@ -48,12 +48,19 @@ def _quietly(*command):
         raise AssertionError(f"{' '.join(map(str, command))} exited {done.returncode}:\n{done.stdout}\n{done.stderr}")
 
 
+def _is_tutor_22(tutor):
+    if not tutor.exists():
+        return False
+    done = subprocess.run([str(tutor), "--version"], capture_output=True, text=True, check=False)
+    return done.returncode == 0 and done.stdout.split()[-1].startswith("22.")
+
+
 @pytest.fixture(scope="session")
 def tutor_bin():
     """The `tutor` of a virtualenv made from PyPI, with this checkout's plugin installed (non-editable)."""
     tutor = VENV / "bin" / "tutor"
     python = VENV / "bin" / "python"
-    if not tutor.exists():
+    if not _is_tutor_22(tutor):  # made here, or left broken or outdated by an earlier run
         shutil.rmtree(VENV, ignore_errors=True)
         _quietly(sys.executable, "-m", "venv", str(VENV))
         _quietly(python, "-m", "pip", "install", "-q", TUTOR_REQUIREMENT)
