@@ -42,6 +42,11 @@ gettext:
 test: $(STAMP) browser gettext var
 	$(BIN)/python -m pytest
 
+# Supported versions (README): the wheel, in a fresh virtualenv per Python/XBlock/Django cell, runs the suite.
+.PHONY: test-matrix
+test-matrix: $(STAMP) browser var
+	$(BIN)/python scripts/test_matrix.py
+
 course: $(STAMP)
 	$(BIN)/python scripts/build_course.py
 

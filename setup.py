@@ -34,6 +34,7 @@ setup(
             "needs/frameworks/*.xml",
             "scenario/samples/*.xml",
             "needs/samples/*.xml",
+            "starter_course/*.tar.gz",
         ],
     },
     python_requires=">=3.11",

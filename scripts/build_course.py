@@ -4,6 +4,7 @@ import gzip
 import io
 import os
 import re
+import shutil
 import sys
 import tarfile
 from pathlib import Path
@@ -11,6 +12,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "course_content"
 DIST = ROOT / "dist"
+# The copy that travels inside the wheel (rtcm_xblocks.starter_course.tarball()).
+PACKAGED = ROOT / "rtcm_xblocks" / "starter_course" / "rtcm-course.tar.gz"
 
 # Files that are never part of an export (editor backups, caches, OS litter).
 _SKIPPED = re.compile(r"(^|/)(__pycache__|\.[^/]*|[^/]*~|[^/]*\.pyc)$")
@@ -78,7 +81,7 @@ def build_course(source=SOURCE, dist=DIST, version=None):
 
 
 def main(argv=None):
-    """Command line: build the tarball and print its path."""
+    """Command line: build the tarball, copy the starter course's into the package, print the paths."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--source", default=str(SOURCE), help="the course folder (holds course.xml)")
     parser.add_argument("--dist", default=str(DIST), help="where the tarball is written")
@@ -86,6 +89,9 @@ def main(argv=None):
     args = parser.parse_args(argv)
     target = build_course(args.source, args.dist, args.version)
     print(os.path.relpath(target, Path.cwd()))
+    if Path(args.source).resolve() == SOURCE and args.version is None:
+        shutil.copyfile(target, PACKAGED)
+        print(os.path.relpath(PACKAGED, Path.cwd()))
     return 0
 
 

@@ -33,6 +33,9 @@ for resource in ("templates/scenario/student_view.html", "static/scenario/learne
                  "static/scenario/learner.css", "scenario/samples/border_screening.xml",
                  "scenario/samples/sharing_data.xml"):
     assert package.joinpath(resource).read_text(encoding="utf-8").strip(), resource
+from rtcm_xblocks import starter_course  # the starter course travels in the wheel
+assert starter_course.tarball().stat().st_size > 10000 and str(starter_course.tarball()).startswith(sys.argv[1])
+assert starter_course.extract(tempfile.mkdtemp()).startswith("rtcm-course-")
 
 entry = [e for e in importlib.metadata.entry_points(group="xblock.v1") if e.name == "rtcm_scenario"]
 assert entry, "no rtcm_scenario entry point in the installed wheel"

@@ -12,5 +12,8 @@ class NeedsConfig(AppConfig):
     plugin_app = {}
 
     def ready(self):
+        """Connect the user-retirement receivers and give event-routing-backends our xAPI transformers, where present."""
+        from rtcm_xblocks import xapi  # pylint: disable=import-outside-toplevel
         from rtcm_xblocks.common import retirement  # pylint: disable=import-outside-toplevel
         retirement.connect()
+        xapi.register()
