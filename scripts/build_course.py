@@ -1,4 +1,5 @@
-"""Build the starter course tarball that Studio's Import page takes: dist/rtcm-course-<version>.tar.gz."""
+"""Build the starter course tarballs that Studio's Import page takes: dist/rtcm-course-<version>.tar.gz (English)
+and dist/rtcm-course-<version>-<lang>.tar.gz for every language of conf/course (scripts/course_i18n.py)."""
 import argparse
 import gzip
 import io
@@ -6,7 +7,11 @@ import os
 import re
 import sys
 import tarfile
+import tempfile
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import course_i18n  # noqa: E402  pylint: disable=wrong-import-position
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "course_content"
@@ -33,8 +38,11 @@ def course_files(source):
     return sorted(found)
 
 
-def build_course(source=SOURCE, dist=DIST, version=None):
+def build_course(source=SOURCE, dist=DIST, version=None, language=None):
     """Write <dist>/rtcm-course-<version>.tar.gz with one top folder holding course.xml; return its path.
+
+    With `language`, the name (file and top folder) is rtcm-course-<version>-<language>: `source` is
+    then that language's course folder (course_i18n.localize_language).
 
     The archive is reproducible: entries are sorted, owned by root, with a fixed mtime, so the same
     sources give the same bytes.
@@ -43,7 +51,7 @@ def build_course(source=SOURCE, dist=DIST, version=None):
     if not (source / "course.xml").is_file():
         raise FileNotFoundError(f"{source} holds no course.xml")
     version = version or package_version()
-    top = f"rtcm-course-{version}"
+    top = f"rtcm-course-{version}" + (f"-{language}" if language else "")
     dist = Path(dist)
     dist.mkdir(parents=True, exist_ok=True)
     target = dist / f"{top}.tar.gz"
@@ -77,15 +85,43 @@ def build_course(source=SOURCE, dist=DIST, version=None):
     return target
 
 
+def build_courses(source=SOURCE, dist=DIST, version=None, catalogues=course_i18n.CATALOGUES):
+    """The English tarball, then one per language of `catalogues`; return their paths.
+
+    Raises ValueError listing the problems when a catalogue is stale, incomplete or breaks markup.
+    """
+    problems = course_i18n.stale(source, catalogues) if Path(source) == SOURCE else []
+    for language in course_i18n.languages(catalogues):
+        problems += course_i18n.catalogue_problems(language, source, catalogues)
+    if problems:
+        raise ValueError("\n".join(problems))
+    targets = [build_course(source, dist, version)]
+    with tempfile.TemporaryDirectory() as work:
+        for language in course_i18n.languages(catalogues):
+            folder = course_i18n.localize_language(language, Path(work) / language, source, catalogues)
+            targets.append(build_course(folder, dist, version, language))
+    return targets
+
+
 def main(argv=None):
-    """Command line: build the tarball and print its path."""
+    """Command line: build the tarballs (English only with --english-only) and print their paths."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--source", default=str(SOURCE), help="the course folder (holds course.xml)")
     parser.add_argument("--dist", default=str(DIST), help="where the tarball is written")
     parser.add_argument("--version", default=None, help="version in the file name (default: the package's)")
+    parser.add_argument("--english-only", action="store_true", help="build the English tarball only")
     args = parser.parse_args(argv)
-    target = build_course(args.source, args.dist, args.version)
-    print(os.path.relpath(target, Path.cwd()))
+    if args.english_only:
+        targets = [build_course(args.source, args.dist, args.version)]
+    else:
+        try:
+            targets = build_courses(Path(args.source), args.dist, args.version)
+        except ValueError as error:
+            print(error, file=sys.stderr)
+            print("course catalogues: fix the problems above (make check_course_translations)", file=sys.stderr)
+            return 1
+    for target in targets:
+        print(os.path.relpath(target, Path.cwd()))
     return 0
 
 
