@@ -296,13 +296,18 @@ def localized_run(run, language):
 
 
 def _translate_tree(root, table, relative, fragment):
+    """Replace every message under `root` by its translation; True when anything changed."""
+    changed = False
     for element, attribute, _path in list(_walk(root, "" if fragment else None, relative)):
         if attribute:
-            element.set(attribute, table[_fold(element.get(attribute))])
+            if table[_fold(element.get(attribute))] != _fold(element.get(attribute)):
+                element.set(attribute, table[_fold(element.get(attribute))])
+                changed = True
             continue
         msgid = _inner(element)
         if table[msgid] == msgid:
             continue
+        changed = True
         # The whitespace around the text stays as the author laid it out (line breaks, indentation).
         first = element.text or ""
         last = (element[-1].tail if len(element) else element.text) or ""
@@ -317,6 +322,7 @@ def _translate_tree(root, table, relative, fragment):
             element[-1].tail = (element[-1].tail or "") + trail
         else:
             element.text += trail
+    return changed
 
 
 def localize(source, language, target, table):
@@ -331,8 +337,8 @@ def localize(source, language, target, table):
     graders = {}
     for relative in course_text_files(target):
         root, fragment = _read_file(target / relative)
-        _translate_tree(root, table, relative, fragment)
-        _write_file(target / relative, root, fragment)
+        if _translate_tree(root, table, relative, fragment):
+            _write_file(target / relative, root, fragment)
     for policy in _grading_policies(target):
         data = json.loads(policy.read_text(encoding="utf-8"))
         for grader in data["GRADER"]:
