@@ -87,11 +87,24 @@ def _write_file(path, root, fragment):
     Path(path).write_text(text, encoding="utf-8")
 
 
+def _escape(text):
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _text_message(value):
+    """The message of a plain-text value (an attribute, a grader name): folded and escaped like element text."""
+    return _escape(_fold(value))
+
+
+def _plain_text(markup):
+    """The text a plain-text message stands for (its escapes undone)."""
+    return "".join(_parse_fragment(markup).itertext())
+
+
 def _inner(element):
     """The content of `element` as markup (text and inline tags), whitespace folded."""
     parts = [etree.tostring(child, encoding="unicode", with_tail=True) for child in element]
-    escaped = (element.text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _fold(escaped + "".join(parts))
+    return _fold(_escape(element.text or "") + "".join(parts))
 
 
 def _holds_text(element):
@@ -146,14 +159,14 @@ def messages(source=SOURCE):
         root, fragment = _read_file(source / relative)
         start = "" if fragment else None
         for element, attribute, path in _walk(root, start, relative):
-            text = _fold(element.get(attribute)) if attribute else _inner(element)
+            text = _text_message(element.get(attribute)) if attribute else _inner(element)
             line = element.sourceline if not fragment else max(1, element.sourceline)
             found.append((text, f"{relative}:{line}", path.replace("fragment/", "", 1) if fragment else path))
     for policy in _grading_policies(source):
         relative = policy.relative_to(source).as_posix()
         for index, grader in enumerate(json.loads(policy.read_text(encoding="utf-8"))["GRADER"]):
             for key in ("type", "short_label"):
-                found.append((grader[key], f"{relative}:1", f"GRADER[{index}].{key}"
+                found.append((_text_message(grader[key]), f"{relative}:1", f"GRADER[{index}].{key}"
                               + (" (also the `format` of the subsections it grades)" if key == "type" else "")))
     return found
 
@@ -300,8 +313,9 @@ def _translate_tree(root, table, relative, fragment):
     changed = False
     for element, attribute, _path in list(_walk(root, "" if fragment else None, relative)):
         if attribute:
-            if table[_fold(element.get(attribute))] != _fold(element.get(attribute)):
-                element.set(attribute, table[_fold(element.get(attribute))])
+            msgid = _text_message(element.get(attribute))
+            if table[msgid] != msgid:
+                element.set(attribute, _plain_text(table[msgid]))
                 changed = True
             continue
         msgid = _inner(element)
@@ -325,12 +339,32 @@ def _translate_tree(root, table, relative, fragment):
     return changed
 
 
+class MissingTranslation(KeyError):
+    """A message of the course that the language's catalogue does not translate."""
+
+    def __str__(self):
+        language, msgid = self.args
+        return f"{language}: no translation for {msgid[:60]!r} (run make check_course_translations)"
+
+
+class _Translations(dict):
+    """{msgid: translation} that names the language and the message when one is missing."""
+
+    def __init__(self, table, language):
+        super().__init__(table)
+        self.language = language
+
+    def __missing__(self, msgid):
+        raise MissingTranslation(self.language, msgid)
+
+
 def localize(source, language, target, table):
     """Write the course of `language` into `target` (a new folder) from the English `source` and {msgid: translation}.
 
-    Raises KeyError naming the first message `table` lacks. Returns `target`.
+    Raises MissingTranslation (a KeyError) naming the first message `table` lacks. Returns `target`.
     """
     source, target = Path(source), Path(target)
+    table = _Translations(table, language)
     if target.exists():
         shutil.rmtree(target)
     shutil.copytree(source, target)
@@ -342,8 +376,9 @@ def localize(source, language, target, table):
     for policy in _grading_policies(target):
         data = json.loads(policy.read_text(encoding="utf-8"))
         for grader in data["GRADER"]:
-            graders[grader["type"]] = table[grader["type"]]
-            grader["type"], grader["short_label"] = table[grader["type"]], table[grader["short_label"]]
+            name, label = (_plain_text(table[_text_message(grader[key])]) for key in ("type", "short_label"))
+            graders[grader["type"]] = name
+            grader["type"], grader["short_label"] = name, label
         policy.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     for path in sorted((target / "sequential").glob("*.xml")):
         root, _fragment = _read_file(path)

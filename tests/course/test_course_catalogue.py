@@ -79,6 +79,16 @@ def test_a_translation_that_breaks_the_markup_is_refused(msgstr, problem):
     assert problems and problem in problems[0]
 
 
+@pytest.mark.parametrize("msgstr", [
+    "Нажмите&nbsp;<a href=\"/jump_to_id/x\">здесь</a>",  # an HTML entity the XML of the course cannot hold
+    'Нажмите <a href="/jump_to_id/x">здесь</a><script>alert(1)</script>',
+    'Нажмите <a href="javascript:alert(1)">здесь</a>',
+    'Нажмите <a href="/jump_to_id/x" onclick="alert(1)">здесь</a>',
+])
+def test_a_translation_cannot_smuggle_markup_in(msgstr):
+    assert course_i18n.markup_problems('Click <a href="/jump_to_id/x">here</a>', msgstr)
+
+
 def test_inline_tags_may_move_and_placeholders_must_stay():
     assert course_i18n.markup_problems("<em>a</em> and <strong>b</strong>", "<strong>б</strong> и <em>а</em>") == []
     assert "placeholders" in course_i18n.markup_problems("{count} steps", "шагов")[0]
@@ -126,6 +136,29 @@ def test_the_languages_are_the_catalogues_present(tmp_path):
     course_i18n.catalogue_path("uk", catalogues).write_text(
         course_i18n.render(course_i18n.update("uk", course_i18n.extract(), catalogues)), encoding="utf-8")
     assert course_i18n.languages(catalogues) == sorted([*TRANSLATED, "uk"])
+
+
+def test_plain_text_with_markup_characters_is_escaped_in_the_catalogue_and_restored_in_the_course(tmp_path):
+    source = tmp_path / "course"
+    shutil.copytree(COURSE_DIR, source)
+    unit = source / "vertical" / "border_intro.xml"
+    unit.write_text(unit.read_text(encoding="utf-8").replace('"Introduction"', '"Data &amp; figures &lt;draft&gt;"'),
+                    encoding="utf-8")
+    ids = _ids(course_i18n.messages(source))
+    assert "Data &amp; figures &lt;draft&gt;" in ids
+    table = {msgid: msgid for msgid in ids}
+    table["Data &amp; figures &lt;draft&gt;"] = "Данные &amp; цифры &lt;черновик&gt;"
+    assert course_i18n.markup_problems("Data &amp; figures &lt;draft&gt;", table["Data &amp; figures &lt;draft&gt;"]) == []
+    folder = course_i18n.localize(source, "xx", tmp_path / "xx", table)
+    assert parse(folder / "vertical" / "border_intro.xml").get("display_name") == "Данные & цифры <черновик>"
+
+
+def test_a_missing_translation_stops_localization_naming_the_language_and_the_message(tmp_path):
+    table = {msgid: msgid for msgid in _ids(course_i18n.messages())}
+    del table["A passport at first line"]
+    with pytest.raises(KeyError) as raised:
+        course_i18n.localize(COURSE_DIR, "xx", tmp_path / "xx", table)
+    assert str(raised.value) == "xx: no translation for 'A passport at first line' (run make check_course_translations)"
 
 
 # --- localized courses ---

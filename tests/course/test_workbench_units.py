@@ -37,6 +37,17 @@ def test_every_course_unit_renders_for_a_learner(all_scenarios, language):
         assert html.escape(description.split(" — ")[-1]) in page, name
 
 
+def test_a_language_still_being_translated_is_left_out_of_the_workbench_with_a_warning(monkeypatch, caplog):
+    from workbench_site import course  # pylint: disable=import-outside-toplevel
+
+    monkeypatch.setattr(course, "course_languages", lambda: ("en", "xx"))
+    monkeypatch.setattr(course, "localized_course_root",
+                        lambda language: course.COURSE_ROOT if language == "en" else {}[language])
+    units = course.all_course_units()
+    assert [name for name, _d, _x in units] == [name for name, _d, _x in course_units()]
+    assert "Course in xx left out of the workbench" in caplog.text
+
+
 def test_the_index_lists_the_course_units(all_scenarios):
     response = all_scenarios.client.get("/")
     assert response.status_code == 200
