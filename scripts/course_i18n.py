@@ -15,8 +15,9 @@ order and is stable: the same sources give the same catalogue.
 
 A localized course is the English folder with every message replaced by its translation and
 nothing else changed (same elements, ids, url_names, links, attributes), except the course run
-(`2026` → `2026-ru`, so the course key differs), the course's `language` and the grader names in
-`grading_policy.json` and each subsection's `format`. Pure module: lxml and Babel only, no XBlock.
+(`2026` → `2026-ru`, so the course key differs), the course's `language` (in `course/<run>.xml` and
+the run's `policy.json`) and the grader names in `grading_policy.json` and each subsection's
+`format`. Pure module: lxml and Babel only, no XBlock.
 """
 import argparse
 import io
@@ -400,6 +401,7 @@ def localize(source, language, target, table):
         policy_path = target / "policies" / new_run / "policy.json"
         policy = json.loads(policy_path.read_text(encoding="utf-8"))
         policy = {(f"course/{new_run}" if key == f"course/{run}" else key): value for key, value in policy.items()}
+        policy[f"course/{new_run}"]["language"] = language
         policy_path.write_text(json.dumps(policy, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return target
 

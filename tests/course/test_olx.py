@@ -35,7 +35,10 @@ def test_each_language_is_a_run_of_its_own_with_its_language_set_and_graders_nam
     run = RUN if language == "en" else f"{RUN}-{language}"
     assert (parse(folder / "course.xml").get("url_name"), parse(folder / "course.xml").get("course")) == (run, "MMP101")
     assert parse(folder / "course" / f"{run}.xml").get("language") == language
-    assert list(json.loads((folder / "policies" / run / "policy.json").read_text(encoding="utf-8"))) == [f"course/{run}"]
+    policy = json.loads((folder / "policies" / run / "policy.json").read_text(encoding="utf-8"))
+    assert list(policy) == [f"course/{run}"]
+    assert policy[f"course/{run}"].get("language", "en") == language
+    assert {key: value for key, value in policy[f"course/{run}"].items() if key != "language"} == _policy()
     graders = {grader["type"] for grader in
                json.loads((folder / "policies" / run / "grading_policy.json").read_text(encoding="utf-8"))["GRADER"]}
     formats = {parse(path).get("format") for path in (folder / "sequential").glob("*.xml")} - {None}
