@@ -78,6 +78,7 @@ def _read_file(path):
 
 
 def _write_file(path, root, fragment):
+    """Write a translated tree back: an HTML fragment without its wrapper, XML with its final newline kept."""
     if fragment:
         text = (root.text or "") + "".join(etree.tostring(child, encoding="unicode", with_tail=True) for child in root)
     else:
@@ -125,7 +126,7 @@ def _step(element):
 
 
 def _walk(element, path, relative):
-    """Yield (kind, element, attribute or None, path) for every message under `element`."""
+    """Yield (element, attribute or None, path) for every message under `element`, in document order."""
     if not isinstance(element.tag, str):
         return
     here = f"{path}/{_step(element)}" if path else _step(element)
@@ -161,8 +162,7 @@ def messages(source=SOURCE):
         start = "" if fragment else None
         for element, attribute, path in _walk(root, start, relative):
             text = _text_message(element.get(attribute)) if attribute else _inner(element)
-            line = element.sourceline if not fragment else max(1, element.sourceline)
-            found.append((text, f"{relative}:{line}", path.replace("fragment/", "", 1) if fragment else path))
+            found.append((text, f"{relative}:{element.sourceline}", path.replace("fragment/", "", 1) if fragment else path))
     for policy in _grading_policies(source):
         relative = policy.relative_to(source).as_posix()
         for index, grader in enumerate(json.loads(policy.read_text(encoding="utf-8"))["GRADER"]):
