@@ -10,9 +10,6 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import course_i18n  # noqa: E402  pylint: disable=wrong-import-position
-
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "course_content"
 DIST = ROOT / "dist"
@@ -85,11 +82,20 @@ def build_course(source=SOURCE, dist=DIST, version=None, language=None):
     return target
 
 
-def build_courses(source=SOURCE, dist=DIST, version=None, catalogues=course_i18n.CATALOGUES):
-    """The English tarball, then one per language of `catalogues`; return their paths.
+def _course_i18n():
+    """scripts/course_i18n.py, imported on use so that build_course() needs nothing beyond the standard library."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import course_i18n  # pylint: disable=import-outside-toplevel
+    return course_i18n
+
+
+def build_courses(source=SOURCE, dist=DIST, version=None, catalogues=None):
+    """The English tarball, then one per language of `catalogues` (default conf/course); return their paths.
 
     Raises ValueError listing the problems when a catalogue is stale, incomplete or breaks markup.
     """
+    course_i18n = _course_i18n()
+    catalogues = catalogues or course_i18n.CATALOGUES
     problems = course_i18n.stale(source, catalogues) if Path(source) == SOURCE else []
     for language in course_i18n.languages(catalogues):
         problems += course_i18n.catalogue_problems(language, source, catalogues)

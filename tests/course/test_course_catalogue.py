@@ -209,3 +209,16 @@ def test_make_course_builds_one_tarball_per_language(tmp_path, language):
     assert names[0] == "rtcm-course-9.9.tar.gz"
     assert f"rtcm-course-9.9-{language}.tar.gz" in names
     assert parse(course_dir(language) / "course.xml").get("url_name") == f"2026-{language}"
+
+
+def test_the_english_build_needs_nothing_beyond_the_standard_library():
+    """setup.py or a packaging step may call build_course() where Babel and lxml are not installed."""
+    import subprocess  # pylint: disable=import-outside-toplevel
+    import sys  # pylint: disable=import-outside-toplevel
+
+    script = ("import importlib.util, sys; "
+              f"spec = importlib.util.spec_from_file_location('b', {str(COURSE_DIR.parent / 'scripts' / 'build_course.py')!r}); "
+              "module = importlib.util.module_from_spec(spec); spec.loader.exec_module(module); "
+              "print(sorted(name for name in sys.modules if name.split('.')[0] in ('babel', 'lxml', 'course_i18n')))")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
