@@ -209,6 +209,8 @@ def test_make_course_builds_one_tarball_per_language(tmp_path, language):
     assert names[0] == "rtcm-course-9.9.tar.gz"
     assert f"rtcm-course-9.9-{language}.tar.gz" in names
     assert parse(course_dir(language) / "course.xml").get("url_name") == f"2026-{language}"
+    again = build_course.build_courses(COURSE_DIR, tmp_path / "again", "9.9")
+    assert [target.read_bytes() for target in again] == [target.read_bytes() for target in targets]  # reproducible
 
 
 def test_the_english_build_needs_nothing_beyond_the_standard_library():
