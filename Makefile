@@ -8,7 +8,8 @@ STAMP := $(VENV)/.installed
 WORKBENCH_SETTINGS := workbench_site.settings
 PORT ?= 8000
 
-.PHONY: run test test-python browser gettext course bench clean extract_translations compile_translations check_translations
+.PHONY: run test test-python browser gettext course bench clean extract_translations compile_translations check_translations \
+	extract_course_translations check_course_translations
 
 $(STAMP): setup.py requirements/dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,8 +48,18 @@ test: $(STAMP) browser gettext var
 test-matrix: $(STAMP) browser var
 	$(BIN)/python scripts/test_matrix.py
 
-course: $(STAMP)
+# One tarball per language: English from course_content/, each other from conf/course/<lang>/LC_MESSAGES/course.po;
+# the catalogue check runs first and stops the build when one is stale, incomplete or breaks the markup.
+course: $(STAMP) check_course_translations
 	$(BIN)/python scripts/build_course.py
+
+# The course's text (docs/TRANSLATIONS.md, "The starter course"): extract into conf/course/course.pot and update
+# every conf/course/<lang>/LC_MESSAGES/course.po; check that each is complete and keeps the markup.
+extract_course_translations: $(STAMP)
+	$(BIN)/python scripts/course_i18n.py extract
+
+check_course_translations: $(STAMP)
+	$(BIN)/python scripts/course_i18n.py check
 
 # Benchmarks against the peer blocks, which live in their own virtualenv (see bench/requirements.txt).
 BENCH_VENV := .venv-bench

@@ -1,4 +1,5 @@
-"""Build the starter course tarball that Studio's Import page takes: dist/rtcm-course-<version>.tar.gz."""
+"""Build the starter course tarballs that Studio's Import page takes: dist/rtcm-course-<version>.tar.gz (English)
+and dist/rtcm-course-<version>-<lang>.tar.gz for every language of conf/course (scripts/course_i18n.py)."""
 import argparse
 import gzip
 import io
@@ -7,6 +8,7 @@ import re
 import shutil
 import sys
 import tarfile
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,8 +38,11 @@ def course_files(source):
     return sorted(found)
 
 
-def build_course(source=SOURCE, dist=DIST, version=None):
+def build_course(source=SOURCE, dist=DIST, version=None, language=None):
     """Write <dist>/rtcm-course-<version>.tar.gz with one top folder holding course.xml; return its path.
+
+    With `language`, the name (file and top folder) is rtcm-course-<version>-<language>: `source` is
+    then that language's course folder (course_i18n.localize_language).
 
     The archive is reproducible: entries are sorted, owned by root, with a fixed mtime, so the same
     sources give the same bytes.
@@ -46,7 +51,7 @@ def build_course(source=SOURCE, dist=DIST, version=None):
     if not (source / "course.xml").is_file():
         raise FileNotFoundError(f"{source} holds no course.xml")
     version = version or package_version()
-    top = f"rtcm-course-{version}"
+    top = f"rtcm-course-{version}" + (f"-{language}" if language else "")
     dist = Path(dist)
     dist.mkdir(parents=True, exist_ok=True)
     target = dist / f"{top}.tar.gz"
@@ -80,17 +85,54 @@ def build_course(source=SOURCE, dist=DIST, version=None):
     return target
 
 
+def _course_i18n():
+    """scripts/course_i18n.py, imported on use so that build_course() needs nothing beyond the standard library."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import course_i18n  # pylint: disable=import-outside-toplevel
+    return course_i18n
+
+
+def build_courses(source=SOURCE, dist=DIST, version=None, catalogues=None):
+    """The English tarball, then one per language of `catalogues` (default conf/course); return their paths.
+
+    Raises ValueError listing the problems when a catalogue is stale, incomplete or breaks markup.
+    """
+    course_i18n = _course_i18n()
+    catalogues = catalogues or course_i18n.CATALOGUES
+    problems = course_i18n.stale(source, catalogues) if Path(source) == SOURCE else []
+    for language in course_i18n.languages(catalogues):
+        problems += course_i18n.catalogue_problems(language, source, catalogues)
+    if problems:
+        raise ValueError("\n".join(problems))
+    targets = [build_course(source, dist, version)]
+    with tempfile.TemporaryDirectory() as work:
+        for language in course_i18n.languages(catalogues):
+            folder = course_i18n.localize_language(language, Path(work) / language, source, catalogues)
+            targets.append(build_course(folder, dist, version, language))
+    return targets
+
+
 def main(argv=None):
-    """Command line: build the tarball, copy the starter course's into the package, print the paths."""
+    """Command line: build the tarballs (English only with --english-only), copy the English one into the package."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--source", default=str(SOURCE), help="the course folder (holds course.xml)")
     parser.add_argument("--dist", default=str(DIST), help="where the tarball is written")
     parser.add_argument("--version", default=None, help="version in the file name (default: the package's)")
+    parser.add_argument("--english-only", action="store_true", help="build the English tarball only")
     args = parser.parse_args(argv)
-    target = build_course(args.source, args.dist, args.version)
-    print(os.path.relpath(target, Path.cwd()))
+    if args.english_only:
+        targets = [build_course(args.source, args.dist, args.version)]
+    else:
+        try:
+            targets = build_courses(Path(args.source), args.dist, args.version)
+        except ValueError as error:
+            print(error, file=sys.stderr)
+            print("course catalogues: fix the problems above (make check_course_translations)", file=sys.stderr)
+            return 1
+    for target in targets:
+        print(os.path.relpath(target, Path.cwd()))
     if Path(args.source).resolve() == SOURCE and args.version is None:
-        shutil.copyfile(target, PACKAGED)
+        shutil.copyfile(targets[0], PACKAGED)  # the English course, which the package ships
         print(os.path.relpath(PACKAGED, Path.cwd()))
     return 0
 

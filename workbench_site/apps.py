@@ -16,13 +16,13 @@ class WorkbenchSiteConfig(AppConfig):
             import_string(hook)()
         from workbench import scenarios  # pylint: disable=import-outside-toplevel
 
-        from workbench_site.course import course_units  # pylint: disable=import-outside-toplevel
+        from workbench_site.course import all_course_units  # pylint: disable=import-outside-toplevel
 
         load_block_scenarios = scenarios.init_scenarios
 
         def init_scenarios():
             load_block_scenarios()
-            for name, description, xml in course_units():
+            for name, description, xml in all_course_units():
                 scenarios.add_xml_scenario(name, description, xml)
 
         scenarios.init_scenarios = init_scenarios

@@ -2,10 +2,17 @@
 
 Each vertical of `course_content/` becomes one scenario: our blocks as they are, HTML pages as
 the SDK's `html_demo`, and core `problem` blocks (which only the LMS runs) as a read-only preview of
-the question and its options.
+the question and its options. Every translation of the course (conf/course/<lang>/LC_MESSAGES/course.po,
+see scripts/course_i18n.py) follows the English units as `course.<lang>.NN.<unit>`.
 """
+import atexit
+import functools
 import html
+import importlib.util
+import logging
 import os
+import shutil
+import tempfile
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -13,7 +20,8 @@ from lxml import html as lxml_html
 from rtcm_xblocks.common.safe_xml import parse_xml_string
 from rtcm_xblocks.common.sanitize import clean_html
 
-COURSE_ROOT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "course_content")
+PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+COURSE_ROOT = os.path.join(PROJECT_ROOT, "course_content")
 CUSTOM_BLOCKS = ("rtcm_scenario", "rtcm_needs_assessment")
 
 
@@ -63,7 +71,47 @@ def _unit_xml(root, vertical):
     return "<vertical_demo>" + "".join(parts) + "</vertical_demo>"
 
 
-def course_units(root=COURSE_ROOT):
+def _course_i18n():
+    """scripts/course_i18n.py, the course's catalogue tools (a script, not a package module)."""
+    spec = importlib.util.spec_from_file_location("course_i18n", os.path.join(PROJECT_ROOT, "scripts", "course_i18n.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def course_languages():
+    """The languages of the course: English, then every language with a catalogue."""
+    return ("en", *_course_i18n().languages())
+
+
+@functools.cache
+def localized_course_root(language):
+    """The folder of the course in `language`, built once per process from its catalogue into a temporary folder."""
+    if language == "en":
+        return COURSE_ROOT
+    folder = tempfile.mkdtemp(prefix=f"rtcm-course-{language}-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return str(_course_i18n().localize_language(language, os.path.join(folder, "course")))
+
+
+def all_course_units():
+    """The units of the course in every language: English as `course.NN.<unit>`, then `course.<lang>.NN.<unit>`.
+
+    A language whose catalogue is still incomplete is left out with a warning, so that `make run`
+    keeps working while a translation is in progress (the course tests and `make course` refuse it).
+    """
+    units = []
+    for language in course_languages():
+        try:
+            root = localized_course_root(language)
+        except KeyError as error:
+            logging.getLogger(__name__).warning("Course in %s left out of the workbench: %s", language, error)
+            continue
+        units += course_units(root, language)
+    return units
+
+
+def course_units(root=COURSE_ROOT, language="en"):
     """(scenario name, description, workbench XML) for every unit of the course, in course order."""
     course = _read(root, "course.xml")
     outline = _read(root, "course", f"{course.get('url_name')}.xml")
@@ -75,8 +123,10 @@ def course_units(root=COURSE_ROOT):
             for vertical_ref in sequential.iter("vertical"):
                 url_name = vertical_ref.get("url_name")
                 vertical = _read(root, "vertical", f"{url_name}.xml")
-                description = (f"Course: {chapter.get('display_name')} — "
+                label = "Course" if language == "en" else f"Course ({language})"
+                description = (f"{label}: {chapter.get('display_name')} — "
                                f"{vertical.get('display_name', url_name)}")
                 # Numbered so that the workbench's alphabetical index lists the units in course order.
-                units.append((f"course.{len(units) + 1:02d}.{url_name}", description, _unit_xml(root, vertical)))
+                prefix = "course" if language == "en" else f"course.{language}"
+                units.append((f"{prefix}.{len(units) + 1:02d}.{url_name}", description, _unit_xml(root, vertical)))
     return units

@@ -1,10 +1,16 @@
-"""Reading the starter course's OLX folder for the course tests: files, url_names, custom blocks, links."""
+"""Reading the starter course's OLX folder for the course tests: files, url_names, custom blocks, links.
+
+LANGUAGES are English and every language with a course catalogue; `course_dir(language)` is that
+language's course folder, built from the catalogue once per test session (workbench_site.course).
+"""
+import importlib.util
 import re
 from pathlib import Path
 
 from lxml import etree
 
 from rtcm_xblocks.common.safe_xml import parse_xml_string
+from workbench_site.course import course_languages, localized_course_root
 
 COURSE_DIR = Path(__file__).resolve().parents[2] / "course_content"
 POINTER_FOLDERS = ("chapter", "sequential", "vertical", "html", "problem")
@@ -13,6 +19,20 @@ CUSTOM_BLOCKS = ("rtcm_scenario", "rtcm_needs_assessment")
 PILLARS = ("governance", "law-rights", "data", "border", "trafficking",
            "labour", "development", "return", "health", "crisis")
 JUMP_LINK = re.compile(r"/?jump_to_id/([A-Za-z0-9_.:-]+)")
+LANGUAGES = course_languages()
+
+
+def load_script(name):
+    """scripts/<name>.py as a module (the scripts folder is not a package)."""
+    spec = importlib.util.spec_from_file_location(name, COURSE_DIR.parent / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def course_dir(language):
+    """The course folder of `language` (English: course_content/ itself)."""
+    return Path(localized_course_root(language))
 
 
 def prefix(pillar_id):
@@ -25,15 +45,15 @@ def parse(path):
     return parse_xml_string(Path(path).read_bytes())
 
 
-def xml_files():
+def xml_files(root=COURSE_DIR):
     """Every XML file of the course folder."""
-    return sorted(COURSE_DIR.rglob("*.xml"))
+    return sorted(Path(root).rglob("*.xml"))
 
 
-def custom_blocks(tag):
+def custom_blocks(tag, root=COURSE_DIR):
     """(file, element) for every inline `tag` block in the course's XML files."""
     found = []
-    for path in xml_files():
+    for path in xml_files(root):
         root = parse(path)
         for element in root.iter(tag):
             found.append((path, element))

@@ -1,25 +1,13 @@
 """`make course` builds a Studio-importable tarball: one top folder holding course.xml and every course file."""
-import importlib.util
 import tarfile
 import zlib
-from pathlib import Path
 
 import pytest
 
 import rtcm_xblocks
-from tests.course.course_tree import COURSE_DIR
+from tests.course.course_tree import COURSE_DIR, load_script
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _load(name):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-build_course = _load("build_course")
+build_course = load_script("build_course")
 
 
 @pytest.fixture(name="tarball")
@@ -91,7 +79,7 @@ def _pixels(png):
 
 
 def test_committed_course_image_is_what_the_script_draws():
-    image = _load("make_course_image")
+    image = load_script("make_course_image")
     drawn = image.draw().png()
     assert drawn[:8] == b"\x89PNG\r\n\x1a\n"
     assert _pixels(drawn) == _pixels((COURSE_DIR / "static" / "rtcm_course_image.png").read_bytes())

@@ -6,7 +6,8 @@ import olxcleaner
 import pytest
 
 from tests.course.course_tree import (
-    COURSE_DIR, CUSTOM_BLOCKS, PILLARS, chapter_pointers, children, jump_links, parse, prefix, url_names,
+    COURSE_DIR, CUSTOM_BLOCKS, LANGUAGES, PILLARS, chapter_pointers, children, course_dir, jump_links, parse, prefix,
+    url_names,
 )
 
 RUN = "2026"
@@ -20,10 +21,28 @@ def _grading_policy():
     return json.loads((COURSE_DIR / "policies" / RUN / "grading_policy.json").read_text(encoding="utf-8"))
 
 
-def test_olxcleaner_reports_no_error_level_problems():
-    _course, errorstore, _names = olxcleaner.validate(str(COURSE_DIR / "course.xml"), allowed_xblocks=list(CUSTOM_BLOCKS))
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_olxcleaner_reports_no_error_level_problems(language):
+    folder = course_dir(language)
+    _course, errorstore, _names = olxcleaner.validate(str(folder / "course.xml"), allowed_xblocks=list(CUSTOM_BLOCKS))
     errors = [f"{error.filename}: {error.description}" for error in errorstore.errors if error.level == "ERROR"]
     assert errors == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_each_language_is_a_run_of_its_own_with_its_language_set_and_graders_named_alike(language):
+    folder = course_dir(language)
+    run = RUN if language == "en" else f"{RUN}-{language}"
+    assert (parse(folder / "course.xml").get("url_name"), parse(folder / "course.xml").get("course")) == (run, "MMP101")
+    assert parse(folder / "course" / f"{run}.xml").get("language") == language
+    policy = json.loads((folder / "policies" / run / "policy.json").read_text(encoding="utf-8"))
+    assert list(policy) == [f"course/{run}"]
+    assert policy[f"course/{run}"].get("language", "en") == language
+    assert {key: value for key, value in policy[f"course/{run}"].items() if key != "language"} == _policy()
+    graders = {grader["type"] for grader in
+               json.loads((folder / "policies" / run / "grading_policy.json").read_text(encoding="utf-8"))["GRADER"]}
+    formats = {parse(path).get("format") for path in (folder / "sequential").glob("*.xml")} - {None}
+    assert formats == graders
 
 
 def test_course_xml_names_the_org_course_and_run():

@@ -1,4 +1,5 @@
-"""The whole starter course through the platform layer: import, render every unit, export, import again, byte-stable."""
+"""The whole starter course, in every language, through the platform layer: import, render every unit, export,
+import again, byte-stable."""
 import collections
 import html
 
@@ -9,6 +10,7 @@ from xblock.fields import Scope
 
 from tests.platform.exporter import export_course, exported_files
 from tests.platform.importer import ErrorBlock, import_course
+from tests.course.course_tree import LANGUAGES, course_dir
 from workbench_site.course import COURSE_ROOT, CUSTOM_BLOCKS
 from workbench_site.services import LmsUserService
 
@@ -49,17 +51,30 @@ def _our_settings(block):
             if field.scope in (Scope.settings, Scope.content) and field.is_set_on(block)}
 
 
+@pytest.fixture(name="language", scope="module", params=LANGUAGES)
+def language_fixture(request):
+    return request.param
+
+
 @pytest.fixture(name="imported", scope="module")
-def imported_fixture():
-    return _import(COURSE_ROOT)
+def imported_fixture(language):
+    return _import(course_dir(language))
 
 
-def test_every_element_of_the_course_becomes_a_block_and_none_an_error_block(imported):
+def test_every_element_of_the_course_becomes_a_block_and_none_an_error_block(imported, language):
     runtime, course = imported
     blocks = list(_walk(course))
     assert runtime.errors == []
     assert not [block for block in blocks if isinstance(block, ErrorBlock)]
-    assert collections.Counter(block.scope_ids.block_type for block in blocks) == _referenced(COURSE_ROOT)
+    assert collections.Counter(block.scope_ids.block_type for block in blocks) == _referenced(course_dir(language))
+    assert course.scope_ids.usage_id.course_key.run == ("2026" if language == "en" else f"2026-{language}")
+
+
+def test_every_language_has_the_english_block_ids(imported):
+    _runtime, course = imported
+    _english_runtime, english = _import(COURSE_ROOT)
+    # Every block but the course itself (whose url_name is the run) keeps its English url_name.
+    assert [block.url_name for block in _walk(course)][1:] == [block.url_name for block in _walk(english)][1:]
 
 
 def test_every_unit_renders_its_scenarios_and_self_assessments_for_a_learner(imported, db):  # pylint: disable=unused-argument

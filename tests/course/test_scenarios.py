@@ -3,7 +3,7 @@ from collections import deque
 
 import pytest
 
-from tests.course.course_tree import PILLARS, custom_blocks, prefix, words
+from tests.course.course_tree import LANGUAGES, PILLARS, course_dir, custom_blocks, prefix, words
 
 SCENARIOS = custom_blocks("rtcm_scenario")
 IDS = [element.get("url_name") for _path, element in SCENARIOS]
@@ -31,10 +31,13 @@ def test_the_course_has_a_scenario_for_each_pillar():
     assert sorted(IDS) == sorted(f"{prefix(p)}_scenario" for p in PILLARS)
 
 
-@pytest.mark.parametrize(("path", "element"), SCENARIOS, ids=IDS)
-def test_scenario_parses_and_validates_without_errors(path, element):
+@pytest.mark.parametrize("url_name", IDS)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_scenario_parses_and_validates_without_errors(language, url_name):
     from rtcm_xblocks.scenario import graph, olx  # pylint: disable=import-outside-toplevel
 
+    path, element = next((path, element) for path, element in custom_blocks("rtcm_scenario", course_dir(language))
+                         if element.get("url_name") == url_name)
     scenario = olx.parse_scenario(element)
     problems = graph.validate(scenario, element.get("scoring", "path"))
     assert [p.text() for p in problems if p.severity == "error"] == [], path.name
