@@ -29,7 +29,7 @@ from xblock.exceptions import NoSuchServiceError
 from rtcm_xblocks.common.i18n import translator
 
 __all__ = [
-    "HandlerError", "json_handler", "json_response", "user_is_staff", "require_staff", "current_user",
+    "HandlerError", "json_handler", "json_response", "user_is_staff", "require_staff", "current_user", "anonymous_id",
     "STUDIO_PERMISSIONS", "user_is_author", "read_only_reason", "PREVIEW", "MASQUERADE",
     "MAX_BODY_BYTES", "MAX_CONTAINERS", "MAX_DEPTH", "MAX_NUMBER_DIGITS", "nesting_depth",
 ]
@@ -202,6 +202,16 @@ def current_user(block):
     """The runtime's current XBlockUser, or None where the runtime has no user service."""
     service = block.runtime.service(block, "user") if block.runtime else None
     return service.get_current_user() if service else None
+
+
+def anonymous_id(block):
+    """The current learner's anonymous id in the course, as the LMS user service gives it ("" where there is none).
+
+    The instructor dashboard's "delete state" names learners by this id (the block's
+    `clear_student_state`), so the blocks record it beside the rows they keep.
+    """
+    user = current_user(block)
+    return str((user.opt_attrs or {}).get("edx-platform.anonymous_user_id") or "") if user is not None else ""
 
 
 def user_is_staff(block):

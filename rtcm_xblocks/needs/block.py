@@ -16,8 +16,8 @@ from xblock.core import XBlock
 from xblock.fields import Boolean, Dict, Float, Integer, Scope, String
 from xblock.utils.resources import ResourceLoader
 
-from rtcm_xblocks.common.handlers import (HandlerError, json_handler, json_response, read_only_reason, require_staff,
-                                          user_is_staff)
+from rtcm_xblocks.common.handlers import (HandlerError, anonymous_id, json_handler, json_response, read_only_reason,
+                                          require_staff, user_is_staff)
 from rtcm_xblocks.common.i18n import N_, add_js_catalogue, translator
 from rtcm_xblocks.common.platform_settings import (keep_platform_settings, platform_attributes_field,
                                                     write_platform_settings)
@@ -302,6 +302,14 @@ class NeedsAssessmentBlock(NeedsStudioMixin, XBlock):
         data.update({"pre": self.pre, "min_group_size": self.min_group_size, "has_score": self.has_score})
         return data
 
+    def clear_student_state(self, user_id, course_id, item_id, requesting_user_id):  # pylint: disable=unused-argument
+        """The instructor's "delete state": withdraw the learner's submission from the cohort, exactly.
+
+        The LMS names the learner by their anonymous id in the course (lms/djangoapps/instructor/
+        enrollment.py `reset_student_attempts`), which `submit` records beside the row.
+        """
+        return storage.withdraw(self.storage_key(), learner=str(user_id), anonymous=str(user_id))
+
     def max_score(self):
         """Participation credit: 1 when it is on (the LMS applies `weight`), else None."""
         return 1 if self.has_score else None
@@ -336,7 +344,8 @@ class NeedsAssessmentBlock(NeedsStudioMixin, XBlock):
             raise HandlerError(error.code, error.text(_)) from error
         learner = self.learner_key()
         try:
-            replaced, stored = storage.store_submission(self.storage_key(), learner, ratings, profile)
+            replaced, stored = storage.store_submission(self.storage_key(), learner, ratings, profile,
+                                                        anonymous=anonymous_id(self))
         except storage.StorageBusy as error:
             raise HandlerError("busy", _("Many people are submitting right now. Please try again."), status=503) from error
         # A mirror of the row for the LMS's problem-responses report; the learner's view reads the row.

@@ -14,6 +14,8 @@ class Submission(models.Model):
 
     block_key = models.CharField(max_length=255, help_text="Course-wide key of the assessment block.")
     learner_key = models.CharField(max_length=255, help_text="The runtime's id of the learner.")
+    anonymous_key = models.CharField(max_length=255, blank=True, default="",
+                                     help_text="The learner's anonymous id in the course (the instructor's delete state uses it).")
     ratings = models.JSONField(default=dict, help_text="Competency id -> {importance, proficiency} or 'na'.")
     profile = models.JSONField(default=dict, help_text="The optional profile answers (country, agency, …).")
     created = models.DateTimeField(auto_now_add=True)
@@ -24,6 +26,7 @@ class Submission(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["block_key", "learner_key"], name="rtcm_needs_one_submission"),
         ]
+        indexes = [models.Index(fields=["block_key", "anonymous_key"], name="rtcm_needs_anonymous")]
 
     def __str__(self):
         return f"{self.learner_key} @ {self.block_key}"

@@ -58,7 +58,7 @@ from rtcm_xblocks.needs.models import Aggregate, PendingChange, Release, Release
 __all__ = [
     "StorageBusy", "StoredSubmission", "block_key", "linked_block_key", "save_submission", "store_submission",
     "get_submission", "stored_submission", "cohort_stats", "rebuild_aggregates", "recompute_stats",
-    "iter_submissions", "retire_learner", "record_change", "release_figures",
+    "iter_submissions", "retire_learner", "withdraw", "record_change", "release_figures",
 ]
 
 
@@ -131,25 +131,32 @@ def _submitted_at(moment):
     return moment.astimezone(dt_timezone.utc).isoformat(timespec="seconds")
 
 
-def store_submission(block, learner, ratings, profile):
+def store_submission(block, learner, ratings, profile, anonymous=""):
     """Store a learner's (already validated) submission and update the aggregates by the exact delta.
 
-    Returns (replaced, stored): whether this replaced an earlier submission, and the
-    `StoredSubmission` the transaction wrote — what the learner's answer must show.
+    `anonymous`, the learner's anonymous id in the course where the runtime gives one, is recorded
+    for the instructor's "delete state" (`withdraw_anonymous`). Returns (replaced, stored): whether
+    this replaced an earlier submission, and the `StoredSubmission` the transaction wrote — what the
+    learner's answer must show.
     """
     def work():
         take_write_lock(Submission)
         existing = Submission.objects.select_for_update().filter(block_key=block, learner_key=learner).first()
         if existing is None:
             with transaction.atomic():
-                row = Submission.objects.create(block_key=block, learner_key=learner, ratings=ratings, profile=profile)
+                row = Submission.objects.create(block_key=block, learner_key=learner, ratings=ratings, profile=profile,
+                                                anonymous_key=anonymous or "")
             old, before = {}, None
         else:
             old, before = cohort.contribution(existing.ratings, existing.profile), existing.profile or {}
             row = existing
             row.ratings = ratings
             row.profile = profile
-            row.save(update_fields=["ratings", "profile", "updated"])
+            fields = ["ratings", "profile", "updated"]
+            if anonymous and row.anonymous_key != anonymous:
+                row.anonymous_key = anonymous
+                fields.append("anonymous_key")
+            row.save(update_fields=fields)
         delta = _delta(old, cohort.contribution(ratings, profile))
         if delta:
             _apply(block, delta)
@@ -164,6 +171,18 @@ def save_submission(block, learner, ratings, profile):
     return store_submission(block, learner, ratings, profile)[0]
 
 
+def _withdraw(rows):
+    """Inside a transaction: delete the locked submission `rows`, subtracting each one's exact contribution."""
+    for row in rows:
+        delta = _delta(cohort.contribution(row.ratings, row.profile), {})
+        if delta:
+            _apply(row.block_key, delta)
+            record_change(row.block_key, row.learner_key, row.profile or {}, None)
+    if rows:
+        Submission.objects.filter(pk__in=[row.pk for row in rows]).delete()
+    return len(rows)
+
+
 def retire_learner(learner):
     """Delete every submission of `learner`, subtracting each one's exact contribution; how many were removed.
 
@@ -173,15 +192,26 @@ def retire_learner(learner):
     """
     def work():
         take_write_lock(Submission)
-        rows = list(Submission.objects.select_for_update().filter(learner_key=learner).order_by("block_key"))
-        for row in rows:
-            delta = _delta(cohort.contribution(row.ratings, row.profile), {})
-            if delta:
-                _apply(row.block_key, delta)
-                record_change(row.block_key, learner, row.profile or {}, None)
-        if rows:
-            Submission.objects.filter(pk__in=[row.pk for row in rows]).delete()
-        return len(rows)
+        return _withdraw(list(Submission.objects.select_for_update().filter(learner_key=learner).order_by("block_key")))
+
+    return retrying(work)
+
+
+def withdraw(block, learner="", anonymous=""):
+    """Delete the learner's submission to `block` (found by learner key or course-anonymous id), exactly.
+
+    The instructor's "delete state" calls it through the block's `clear_student_state`; the cohort
+    figures then equal a recomputation without that submission. Returns how many rows were removed.
+    """
+    wanted = Q(learner_key=learner) if learner else Q()
+    if anonymous:
+        wanted = (wanted | Q(anonymous_key=anonymous)) if learner else Q(anonymous_key=anonymous)
+    if not learner and not anonymous:
+        return 0
+
+    def work():
+        take_write_lock(Submission)
+        return _withdraw(list(Submission.objects.select_for_update().filter(wanted, block_key=block).order_by("pk")))
 
     return retrying(work)
 

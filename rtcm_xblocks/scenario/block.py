@@ -28,7 +28,7 @@ from xblock.scorable import ScorableXBlockMixin, Score
 from xblock.utils.resources import ResourceLoader
 from xblock.validation import ValidationMessage
 
-from rtcm_xblocks.common.handlers import HandlerError, current_user, json_handler, read_only_reason
+from rtcm_xblocks.common.handlers import HandlerError, anonymous_id, json_handler, read_only_reason
 from rtcm_xblocks.common.i18n import N_, add_js_catalogue, translator
 from rtcm_xblocks.common.platform_settings import (keep_platform_settings, platform_attributes_field,
                                                     write_platform_settings)
@@ -53,7 +53,6 @@ PILLAR_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 SAMPLES = ("border_screening.xml", "sharing_data.xml")
 OUTCOME_LABELS = {"good": N_("Good outcome"), "neutral": N_("Mixed outcome"), "bad": N_("Poor outcome")}
 CONFLICT_MESSAGE = N_("Your exercise has moved on in another window or tab; here is where you are now.")
-ANONYMOUS_ID = "edx-platform.anonymous_user_id"
 RESET_NOTICE = N_("This exercise has been changed since you last worked on it, so your attempt starts "
                   "again from the beginning. Your finished attempts still count.")
 
@@ -511,8 +510,7 @@ class ScenarioBlock(ScenarioStudioMixin, ScorableXBlockMixin, CompletableXBlockM
         if learner is None:
             _ = translator(self).gettext
             raise HandlerError("no_user", _("Please sign in to take this exercise."), status=403)
-        user = current_user(self)
-        anonymous = str((user.opt_attrs or {}).get(ANONYMOUS_ID) or "") if user is not None else ""
+        anonymous = anonymous_id(self)
         try:
             state = storage.update(self._storage_key(), learner, change, legacy=lambda: self.user_state or {},
                                    anonymous=anonymous)
