@@ -193,7 +193,7 @@
     "Proficiency now": "ფლობის დონე ახლა",
     "Quadrant": "კვადრანტი",
     "Quadrant chart: each competency plotted by mean importance (across) and mean gap (up), numbered by its MWDS rank; the dashed lines are the means over all competencies. The table above gives the same figures.": "კვადრანტების დიაგრამა: თითოეული კომპეტენცია განთავსებულია საშუალო მნიშვნელობის (ჰორიზონტალურად) და საშუალო სხვაობის (ვერტიკალურად) მიხედვით და დანომრილია მისი MWDS რიგით; წყვეტილი ხაზები ყველა კომპეტენციის საშუალოებია. ზემოთ მოცემული ცხრილი იმავე მონაცემებს შეიცავს.",
-    "Rank": "რიგი",
+    "Rank": "ადგილი",
     "Rated": "შეფასებული",
     "Recommended course unit (link)": "რეკომენდებული კურსის ერთეული (ბმული)",
     "Refresh the cohort report": "ჯგუფის ანგარიშის განახლება",
