@@ -32,8 +32,19 @@ function RtcmNeedsAssessment(runtime, element, args) {
     return node;
   }
 
+  /* Numbers and dates in the language the block speaks (its catalogue's, else the page's), with Latin digits as the
+     server writes them. Chromium has no date formats for Kyrgyz and Tajik: Russian ones are read there. */
+  var language = (ns && ns.language) || document.documentElement.lang || "en";
+  var locales = [language].concat({ky: ["ru"], tg: ["ru"]}[language.split("-")[0]] || []);
+  var numbers = new Intl.NumberFormat(locales, {maximumFractionDigits: 2, numberingSystem: "latn"});
+
   function num(value) {
-    return value === null || value === undefined ? "–" : (Math.round(value * 100) / 100).toString();
+    return value === null || value === undefined ? "–" : numbers.format(value);
+  }
+
+  function date(value, withTime) {
+    var options = withTime ? {dateStyle: "long", timeStyle: "short", numberingSystem: "latn"} : {dateStyle: "long", numberingSystem: "latn"};
+    return new Intl.DateTimeFormat(locales, options).format(value);
   }
 
   function announce(text) {
@@ -362,7 +373,7 @@ function RtcmNeedsAssessment(runtime, element, args) {
     var section = el("div", {className: "rtcm-needs__results"});
     var planId = uid + "-plan";
     section.appendChild(el("h3", {id: planId, tabindex: "-1", text: gettext("My learning plan")}));
-    section.appendChild(el("p", {className: "rtcm-needs__print-only", text: fmt(gettext("{title} — printed on {date}"), {title: state.display_name, date: new Date().toLocaleDateString()})}));
+    section.appendChild(el("p", {className: "rtcm-needs__print-only", text: fmt(gettext("{title} — printed on {date}"), {title: state.display_name, date: date(new Date())})}));
     if (!results.priorities.length) {
       section.appendChild(el("p", {text: gettext("You rated your proficiency at or above the importance of every competency: no training gaps to close. Well done!")}));
     } else {
@@ -459,6 +470,6 @@ function RtcmNeedsAssessment(runtime, element, args) {
   loadAnswers();
   if (state.submitted) { renderResults(false); } else { renderForm(null); }
   if (args.is_staff && window.RtcmNeedsStaff) {
-    window.RtcmNeedsStaff(runtime, root, {gettext: gettext, fmt: fmt, el: el, svg: svg, table: table, num: num, signed: signed, post: post, uid: uid, state: state});
+    window.RtcmNeedsStaff(runtime, root, {gettext: gettext, fmt: fmt, el: el, svg: svg, table: table, num: num, date: date, signed: signed, post: post, uid: uid, state: state});
   }
 }

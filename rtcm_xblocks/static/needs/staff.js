@@ -38,7 +38,7 @@ window.RtcmNeedsStaff = function (runtime, root, kit) {
     var size = report.min_group_size;
     if (release.as_of) {
       var when = new Date(release.as_of);
-      var text = isNaN(when.getTime()) ? release.as_of : when.toLocaleString(document.documentElement.lang || undefined);
+      var text = isNaN(when.getTime()) ? release.as_of : kit.date(when, true);
       notes.push(fmt(gettext("Figures as of {date}."), {date: text}));
     }
     if (release.waiting === "too_few" && !release.as_of) {
