@@ -179,8 +179,8 @@ def test_the_form_and_results_fit_a_360_pixel_screen_without_horizontal_scrollin
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
-def test_staff_see_the_ranked_cohort_quadrants_heatmap_and_csv(browser):
-    name, usage_id = load_scenario(OLX, name="browser-staff")
+def seed_cohort(usage_id):
+    """Five respondents: three from Azerbaijan, one from Georgia (withheld), one who rated nothing."""
     client = Workbench()
     answers = [("AZ", 5, 1), ("AZ", 5, 2), ("AZ", 4, 2), ("GE", 3, 3)]
     for number, (country, importance, proficiency) in enumerate(answers):
@@ -191,6 +191,12 @@ def test_staff_see_the_ranked_cohort_quadrants_heatmap_and_csv(browser):
     # showing it does not give Georgia's single answer away (complementary suppression).
     not_applicable = {cid: "na" for cid in ("border.documents", "border.referral", "data.sharing")}
     assert client.call(usage_id, "submit", {"ratings": not_applicable}, student="learner_na")[0] == 200
+    return client
+
+
+def test_staff_see_the_ranked_cohort_quadrants_heatmap_and_csv(browser):
+    name, usage_id = load_scenario(OLX, name="browser-staff")
+    client = seed_cohort(usage_id)
 
     open_page(browser, name, "student_plain")
     assert not browser.find_elements(By.CSS_SELECTOR, ".rtcm-needs__staff")
@@ -259,3 +265,18 @@ def test_after_the_course_learners_and_staff_see_the_change_since_the_pre_assess
     last_table = staff.find_elements(By.CSS_SELECTOR, "table")[-1]
     cells = [cell.text for cell in last_table.find_element(By.CSS_SELECTOR, "tbody tr").find_elements(By.CSS_SELECTOR, "th, td")]
     assert cells == ["Borders", "20", "5", "-15", "1", "4", "+3"]
+
+
+def test_staff_read_numbers_and_dates_written_as_their_language_writes_them(browser, settings):
+    settings.LANGUAGE_CODE = "ru"
+    name, usage_id = load_scenario(OLX, name="browser-staff-ru")
+    seed_cohort(usage_id)
+    open_page(browser, name, "staff_member")
+    staff = browser.find_element(By.CSS_SELECTOR, ".rtcm-needs__staff")
+    wait_for(browser, lambda d: staff.find_elements(By.CSS_SELECTOR, "table tbody tr"))
+    first = staff.find_elements(By.CSS_SELECTOR, "table")[0].find_elements(By.CSS_SELECTOR, "tbody tr")[0]
+    assert [cell.text for cell in first.find_elements(By.CSS_SELECTOR, "th, td")][6] == "9,56"  # a decimal comma
+    notes = " ".join(note.text for note in staff.find_elements(By.CSS_SELECTOR, ".rtcm-needs__release"))
+    months = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября",
+              "ноября", "декабря")
+    assert "Показатели на" in notes and any(month in notes for month in months), notes
