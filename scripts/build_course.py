@@ -113,7 +113,7 @@ def build_courses(source=SOURCE, dist=DIST, version=None, catalogues=None):
 
 
 def main(argv=None):
-    """Command line: build the tarballs (English only with --english-only), copy the English one into the package."""
+    """Command line: build the tarballs (English only with --english-only) and copy them into the package."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--source", default=str(SOURCE), help="the course folder (holds course.xml)")
     parser.add_argument("--dist", default=str(DIST), help="where the tarball is written")
@@ -132,8 +132,12 @@ def main(argv=None):
     for target in targets:
         print(os.path.relpath(target, Path.cwd()))
     if Path(args.source).resolve() == SOURCE and args.version is None:
-        shutil.copyfile(targets[0], PACKAGED)  # the English course, which the package ships
-        print(os.path.relpath(PACKAGED, Path.cwd()))
+        # The package ships every language's course: rtcm-course.tar.gz (English), rtcm-course-<lang>.tar.gz.
+        version = package_version()
+        for target in targets:
+            packaged = PACKAGED.with_name(Path(target).name.replace(f"rtcm-course-{version}", "rtcm-course"))
+            shutil.copyfile(target, packaged)
+            print(os.path.relpath(packaged, Path.cwd()))
     return 0
 
 

@@ -1,10 +1,12 @@
 """The starter course shipped inside the package: where its tarball is, and unpacking it under a chosen course key.
 
-`scripts/build_course.py` (`make course`) writes `rtcm-course.tar.gz` beside this module from
-`course_content/`, so that an installed wheel can import the course with no checkout of the
-repository (`tutor local do importrtcmcourse`, or `python -m rtcm_xblocks.starter_course`).
-The course key of an OLX import comes from `course.xml`; `extract` rewrites it, and the course's
-language, before Studio's `import` command reads the folder.
+`scripts/build_course.py` (`make course`) writes `rtcm-course.tar.gz` (English, from
+`course_content/`) and one `rtcm-course-<language>.tar.gz` per course catalogue (the course
+translated, same block ids) beside this module, so that an installed wheel can import the course
+with no checkout of the repository (`tutor local do importrtcmcourse`, or
+`python -m rtcm_xblocks.starter_course`). `extract` unpacks the course in the language asked for
+(English where no translation ships) and rewrites the course key and the course's language before
+Studio's `import` command reads the folder.
 """
 import importlib.resources
 import json
@@ -15,7 +17,8 @@ from pathlib import Path, PurePosixPath
 
 from rtcm_xblocks.common.safe_xml import parse_xml_string
 
-__all__ = ["TARBALL_NAME", "DEFAULT_COURSE_KEY", "StarterCourseError", "tarball", "parse_course_key", "extract"]
+__all__ = ["TARBALL_NAME", "DEFAULT_COURSE_KEY", "StarterCourseError", "tarball", "languages", "parse_course_key",
+           "extract"]
 
 TARBALL_NAME = "rtcm-course.tar.gz"
 DEFAULT_COURSE_KEY = "course-v1:IOM-RTCM+MMP101+2026"
@@ -30,9 +33,22 @@ class StarterCourseError(ValueError):
     """The course key, the language or the tarball is not usable; the message says why."""
 
 
-def tarball():
-    """The path of the starter course tarball inside the installed package."""
-    path = Path(str(importlib.resources.files(__name__).joinpath(TARBALL_NAME)))
+def _folder():
+    return Path(str(importlib.resources.files(__name__)))
+
+
+def languages():
+    """The languages the starter course ships in: "en" and every translated tarball's."""
+    translated = sorted(path.name[len("rtcm-course-"):-len(".tar.gz")] for path in _folder().glob("rtcm-course-*.tar.gz"))
+    return ["en"] + translated
+
+
+def tarball(language="en"):
+    """The path of the starter course tarball in `language` inside the installed package (English if none ships)."""
+    path = _folder() / TARBALL_NAME
+    translated = _folder() / f"rtcm-course-{language}.tar.gz"
+    if language != "en" and translated.is_file():
+        path = translated
     if not path.is_file():
         raise StarterCourseError(f"{path} is missing: build it with `make course` (scripts/build_course.py).")
     return path
@@ -69,14 +85,15 @@ def _safe_members(archive):
 def extract(target, course_key=DEFAULT_COURSE_KEY, language="en", source=None):
     """Unpack the course into `target` under `course_key` and `language`; return the course folder's name.
 
-    `target` is the data directory of `./manage.py cms import <target> <folder>`. A folder of the
-    same name left there by an earlier run is replaced.
+    `target` is the data directory of `./manage.py cms import <target> <folder>`. The course is the
+    one translated into `language` where the package ships it (`languages()`), else the English
+    one with its language set. A folder of the same name left there by an earlier run is replaced.
     """
     org, number, run = parse_course_key(course_key)
     _check_language(language)
     target = Path(target)
     target.mkdir(parents=True, exist_ok=True)
-    with tarfile.open(source or tarball(), "r:gz") as archive:
+    with tarfile.open(source or tarball(language), "r:gz") as archive:
         members = _safe_members(archive)
         tops = {PurePosixPath(member.name).parts[0] for member in members}
         if len(tops) != 1:

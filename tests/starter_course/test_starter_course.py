@@ -1,6 +1,7 @@
 """The starter course travels inside the package and unpacks under the course key and language the admin picks."""
 import io
 import json
+import re
 import subprocess
 import sys
 import tarfile
@@ -52,12 +53,12 @@ def test_extract_under_the_default_key_keeps_the_course_as_authored(tmp_path):
 
 
 def test_extract_rewrites_course_xml_course_file_and_policies_for_a_new_key_and_language(tmp_path):
-    folder = starter_course.extract(tmp_path, "course-v1:Centre_X+MMP-2+2027.spring", "ru")
+    folder = starter_course.extract(tmp_path, "course-v1:Centre_X+MMP-2+2027.spring", "uk")  # no Ukrainian course ships
     course_dir = tmp_path / folder
     course = parse_xml_string((course_dir / "course.xml").read_bytes())
     assert (course.get("org"), course.get("course"), course.get("url_name")) == ("Centre_X", "MMP-2", "2027.spring")
     outline = parse_xml_string((course_dir / "course" / "2027.spring.xml").read_bytes())
-    assert outline.get("language") == "ru"
+    assert outline.get("language") == "uk"
     assert outline.get("display_name") == "Migration management in practice"
     assert len(outline.findall("chapter")) == 12
     assert not (course_dir / "course" / "2026.xml").exists()
@@ -147,3 +148,37 @@ def test_the_module_runs_as_python_dash_m(tmp_path):
     done = subprocess.run([sys.executable, "-m", "rtcm_xblocks.starter_course", "extract", str(tmp_path)],
                           capture_output=True, text=True, check=True, cwd=ROOT)
     assert (tmp_path / done.stdout.strip() / "course.xml").is_file()
+
+
+def test_every_course_catalogue_ships_its_translated_course_and_the_packaged_copies_are_current(tmp_path):
+    """Fails when a catalogue or course_content/ changed without `make course`, which refreshes the packaged copies."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        from build_course import build_courses  # pylint: disable=import-outside-toplevel
+        from course_i18n import languages as course_languages  # pylint: disable=import-outside-toplevel
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    assert starter_course.languages() == ["en"] + list(course_languages())
+    for built in build_courses(dist=tmp_path):
+        language = Path(built).name[:-len(".tar.gz")].split("-")[-1] if Path(built).name.count("-") > 2 else "en"
+        assert starter_course.tarball(language).read_bytes() == Path(built).read_bytes(), \
+            f"run `make course` to refresh rtcm_xblocks/starter_course/ ({language})"
+
+
+def test_extract_in_a_shipped_language_unpacks_the_translated_course_with_the_same_ids(tmp_path):
+    english = tmp_path / "en"
+    russian = tmp_path / "ru"
+    english_folder = english / starter_course.extract(english, "course-v1:Centre+MMP+2027", "en")
+    russian_folder = russian / starter_course.extract(russian, "course-v1:Centre+MMP+2027", "ru")
+    assert sorted(_course_files(english_folder)) == sorted(_course_files(russian_folder)), "same files, same ids"
+    outline = parse_xml_string((russian_folder / "course" / "2027.xml").read_bytes())
+    assert outline.get("language") == "ru"
+    chapters = [parse_xml_string(path.read_bytes()).get("display_name") for path in (russian_folder / "chapter").glob("*.xml")]
+    assert any(re.search("[а-яА-Я]", name or "") for name in chapters), chapters
+
+
+def test_a_language_without_a_translated_course_gets_the_english_one_with_its_language_set(tmp_path):
+    assert "fa" not in starter_course.languages()
+    assert starter_course.tarball("fa") == starter_course.tarball("en")
+    folder = tmp_path / starter_course.extract(tmp_path, "course-v1:Centre+MMP+2027", "fa")
+    assert parse_xml_string((folder / "course" / "2027.xml").read_bytes()).get("language") == "fa"
