@@ -79,7 +79,6 @@ def shared_database(request, tmp_path, django_db_blocker):
             drop()
 
 
-
 def run_together(works, timeout=120):
     """Run each callable of `works` in a thread of its own, all released at once; return what they raised."""
     barrier = threading.Barrier(len(works))

@@ -40,25 +40,10 @@ def plan(seed):
 
 def submit_all_at_once(jobs):
     """Run every thread's jobs, all threads released together; return the errors raised."""
-    barrier = threading.Barrier(len(jobs))
-    errors = []
-
-    def worker(mine):
-        try:
-            barrier.wait()
-            for block, learner, ratings, profile in mine:
-                storage.save_submission(block, learner, ratings, profile)
-        except BaseException as error:  # pylint: disable=broad-exception-caught
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(mine,)) for mine in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return errors
+    def submitter(mine):
+        for block, learner, ratings, profile in mine:
+            storage.save_submission(block, learner, ratings, profile)
+    return run_together([lambda mine=mine: submitter(mine) for mine in jobs])
 
 
 def test_sixteen_threads_submitting_and_resubmitting_at_once_lose_no_update(shared_database):
