@@ -38,7 +38,7 @@ from rtcm_xblocks.common.sanitize import clean_html, is_safe_link, learner_text,
 from rtcm_xblocks.common.spreadsheet import safe_cell
 from rtcm_xblocks.common.storage import block_key
 from rtcm_xblocks.common.templates import render_template, static_text
-from rtcm_xblocks.scenario import graph, olx, storage
+from rtcm_xblocks.scenario import analytics, graph, olx, storage
 from rtcm_xblocks.scenario.draft import MAX_ATTEMPTS, MAX_WEIGHT
 from rtcm_xblocks.scenario.studio import ScenarioStudioMixin
 
@@ -756,12 +756,7 @@ def _left_behind(attempts):
     return len(attempts) > 1 and attempts[-2].finished
 
 
-def _decode_attempts(state):
-    """The stored attempts of a learner; unreadable state counts as none (the learner starts afresh)."""
-    try:
-        return [graph.Attempt.from_dict(item) for item in state.get("attempts", [])]
-    except (AttributeError, KeyError, TypeError, ValueError):
-        return []
+_decode_attempts = analytics.stored_attempts
 
 
 def _safe_src(src):
