@@ -28,7 +28,8 @@ from xblock.scorable import ScorableXBlockMixin, Score
 from xblock.utils.resources import ResourceLoader
 from xblock.validation import ValidationMessage
 
-from rtcm_xblocks.common.handlers import HandlerError, current_user, json_handler, read_only_reason
+from rtcm_xblocks.common.handlers import (HandlerError, current_user, json_handler, read_only_reason, staff_csv,
+                                          user_is_staff)
 from rtcm_xblocks.common.i18n import N_, add_js_catalogue, translator
 from rtcm_xblocks.common.platform_settings import (keep_platform_settings, platform_attributes_field,
                                                     write_platform_settings)
@@ -38,7 +39,7 @@ from rtcm_xblocks.common.sanitize import clean_html, is_safe_link, learner_text,
 from rtcm_xblocks.common.spreadsheet import safe_cell
 from rtcm_xblocks.common.storage import block_key
 from rtcm_xblocks.common.templates import render_template, static_text
-from rtcm_xblocks.scenario import analytics, graph, olx, storage
+from rtcm_xblocks.scenario import analytics, graph, layout, olx, storage
 from rtcm_xblocks.scenario.draft import MAX_ATTEMPTS, MAX_WEIGHT
 from rtcm_xblocks.scenario.studio import ScenarioStudioMixin
 
@@ -165,6 +166,7 @@ class ScenarioBlock(ScenarioStudioMixin, ScorableXBlockMixin, CompletableXBlockM
         stored = self._stored()
         scenario, attempts, notice = self._learner(stored)
         state = self._state_json(scenario, attempts, notice, page=True, stored=stored)
+        is_staff = user_is_staff(self)
         finished = state["finished"]
         outcome = state["ending"]["outcome"] if finished else None
         uid = "rtcm-sc-" + hashlib.sha1(str(self.scope_ids.usage_id).encode()).hexdigest()[:10]
@@ -181,10 +183,14 @@ class ScenarioBlock(ScenarioStudioMixin, ScorableXBlockMixin, CompletableXBlockM
             "attempts_note": self._attempts_note(state["attempts_left"]) if finished else "",
             "max_reflection": MAX_REFLECTION,
             "read_only": read_only_reason(self),
+            "is_staff": is_staff,
         })
         fragment = Fragment(html)
         add_js_catalogue(self, fragment)
         fragment.add_css(static_text("static/scenario/learner.css"))
+        if is_staff:
+            fragment.add_css(static_text("static/scenario/results.css"))
+            fragment.add_javascript(static_text("static/scenario/results.js"))
         fragment.add_javascript(static_text("static/scenario/learner.js"))
         # The state travels in an HTML-escaped attribute, not in the runtime's init-args <script>, which some
         # runtimes fill with unescaped JSON: a learner's reflection could otherwise close that script element.
@@ -317,6 +323,28 @@ class ScenarioBlock(ScenarioStudioMixin, ScorableXBlockMixin, CompletableXBlockM
         state = self._write(store)
         self._event("reflected", attempt=_decode_attempts(state)[-1].number, length=len(text))
         return self._answer(scenario, state)
+
+    # ------------------------------------------------------------ analytics
+
+    @json_handler(staff_only=True)
+    def analytics_report(self, data, suffix=""):  # pylint: disable=unused-argument
+        """The scenario's analytics for course staff: counts per step, choice and ending, and the map to draw them on."""
+        self._body(data)
+        figures = self.analytics_figures()
+        figures["map"] = layout.layout(self._scenario()).to_dict()
+        return figures
+
+    @XBlock.handler
+    def analytics_csv(self, request, suffix=""):  # pylint: disable=unused-argument
+        """The analytics' counts as CSV (staff only, a GET); every text cell is safe from formula injection."""
+        name = str(getattr(self.scope_ids.usage_id, "block_id", None) or "results")
+        return staff_csv(self, request, f"scenario-{name}",
+                         lambda: analytics.csv_rows(self.analytics_figures(), translator(self).gettext, safe_cell))
+
+    def analytics_figures(self):
+        """The analytics report over the current case (scenario.analytics.report), read from the counts only."""
+        counts, paths = storage.analytics_counts(self._storage_key())
+        return analytics.report(self._scenario(), counts, paths, text=_plain_text)
 
     # ------------------------------------------------------ instructor tools
 
