@@ -25,11 +25,13 @@ A count is keyed by (kind, parts), `parts` a tuple of ids:
 choices and endings the case no longer has (the author removed or renamed them) are left out of
 the figures and listed under `set_aside`, so the figures shown always add up over the current case.
 """
+import hashlib
+import json
 from collections import Counter
 
 from rtcm_xblocks.scenario import graph
 
-__all__ = ["KINDS", "DECILES", "stored_attempts", "tally", "change", "report", "csv_rows"]
+__all__ = ["KINDS", "DECILES", "stored_attempts", "encode", "tally", "total", "change", "report", "csv_rows"]
 
 KINDS = ("learners", "reached", "took", "looped", "stopped", "ending", "first", "best", "score_sum", "path")
 DECILES = 10
@@ -100,6 +102,20 @@ def change(old, new):
         if difference:
             delta[key] = difference
     return delta
+
+
+def total(states):
+    """The block's counts recomputed from its learners' stored `states` (what the kept counts always equal)."""
+    counts = Counter()
+    for state in states:
+        counts.update(tally(state))
+    return {key: value for key, value in counts.items() if value}
+
+
+def encode(parts):
+    """How the counts' table stores `parts`: (SHA-1 hex digest, JSON text), the digest being the unique key."""
+    text = json.dumps(list(parts), ensure_ascii=False)
+    return hashlib.sha1(text.encode("utf-8")).hexdigest(), text
 
 
 def _share(part, whole):

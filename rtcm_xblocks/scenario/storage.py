@@ -24,7 +24,6 @@ existed) is carried over on their first move: `update` starts from the `legacy` 
 passes when the learner has no row yet. Reads (`load`) never write.
 """
 import contextlib
-import hashlib
 import json
 import random
 import time
@@ -120,9 +119,7 @@ def _add_counts(block, counted):
     if not counted:
         return
     quote = connection.ops.quote_name
-    rows = sorted((kind, hashlib.sha1(encoded.encode()).hexdigest(), encoded, int(value))
-                  for (kind, parts), value in counted.items()
-                  for encoded in (json.dumps(list(parts), ensure_ascii=False),))
+    rows = sorted((kind, *analytics.encode(parts), int(value)) for (kind, parts), value in counted.items())
     table = quote(AnalyticsCount._meta.db_table)  # pylint: disable=protected-access
     value = quote("value")
     columns = ", ".join(quote(name) for name in ("block_key", "kind", "digest", "parts", "value"))

@@ -1,11 +1,13 @@
 """Scenario analytics: each stored state's tally, the exact counts kept with every write, and the staff report."""
+import importlib
+import json
 from collections import Counter
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rtcm_xblocks.scenario import analytics, graph, storage
-from rtcm_xblocks.scenario.models import AnalyticsCount
+from rtcm_xblocks.scenario.models import AnalyticsCount, LearnerState
 from tests.scenario.cases import ENDINGS, STEPS, TARGETS
 
 BLOCK = "workbench/analytics"
@@ -18,18 +20,13 @@ def attempt(number, path, current, finished=False, score=None, reflection=""):
 
 def recomputed(block=BLOCK):
     """The block's counts recomputed from every stored learner state (what the kept counts must equal)."""
-    from rtcm_xblocks.scenario.models import LearnerState  # pylint: disable=import-outside-toplevel
-    total = Counter()
-    for state in LearnerState.objects.filter(block_key=block).values_list("state", flat=True):
-        total.update(analytics.tally(state))
-    return {key: value for key, value in total.items() if value}
+    return analytics.total(LearnerState.objects.filter(block_key=block).values_list("state", flat=True))
 
 
 def kept(block=BLOCK):
     """The block's counts as the table keeps them (zeros left out)."""
     counts, _paths = storage.analytics_counts(block)
     rows = AnalyticsCount.objects.filter(block_key=block, kind="path").values_list("parts", "value")
-    import json  # pylint: disable=import-outside-toplevel
     counts.update({("path", tuple(json.loads(parts))): value for parts, value in rows})
     return {key: value for key, value in counts.items() if value}
 
@@ -118,7 +115,6 @@ def _move(kind, pick):
 @given(moves=MOVES)
 def test_the_kept_counts_always_equal_a_recomputation_from_the_stored_states(db, moves):  # pylint: disable=unused-argument
     AnalyticsCount.objects.filter(block_key=BLOCK).delete()
-    from rtcm_xblocks.scenario.models import LearnerState  # pylint: disable=import-outside-toplevel
     LearnerState.objects.filter(block_key=BLOCK).delete()
     for learner, kind, pick in moves:
         if kind == "delete":
@@ -146,6 +142,17 @@ def test_the_instructors_delete_state_by_anonymous_id_takes_the_learners_counts_
     storage.update(BLOCK, "b", _move("choose", 0), anonymous="anon-b")
     assert storage.delete_anonymous(BLOCK, "anon-a") == 1
     assert kept() == recomputed() and kept()[("learners", ("started",))] == 1
+
+
+def test_the_migration_counts_the_learners_stored_before_the_analytics_existed(db):  # pylint: disable=unused-argument
+    from django.apps import apps  # pylint: disable=import-outside-toplevel
+    storage.update(BLOCK, "a", _move("choose", 1))
+    storage.update(BLOCK, "b", _move("choose", 0))
+    expected = kept()
+    AnalyticsCount.objects.all().delete()  # as before the analytics: rows, no counts
+    migration = importlib.import_module("rtcm_xblocks.scenario.migrations.0003_count_stored_learners")
+    migration.count_stored_learners(apps, None)
+    assert kept() == expected == recomputed()
 
 
 # --- the report ------------------------------------------------------------------------------------
