@@ -36,7 +36,7 @@ from rtcm_xblocks.scenario import analytics
 from rtcm_xblocks.scenario.models import AnalyticsCount, LearnerState
 
 __all__ = ["StorageBusy", "load", "update", "delete", "delete_anonymous", "retire_learner", "REDACTED",
-           "analytics_counts", "TOP_PATHS_READ"]
+           "analytics_counts", "learner_totals", "TOP_PATHS_READ"]
 
 # The most common paths a report reads: more than it shows, since paths through removed steps are left out.
 TOP_PATHS_READ = 20
@@ -132,6 +132,12 @@ def _add_counts(block, counted):
     params = [item for row in rows for item in (block,) + row]
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {placeholders} {conflict}", params)
+
+
+def learner_totals(block):
+    """(learners who started, learners who finished) the block's case: one query, for Studio's summary."""
+    found = dict(AnalyticsCount.objects.filter(block_key=block, kind="learners").values_list("parts", "value"))
+    return tuple(max(found.get(analytics.encode([which])[1], 0), 0) for which in ("started", "finished"))
 
 
 def analytics_counts(block):

@@ -90,3 +90,9 @@ def test_only_staff_pages_carry_the_results_panel(workbench, cohort):
     assert 'class="rtcm-scenario__results"' in workbench.page(name, student="staff")
     learner_page = workbench.page(name, student="learner_a")
     assert 'class="rtcm-scenario__results"' not in learner_page and "RtcmScenarioResults =" not in learner_page
+
+
+def test_the_studio_summary_counts_the_learners_who_started_and_finished(workbench, cohort):
+    name, _usage_id = cohort
+    page = workbench.page(name, student="staff", view="author_view")
+    assert 'data-role="started">4<' in page and 'data-role="finished">3<' in page
