@@ -19,6 +19,9 @@ class LearnerState(models.Model):
     state = models.JSONField(default=dict, help_text="The attempts, the uncounted attempts and any score override.")
     version = models.PositiveIntegerField(default=0, help_text="Incremented by every write.")
     updated = models.DateTimeField(auto_now=True)
+    counted = models.TextField(default="{}", help_text=(
+        "The change this row's last write made to the block's analytics counts, which a database trigger adds "
+        "to them in the same statement (scenario.storage)."))
 
     class Meta:
         app_label = "rtcm_scenario"

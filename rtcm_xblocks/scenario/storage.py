@@ -13,11 +13,14 @@ the row with ``select_for_update`` instead. Retirement (`retire_learner`) writes
 locks and increments the version too, so a move read before it starts again after it.
 
 Analytics (`scenario.analytics`): the write of a learner's row and the change it makes to the block's
-analytics counts commit in one transaction, the counts added with one multi-row
-``INSERT … ON CONFLICT DO UPDATE SET value = value + excluded.value`` (`_add_counts`), so a move that
-lost its compare-and-set adds nothing, and concurrent moves lose no count (the database adds,
-Python never reads a total and writes it back). Deleting a row takes its counts away the same way.
-A report reads the counts only (`analytics_counts`): two queries, whatever the number of learners.
+analytics counts commit together. The write carries the change in the row's `counted` column, and
+on SQLite and PostgreSQL a trigger (migration 0003) adds it to the counts with one multi-row
+``INSERT … ON CONFLICT DO UPDATE SET value = value + excluded.value`` inside the same statement, so a
+move still costs two queries; on other databases (MySQL) the storage runs that upsert itself
+(`_add_counts`) in the write's transaction. Either way a move that lost its compare-and-set adds
+nothing, and concurrent moves lose no count (the database adds; Python never reads a total and
+writes it back). Deleting a row takes its counts away in the delete's transaction. A report reads
+the counts only (`analytics_counts`): two queries, whatever the number of learners.
 
 A learner whose state lived only in the block's ``user_state`` field (installed before this table
 existed) is carried over on their first move: `update` starts from the `legacy` state the caller
@@ -38,6 +41,8 @@ from rtcm_xblocks.scenario.models import AnalyticsCount, LearnerState
 __all__ = ["StorageBusy", "load", "update", "delete", "delete_anonymous", "retire_learner", "REDACTED",
            "analytics_counts", "learner_totals", "TOP_PATHS_READ"]
 
+# Databases on which migration 0003 installs the trigger that adds each write's `counted` to the counts.
+TRIGGERED_VENDORS = ("sqlite", "postgresql")
 # The most common paths a report reads: more than it shows, since paths through removed steps are left out.
 TOP_PATHS_READ = 20
 
@@ -80,7 +85,9 @@ def update(block, learner, change, legacy=None, anonymous=""):
 def _try_update(block, learner, change, legacy, anonymous):
     """One compare-and-set round of `update`: (new state,), or None when a parallel write got in first.
 
-    The write and its change to the analytics counts commit together (one transaction).
+    The write carries its change to the analytics counts (`counted`): where the database adds it by
+    trigger (TRIGGERED_VENDORS) the write is one statement as before; elsewhere the write and
+    `_add_counts` share a transaction.
     """
     outer = transaction.get_connection().in_atomic_block
     rows = LearnerState.objects.filter(block_key=block, learner_key=learner)
@@ -92,22 +99,40 @@ def _try_update(block, learner, change, legacy, anonymous):
     if new is None:
         return (current,)
     counted = analytics.change(row[1] if row is not None else None, new)
+    triggered = connection.vendor in TRIGGERED_VENDORS
+    version = row[2] + 1 if row is not None else 1
+    ledger = _ledger(version, counted) if triggered else "{}"
     if row is None:
         # A parallel first move that inserted first makes this fail on the unique constraint: then again.
-        with transaction.atomic():  # inside a caller's transaction, a savepoint a failed INSERT rolls back
+        # Inside a caller's transaction, in a savepoint that the failed INSERT rolls back.
+        with transaction.atomic() if outer or not triggered else contextlib.nullcontext():
             LearnerState.objects.create(block_key=block, learner_key=learner, anonymous_key=anonymous or "",
-                                        state=new, version=1)
-            _add_counts(block, counted)
+                                        state=new, version=1, counted=ledger)
+            if not triggered:
+                _add_counts(block, counted)
         return (new,)
-    pk, _state, version, anonymous_key = row
-    fields = {"state": new, "version": version + 1, "updated": timezone.now()}
+    pk, _state, _version, anonymous_key = row
+    fields = {"state": new, "version": version, "updated": timezone.now(), "counted": ledger}
     if anonymous and anonymous_key != anonymous:
         fields["anonymous_key"] = anonymous
-    with contextlib.nullcontext() if outer else transaction.atomic():
-        if LearnerState.objects.filter(pk=pk, version=version).update(**fields) != 1:
+    with contextlib.nullcontext() if outer or triggered else transaction.atomic():
+        if LearnerState.objects.filter(pk=pk, version=version - 1).update(**fields) != 1:
             return None
-        _add_counts(block, counted)
+        if not triggered:
+            _add_counts(block, counted)
     return (new,)
+
+
+def _ledger(version, counted):
+    """The `counted` column of a write giving the row `version`: its change to the counts, for the trigger.
+
+    ``{"v": version, "c": [[kind, digest, parts, change], …]}`` in sorted order (rows locked in one
+    order on PostgreSQL); the trigger adds it only while `v` is the row's version (see migration 0003).
+    """
+    if not counted:
+        return "{}"
+    rows = sorted([kind, *analytics.encode(parts), int(value)] for (kind, parts), value in counted.items())
+    return json.dumps({"v": version, "c": rows}, ensure_ascii=False)
 
 
 def _add_counts(block, counted):

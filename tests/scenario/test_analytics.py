@@ -3,6 +3,7 @@ import importlib
 import json
 from collections import Counter
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -111,9 +112,17 @@ def _move(kind, pick):
     return apply
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@pytest.fixture(params=["trigger", "storage"])
+def applied_by(request, monkeypatch):
+    """Who adds a write's change to the counts: the database's trigger (SQLite, PostgreSQL) or the storage (MySQL)."""
+    if request.param == "storage":
+        monkeypatch.setattr(storage, "TRIGGERED_VENDORS", ())
+    return request.param
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(moves=MOVES)
-def test_the_kept_counts_always_equal_a_recomputation_from_the_stored_states(db, moves):  # pylint: disable=unused-argument
+def test_the_kept_counts_always_equal_a_recomputation_from_the_stored_states(db, applied_by, moves):  # pylint: disable=unused-argument
     AnalyticsCount.objects.filter(block_key=BLOCK).delete()
     LearnerState.objects.filter(block_key=BLOCK).delete()
     for learner, kind, pick in moves:
@@ -124,7 +133,26 @@ def test_the_kept_counts_always_equal_a_recomputation_from_the_stored_states(db,
         assert kept() == recomputed()
 
 
-def test_a_refused_move_adds_nothing(db):  # pylint: disable=unused-argument
+def test_a_retirement_bumps_the_version_and_adds_nothing(db, applied_by):  # pylint: disable=unused-argument
+    storage.update(BLOCK, "a", _move("choose", 0))
+
+    def choose_and_reflect(state):  # the last write changes the counts: a trigger must not add it again
+        moved = _move("choose", 0)(state)
+        return dict(moved, attempts=[dict(item, reflection="Mine") for item in moved["attempts"]])
+    storage.update(BLOCK, "a", choose_and_reflect)
+    assert storage.retire_learner("a") == 1
+    assert kept() == recomputed()
+
+
+def test_the_triggers_are_installed_where_the_storage_counts_on_them(db):  # pylint: disable=unused-argument
+    from django.db import connection  # pylint: disable=import-outside-toplevel
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
+        assert [name for (name,) in cursor.fetchall()] == ["rtcm_scenario_counted_insert", "rtcm_scenario_counted_update"]
+    assert connection.vendor in storage.TRIGGERED_VENDORS
+
+
+def test_a_refused_move_adds_nothing(db, applied_by):  # pylint: disable=unused-argument
     storage.update(BLOCK, "a", _move("choose", 0))
     before = kept()
 
@@ -150,7 +178,7 @@ def test_the_migration_counts_the_learners_stored_before_the_analytics_existed(d
     storage.update(BLOCK, "b", _move("choose", 0))
     expected = kept()
     AnalyticsCount.objects.all().delete()  # as before the analytics: rows, no counts
-    migration = importlib.import_module("rtcm_xblocks.scenario.migrations.0003_count_stored_learners")
+    migration = importlib.import_module("rtcm_xblocks.scenario.migrations.0004_count_stored_learners")
     migration.count_stored_learners(apps, None)
     assert kept() == expected == recomputed()
 

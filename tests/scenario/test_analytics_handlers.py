@@ -1,4 +1,6 @@
 """The scenario's results for course staff through real workbench handler calls: the report, the CSV, the staff panel."""
+import io
+
 import pytest
 
 from tests.scenario.cases import case
@@ -96,3 +98,18 @@ def test_the_studio_summary_counts_the_learners_who_started_and_finished(workben
     name, _usage_id = cohort
     page = workbench.page(name, student="staff", view="author_view")
     assert 'data-role="started">4<' in page and 'data-role="finished">3<' in page
+
+
+def test_the_demo_cohort_plays_the_sample_scenarios_once(workbench):
+    from django.core.management import call_command  # pylint: disable=import-outside-toplevel
+    from workbench.scenarios import get_scenarios, init_scenarios  # pylint: disable=import-outside-toplevel
+    init_scenarios()  # as in a fresh `make run` process: the blocks' own scenarios
+    call_command("rtcm_demo_cohort", learners=5, stdout=io.StringIO())
+    samples = [s for s in get_scenarios().values() if s.description.startswith("Scenario: ")]
+    assert len(samples) == 2
+    for sample in samples:
+        status, report = workbench.call(sample.usage_id, "analytics_report", {}, student="staff")
+        assert status == 200 and report["learners"]["started"] == 5
+    output = io.StringIO()
+    call_command("rtcm_demo_cohort", learners=5, stdout=output)
+    assert "0 demo learners played" in output.getvalue()

@@ -392,12 +392,11 @@ def test_each_request_reads_few_fields_from_the_workbench_database(workbench, pl
     The learner state is the row of our table: a read is one SELECT, a move a SELECT and a
     compare-and-set UPDATE (an INSERT, here in a savepoint inside the test's transaction, for the
     first move, which also looks at the old user_state field); the runtime then writes the mirrored
-    fields (user_state, and attempts under a maximum). A move that changes the analytics counts adds
-    one multi-row upsert of them (a reflection changes none, so it adds nothing).
+    fields (user_state, and attempts under a maximum).
     """
     assert queries(workbench, played.usage_id, "get_state", {}) <= 9
-    assert queries(workbench, played.usage_id, "choose", {"step": "zq_start", "choice": "zq_good"}) <= 15
-    assert queries(workbench, played.usage_id, "choose", {"step": "zq_mid", "choice": "zq_finish"}) <= 17
+    assert queries(workbench, played.usage_id, "choose", {"step": "zq_start", "choice": "zq_good"}) <= 14
+    assert queries(workbench, played.usage_id, "choose", {"step": "zq_mid", "choice": "zq_finish"}) <= 16
     assert queries(workbench, played.usage_id, "reflect", {"text": "Noted."}) <= 12
     assert queries(workbench, played.usage_id, "get_state", {}) <= 9
 

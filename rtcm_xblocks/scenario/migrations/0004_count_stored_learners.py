@@ -21,7 +21,7 @@ def count_stored_learners(apps, schema_editor):  # pylint: disable=unused-argume
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("rtcm_scenario", "0002_analytics_counts"),
+        ("rtcm_scenario", "0003_count_trigger"),
     ]
 
     operations = [
