@@ -11,6 +11,10 @@ source of truth: every view and handler reads the row, and every move (`choose`,
 stored state gets a 409 with that state. The ``user_state`` field mirrors the
 row (written in the same request) for the LMS's problem-responses report, and the ``attempts``
 field carries the count of attempts that the instructor's "reset attempts" sets to 0.
+
+Course staff also get the scenario's results: a Results panel on their page (static/scenario/results.js)
+fed by the staff-only `analytics_report` and `analytics_csv` handlers, which read the block's exact
+analytics counts (scenario.analytics, kept by storage with every move), never the learners' rows.
 """
 import dataclasses
 import functools
@@ -330,8 +334,9 @@ class ScenarioBlock(ScenarioStudioMixin, ScorableXBlockMixin, CompletableXBlockM
     def analytics_report(self, data, suffix=""):  # pylint: disable=unused-argument
         """The scenario's analytics for course staff: counts per step, choice and ending, and the map to draw them on."""
         self._body(data)
-        figures = self.analytics_figures()
-        figures["map"] = layout.layout(self._scenario()).to_dict()
+        scenario = self._scenario()
+        figures = self.analytics_figures(scenario)
+        figures["map"] = layout.layout(scenario).to_dict()
         return figures
 
     @XBlock.handler
@@ -341,10 +346,10 @@ class ScenarioBlock(ScenarioStudioMixin, ScorableXBlockMixin, CompletableXBlockM
         return staff_csv(self, request, f"scenario-{name}",
                          lambda: analytics.csv_rows(self.analytics_figures(), translator(self).gettext, safe_cell))
 
-    def analytics_figures(self):
+    def analytics_figures(self, scenario=None):
         """The analytics report over the current case (scenario.analytics.report), read from the counts only."""
         counts, paths = storage.analytics_counts(self._storage_key())
-        return analytics.report(self._scenario(), counts, paths, text=_plain_text)
+        return analytics.report(scenario or self._scenario(), counts, paths, text=_plain_text)
 
     # ------------------------------------------------------ instructor tools
 
