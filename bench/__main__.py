@@ -10,10 +10,13 @@ def main():
     from bench import scenario  # pylint: disable=import-outside-toplevel
 
     sections = []
-    wanted = set(sys.argv[1:]) or {"scenario", "needs", "studio", "scale"}
+    wanted = set(sys.argv[1:]) or {"scenario", "analytics", "needs", "studio", "scale"}
     if "scenario" in wanted:
         _, markdown = scenario.run()
         sections.append("## Scenario exercise vs branching-xblock\n\n" + markdown)
+    if "analytics" in wanted:
+        from bench import scenario_analytics  # pylint: disable=import-outside-toplevel
+        sections.append("## Scenario analytics (staff report)\n\n" + scenario_analytics.run())
     if "needs" in wanted:
         from bench import needs  # pylint: disable=import-outside-toplevel
         sections.append("## Needs assessment\n\n" + needs.run())

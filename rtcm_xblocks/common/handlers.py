@@ -16,7 +16,9 @@ deeply; else 400 `too_deep`), and
 numbers that are finite with at most MAX_NUMBER_DIGITS digits (`NaN`, `Infinity`, `1e999` or a
 5,000-digit integer are a 400 `invalid_number`).
 """
+import csv
 import functools
+import io
 import json
 import math
 import re
@@ -30,7 +32,7 @@ from rtcm_xblocks.common.i18n import translator
 
 __all__ = [
     "HandlerError", "json_handler", "json_response", "user_is_staff", "require_staff", "current_user", "anonymous_id",
-    "STUDIO_PERMISSIONS", "user_is_author", "read_only_reason", "PREVIEW", "MASQUERADE",
+    "staff_csv", "STUDIO_PERMISSIONS", "user_is_author", "read_only_reason", "PREVIEW", "MASQUERADE",
     "MAX_BODY_BYTES", "MAX_CONTAINERS", "MAX_DEPTH", "MAX_NUMBER_DIGITS", "nesting_depth",
 ]
 
@@ -228,6 +230,25 @@ def require_staff(block):
     if not user_is_staff(block):
         _ = translator(block).gettext
         raise HandlerError("forbidden", _("Only course staff can see this."), status=403)
+
+
+def staff_csv(block, request, name, rows):
+    """A staff-only CSV download (a GET): `rows()` as UTF-8 CSV with a byte-order mark, saved as `name`.csv.
+
+    A 405 for any other method and a 403 for learners, as JSON errors, before `rows` is called.
+    """
+    _ = translator(block).gettext
+    try:
+        if request.method not in ("GET", "HEAD"):
+            raise HandlerError("method_not_allowed", _("This handler only accepts GET requests."), 405)
+        require_staff(block)
+    except HandlerError as error:
+        return json_response({"error": error.code, "message": error.message}, status=error.status)
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows())
+    safe_name = "".join(char if char.isalnum() or char in "-_" else "-" for char in name)
+    return Response(body=("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv", charset="utf-8",
+                    content_disposition=f'attachment; filename="{safe_name}.csv"')
 
 
 def user_is_author(block):

@@ -3,21 +3,18 @@
 The block translates between the runtime and the pure core (`framework`, `scoring`, `cohort`)
 and the Django persistence of `storage`; it holds no domain logic of its own.
 """
-import csv
-import io
 import json
 import logging
 
 from lxml import etree
 from web_fragments.fragment import Fragment
-from webob import Response
 from xblock.completable import XBlockCompletionMode
 from xblock.core import XBlock
 from xblock.fields import Boolean, Dict, Float, Integer, Scope, String
 from xblock.utils.resources import ResourceLoader
 
-from rtcm_xblocks.common.handlers import (HandlerError, anonymous_id, json_handler, json_response, read_only_reason,
-                                          require_staff, user_is_staff)
+from rtcm_xblocks.common.handlers import (HandlerError, anonymous_id, json_handler, read_only_reason, staff_csv,
+                                          user_is_staff)
 from rtcm_xblocks.common.i18n import N_, add_js_catalogue, translator
 from rtcm_xblocks.common.platform_settings import (keep_platform_settings, platform_attributes_field,
                                                     write_platform_settings)
@@ -369,23 +366,8 @@ class NeedsAssessmentBlock(NeedsStudioMixin, XBlock):
     @XBlock.handler
     def cohort_csv(self, request, suffix=""):  # pylint: disable=unused-argument
         """The cohort report as CSV (staff only, a GET); every text cell is safe from formula injection."""
-        _ = translator(self).gettext
-        try:
-            if request.method not in ("GET", "HEAD"):
-                raise HandlerError("method_not_allowed", _("This handler only accepts GET requests."), 405)
-            require_staff(self)
-        except HandlerError as error:
-            return json_response({"error": error.code, "message": error.message}, status=error.status)
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerows(cohort.csv_rows(self.build_cohort_report(), self.get_framework()))
-        name = "".join(char if char.isalnum() or char in "-_" else "-" for char in (self.olx_name or "cohort"))
-        return Response(
-            body=("\ufeff" + buffer.getvalue()).encode("utf-8"),
-            content_type="text/csv",
-            charset="utf-8",
-            content_disposition=f'attachment; filename="needs-{name}.csv"',
-        )
+        return staff_csv(self, request, f"needs-{self.olx_name or 'cohort'}",
+                         lambda: cohort.csv_rows(self.build_cohort_report(), self.get_framework()))
 
     def build_cohort_report(self):
         """The cohort report from the block's last release of figures (see `disclosure`), plus the change since the pre block in the post phase."""

@@ -11,6 +11,10 @@ source of truth: every view and handler reads the row, and every move (`choose`,
 stored state gets a 409 with that state. The ``user_state`` field mirrors the
 row (written in the same request) for the LMS's problem-responses report, and the ``attempts``
 field carries the count of attempts that the instructor's "reset attempts" sets to 0.
+
+Course staff also get the scenario's results: a Results panel on their page (static/scenario/results.js)
+fed by the staff-only `analytics_report` and `analytics_csv` handlers, which read the block's exact
+analytics counts (scenario.analytics, kept by storage with every move), never the learners' rows.
 """
 import dataclasses
 import functools
@@ -28,7 +32,8 @@ from xblock.scorable import ScorableXBlockMixin, Score
 from xblock.utils.resources import ResourceLoader
 from xblock.validation import ValidationMessage
 
-from rtcm_xblocks.common.handlers import HandlerError, anonymous_id, json_handler, read_only_reason
+from rtcm_xblocks.common.handlers import (HandlerError, anonymous_id, json_handler, read_only_reason, staff_csv,
+                                          user_is_staff)
 from rtcm_xblocks.common.i18n import N_, add_js_catalogue, translator
 from rtcm_xblocks.common.platform_settings import (keep_platform_settings, platform_attributes_field,
                                                     write_platform_settings)
@@ -38,7 +43,7 @@ from rtcm_xblocks.common.sanitize import clean_html, is_safe_link, learner_text,
 from rtcm_xblocks.common.spreadsheet import safe_cell
 from rtcm_xblocks.common.storage import block_key
 from rtcm_xblocks.common.templates import render_template, static_text
-from rtcm_xblocks.scenario import graph, olx, storage
+from rtcm_xblocks.scenario import analytics, graph, layout, olx, storage
 from rtcm_xblocks.scenario.draft import MAX_ATTEMPTS, MAX_WEIGHT
 from rtcm_xblocks.scenario.studio import ScenarioStudioMixin
 
@@ -164,6 +169,7 @@ class ScenarioBlock(ScenarioStudioMixin, ScorableXBlockMixin, CompletableXBlockM
         stored = self._stored()
         scenario, attempts, notice = self._learner(stored)
         state = self._state_json(scenario, attempts, notice, page=True, stored=stored)
+        is_staff = user_is_staff(self)
         finished = state["finished"]
         outcome = state["ending"]["outcome"] if finished else None
         uid = "rtcm-sc-" + hashlib.sha1(str(self.scope_ids.usage_id).encode()).hexdigest()[:10]
@@ -180,10 +186,14 @@ class ScenarioBlock(ScenarioStudioMixin, ScorableXBlockMixin, CompletableXBlockM
             "attempts_note": self._attempts_note(state["attempts_left"]) if finished else "",
             "max_reflection": MAX_REFLECTION,
             "read_only": read_only_reason(self),
+            "is_staff": is_staff,
         })
         fragment = Fragment(html)
         add_js_catalogue(self, fragment)
         fragment.add_css(static_text("static/scenario/learner.css"))
+        if is_staff:
+            fragment.add_css(static_text("static/scenario/results.css"))
+            fragment.add_javascript(static_text("static/scenario/results.js"))
         fragment.add_javascript(static_text("static/scenario/learner.js"))
         # The state travels in an HTML-escaped attribute, not in the runtime's init-args <script>, which some
         # runtimes fill with unescaped JSON: a learner's reflection could otherwise close that script element.
@@ -316,6 +326,29 @@ class ScenarioBlock(ScenarioStudioMixin, ScorableXBlockMixin, CompletableXBlockM
         state = self._write(store)
         self._event("reflected", attempt=_decode_attempts(state)[-1].number, length=len(text))
         return self._answer(scenario, state)
+
+    # ------------------------------------------------------------ analytics
+
+    @json_handler(staff_only=True)
+    def analytics_report(self, data, suffix=""):  # pylint: disable=unused-argument
+        """The scenario's analytics for course staff: counts per step, choice and ending, and the map to draw them on."""
+        self._body(data)
+        scenario = self._scenario()
+        figures = self.analytics_figures(scenario)
+        figures["map"] = layout.layout(scenario).to_dict()
+        return figures
+
+    @XBlock.handler
+    def analytics_csv(self, request, suffix=""):  # pylint: disable=unused-argument
+        """The analytics' counts as CSV (staff only, a GET); every text cell is safe from formula injection."""
+        name = str(getattr(self.scope_ids.usage_id, "block_id", None) or "results")
+        return staff_csv(self, request, f"scenario-{name}",
+                         lambda: analytics.csv_rows(self.analytics_figures(), translator(self).gettext, safe_cell))
+
+    def analytics_figures(self, scenario=None):
+        """The analytics report over the current case (scenario.analytics.report), read from the counts only."""
+        counts, paths = storage.analytics_counts(self._storage_key())
+        return analytics.report(scenario or self._scenario(), counts, paths, text=_plain_text)
 
     # ------------------------------------------------------ instructor tools
 
@@ -754,12 +787,7 @@ def _left_behind(attempts):
     return len(attempts) > 1 and attempts[-2].finished
 
 
-def _decode_attempts(state):
-    """The stored attempts of a learner; unreadable state counts as none (the learner starts afresh)."""
-    try:
-        return [graph.Attempt.from_dict(item) for item in state.get("attempts", [])]
-    except (AttributeError, KeyError, TypeError, ValueError):
-        return []
+_decode_attempts = analytics.stored_attempts
 
 
 def _safe_src(src):

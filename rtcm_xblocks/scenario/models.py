@@ -1,7 +1,7 @@
-"""Django model of the scenario exercise: each learner's attempts at one block, the single source of truth."""
+"""Django models of the scenario exercise: each learner's attempts at one block (the single source of truth) and the block's analytics counts."""
 from django.db import models
 
-__all__ = ["LearnerState"]
+__all__ = ["AnalyticsCount", "LearnerState"]
 
 
 class LearnerState(models.Model):
@@ -19,6 +19,9 @@ class LearnerState(models.Model):
     state = models.JSONField(default=dict, help_text="The attempts, the uncounted attempts and any score override.")
     version = models.PositiveIntegerField(default=0, help_text="Incremented by every write.")
     updated = models.DateTimeField(auto_now=True)
+    counted = models.TextField(default="{}", help_text=(
+        "The change this row's last write made to the block's analytics counts, which a database trigger adds "
+        "to them in the same statement (scenario.storage)."))
 
     class Meta:
         app_label = "rtcm_scenario"
@@ -29,3 +32,28 @@ class LearnerState(models.Model):
 
     def __str__(self):
         return f"{self.learner_key} @ {self.block_key} v{self.version}"
+
+
+class AnalyticsCount(models.Model):
+    """One exact count of the block's scenario analytics (see scenario.analytics for the kinds).
+
+    Kept up to date in the transaction of every learner's move (scenario.storage), never recomputed
+    from the learners' rows when a report is read. `digest` is the SHA-1 of `parts` (a JSON list of
+    step, choice and ending ids), so that ids of any length fit the unique key.
+    """
+
+    block_key = models.CharField(max_length=255, help_text="Course-wide key of the scenario block.")
+    kind = models.CharField(max_length=16, help_text="What is counted: learners, reached, took, path ...")
+    digest = models.CharField(max_length=40, help_text="SHA-1 of parts.")
+    parts = models.TextField(help_text="The counted step, choice and ending ids as a JSON list.")
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        app_label = "rtcm_scenario"
+        constraints = [
+            models.UniqueConstraint(fields=["block_key", "kind", "digest"], name="rtcm_scenario_one_count"),
+        ]
+        indexes = [models.Index(fields=["block_key", "kind", "value"], name="rtcm_scenario_count_rank")]
+
+    def __str__(self):
+        return f"{self.block_key} {self.kind} {self.parts}: {self.value}"

@@ -26,7 +26,7 @@ from rtcm_xblocks.common.platform_settings import read_attribute
 from rtcm_xblocks.common.quoting import excerpt
 from rtcm_xblocks.common.safe_xml import XMLSyntaxError
 from rtcm_xblocks.common.templates import render_template, script_json, static_text
-from rtcm_xblocks.scenario import graph, olx
+from rtcm_xblocks.scenario import graph, olx, storage
 from rtcm_xblocks.scenario.draft import (SETTINGS, attributes_to_settings, is_unicode, read_draft,
                                          settings_to_attributes)
 from rtcm_xblocks.scenario.layout import layout
@@ -89,12 +89,18 @@ class ScenarioStudioMixin:
         return fragment
 
     def author_view(self, context=None):  # pylint: disable=unused-argument
-        """The unit-page summary: steps, endings, best score, validation state, and a preview that records nothing."""
+        """The unit-page summary: steps, endings, best score, learners, validation state, and a preview that records nothing.
+
+        Of the analytics it shows the learners who started and finished only (one query, no map: see
+        the LMS's Results panel for the rest).
+        """
         _ = translator(self).gettext
         scenario = self._saved_scenario()
         report = self._report(scenario, self.scoring, [], drawn=False)
         summary = report["summary"]
+        started, finished = storage.learner_totals(self._storage_key())
         fragment = Fragment(render_template("templates/scenario/studio_author.html", translator(self), {
+            "learners": {"started": started, "finished": finished},
             "block_id": self._dom_id(),
             "display_name": self.display_name,
             "summary": summary,

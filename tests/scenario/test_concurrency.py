@@ -7,14 +7,17 @@ is stored in the end; an answer showing an ending (and the expert path) means th
 has that ending; a grade and a completion are published once per finished attempt. The database is
 a SQLite file and, when given a server, PostgreSQL (tests/concurrency.py).
 """
+import json
 import random
 import threading
+from collections import Counter
 
 import pytest
 from workbench.runtime import WorkbenchRuntime
 
 from rtcm_xblocks.common.storage import block_key
-from rtcm_xblocks.scenario import storage
+from rtcm_xblocks.scenario import analytics, storage
+from rtcm_xblocks.scenario.models import AnalyticsCount, LearnerState
 from tests.concurrency import run_together, shared_database  # noqa: F401  pylint: disable=unused-import
 from tests.scenario.cases import STEPS, case
 from tests.workbench import Workbench, load_scenario
@@ -141,3 +144,41 @@ def test_parallel_restarts_start_exactly_one_new_attempt(scenario, events):
         assert [attempt["number"] for attempt in attempts] == [1, 2]
         assert all(answer["state"]["attempt"] == 2 for status, answer in answers if status == 409)
         assert [kind for who, kind, _data in events if who == learner].count("rtcm.scenario.restarted") == 1
+
+
+def test_parallel_moves_of_many_learners_and_tabs_lose_no_analytics_count(scenario):
+    """Learners playing at once, each in two tabs: the kept counts equal a recomputation from the stored states."""
+    usage_id, key, in_thread = scenario
+    for trial in range(TRIALS // 3):
+        learners = [f"counted{trial}-{number}" for number in range(THREADS // 2)]
+        for learner in learners:
+            first_visit(in_thread, usage_id, learner)
+
+        def tab(learner, seed):
+            rng = random.Random(seed)
+            client = Workbench()
+            state = client.call(usage_id, "get_state", {}, student=learner)[1]
+            for _move in range(10):
+                if state["finished"]:
+                    status, answer = client.call(usage_id, "restart", {}, student=learner)
+                else:
+                    step = state["step"]["id"]
+                    status, answer = client.call(usage_id, "choose", {"step": step, "choice": rng.choice(STEPS[step])},
+                                                 student=learner)
+                assert status in (200, 409), (status, answer)
+                state = answer if status == 200 else answer["state"]
+        assert not run_together([lambda learner=learner, tab_number=tab_number: tab(learner, hash((trial, learner, tab_number)))
+                                 for learner in learners for tab_number in range(2)])
+
+        found = {}
+
+        def read():
+            recomputed = Counter()
+            for state in LearnerState.objects.filter(block_key=key).values_list("state", flat=True):
+                recomputed.update(analytics.tally(state))
+            found["recomputed"] = {k: v for k, v in recomputed.items() if v}
+            found["kept"] = {(kind, tuple(json.loads(parts))): value for kind, parts, value in
+                             AnalyticsCount.objects.filter(block_key=key).values_list("kind", "parts", "value") if value}
+        in_thread(read)
+        assert found["kept"] == found["recomputed"]
+        assert found["kept"][("learners", ("started",))] == len(learners) * (trial + 1)

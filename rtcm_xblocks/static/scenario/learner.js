@@ -213,4 +213,10 @@ function RtcmScenarioBlock(runtime, element) {
     }, true);
   });
   lock();
+  /* Course staff also get the scenario's results (static/scenario/results.js, loaded for staff only). */
+  var results = root.querySelector(".rtcm-scenario__results");
+  if (results && window.RtcmScenarioResults) {
+    window.RtcmScenarioResults(results, {call: call, node: node, format: format, gettext: gettext, ngettext: ngettext,
+      csvUrl: runtime.handlerUrl(element, "analytics_csv")});
+  }
 }
