@@ -12,6 +12,7 @@ The names and the one English folder are what OEP-58's pipeline takes: the opene
 extraction workflow runs `make extract_translations` and picks up conf/locale/en's two files.
 """
 import argparse
+import copy
 import io
 import os
 import sys
@@ -142,7 +143,9 @@ def update(language, templates):
     for domain, template in templates.items():
         path = LOCALE / language / "LC_MESSAGES" / f"{domain}.po"
         catalog = _read(path, language) if path.exists() else _new_catalog(language)
-        catalog.update(template, no_fuzzy_matching=True, update_header_comment=True)
+        # A copy: Babel's update() puts the template's own Message objects into the catalogue for new
+        # messages, so filling one here would fill it for every language updated after this one.
+        catalog.update(copy.deepcopy(template), no_fuzzy_matching=True, update_header_comment=True)
         catalog.fuzzy = False
         catalogs[domain] = catalog
     known = {}

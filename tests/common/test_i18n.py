@@ -292,3 +292,22 @@ def test_the_catalogue_loads_through_gettext_like_the_lms_service_would():
     assert catalogue.gettext("Start again") == "Yenidən başla"
     assert io.BytesIO((folder / "az" / "LC_MESSAGES" / "text.mo").read_bytes()).read(4) in (b"\xde\x12\x04\x95",
                                                                                             b"\x95\x04\x12\xde")
+
+
+def test_filling_a_message_from_the_other_domain_stays_within_its_own_language(tmp_path, monkeypatch):
+    """Babel's update() shares the template's messages with the catalogue: one language's copy must not leak."""
+    script = _script("i18n_extract")
+    monkeypatch.setattr(script, "LOCALE", tmp_path)
+    templates = {}
+    for domain in DOMAINS:
+        templates[domain] = script._new_catalog()  # pylint: disable=protected-access
+        templates[domain].add("First attempt")
+    for language, translated in (("ru", "Первая попытка"), ("az", None)):
+        folder = tmp_path / language / "LC_MESSAGES"
+        folder.mkdir(parents=True)
+        catalog = script._new_catalog(language)  # pylint: disable=protected-access
+        catalog.add("First attempt", translated or "")
+        (folder / "django.po").write_bytes(script._render(catalog).encode("utf-8"))  # pylint: disable=protected-access
+    assert script.update("ru", templates)["djangojs"]["First attempt"].string == "Первая попытка"
+    assert not script.update("az", templates)["djangojs"]["First attempt"].string
+    assert all(not message.string for template in templates.values() for message in template if message.id)
