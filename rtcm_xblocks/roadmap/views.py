@@ -19,7 +19,7 @@ from rtcm_xblocks.roadmap.tables import csv_text, xlsx_bytes
 __all__ = ["roadmap_page", "XLSX_TYPE"]
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_MAX_COURSES = 1000
+_MAX_COURSES = 200
 
 
 def _error(code, message, status):
