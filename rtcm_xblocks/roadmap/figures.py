@@ -8,7 +8,7 @@ aggregate rows (`ReleasedAggregate`), which the blocks' cohort reports audited a
 from django.conf import settings
 from django.db.models import Q
 
-from rtcm_xblocks.needs.cohort import RESPONDENTS, CohortStats, Sums
+from rtcm_xblocks.needs.cohort import CELL, RESPONDENTS, CohortStats, Sums
 from rtcm_xblocks.needs.framework import Framework
 from rtcm_xblocks.needs.models import BlockDescription, Release, ReleasedAggregate
 from rtcm_xblocks.roadmap.report import BlockFigures, build_roadmap
@@ -40,8 +40,15 @@ def _chunks(keys):
 
 
 def _released(keys, smallest, everything):
-    """{block key: CohortStats} of the released rows of `keys` (of every block when `everything`)."""
-    wanted = Q(competency=RESPONDENTS) | Q(n__gte=smallest)
+    """{block key: CohortStats} of the released rows of `keys` (of every block when `everything`).
+
+    Rows that count nobody, competencies rated fewer than `smallest` times, the groups of post-course
+    blocks (only their whole cohort is used) and the cells of releases audited at `smallest` or more
+    (they need no second audit) stay in the database.
+    """
+    wanted = Q(competency=RESPONDENTS, n__gt=0) | Q(n__gte=smallest)
+    wanted &= ~Q(~Q(by="all"), block_key__in=BlockDescription.objects.filter(phase="post").values("block_key"))
+    wanted &= ~Q(by=CELL, block_key__in=Release.objects.filter(min_group_size__gte=smallest).values("block_key"))
     columns = ("block_key", "by", "value", "competency", "n", "sum_importance", "sum_proficiency")
     queries = [ReleasedAggregate.objects.filter(wanted)] if everything else [
         ReleasedAggregate.objects.filter(wanted, block_key__in=chunk) for chunk in _chunks(keys)
@@ -50,7 +57,11 @@ def _released(keys, smallest, everything):
     for query in queries:
         for block, by, value, competency, n, importance, proficiency in query.values_list(*columns).iterator(chunk_size=5000):
             sums.setdefault(block, {})[(by, value, competency)] = Sums(n, importance, proficiency)
-    return {block: CohortStats(rows) for block, rows in sums.items()}
+    stats = {}
+    for block, rows in sums.items():
+        stats[block] = CohortStats()
+        stats[block].sums = rows  # no zero rows (n > 0): what CohortStats itself would keep
+    return stats
 
 
 def _iso(moment):
@@ -79,7 +90,8 @@ def load_blocks(courses=None, smallest=DEFAULT_MIN_GROUP_SIZE):
         if release is not None:
             shown = frozenset((0 if by == "country" else 1, value) for by, value in release.shown if by in ("country", "agency"))
         return BlockFigures(key=key, stats=stats.get(key, CohortStats()) if release else CohortStats(), shown=shown,
-                            released_at=_iso(release.released_at) if release else None, **facts)
+                            released_at=_iso(release.released_at) if release else None,
+                            audited_at=release.min_group_size if release else 0, **facts)
 
     blocks = []
     for row in descriptions:

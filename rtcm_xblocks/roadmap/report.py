@@ -29,7 +29,7 @@ answered two blocks counts in both. Pure: nothing here imports XBlock or Django.
 from dataclasses import dataclass, field
 
 from rtcm_xblocks.needs import cohort, disclosure
-from rtcm_xblocks.needs.cohort import CELL, GROUP_BY, RESPONDENTS, CohortStats
+from rtcm_xblocks.needs.cohort import CELL, GROUP_BY, RESPONDENTS, CohortStats, Sums
 
 __all__ = ["PRIORITIES", "BlockFigures", "publishable", "period_of", "build_roadmap"]
 
@@ -51,19 +51,23 @@ class BlockFigures:
     pre_key: str = ""
     cohort_start: str = None  # ISO date of the block's first submission
     released_at: str = None
+    audited_at: int = 0  # the smallest group the release was audited for (`Release.min_group_size`)
     updated: str = field(default="", compare=False)  # when the description was written: the latest names the framework
 
 
-def publishable(stats, shown, min_group_size):
+def publishable(stats, shown, min_group_size, audited_at=0):
     """The part of one block's release the roadmap may use at `min_group_size` (a CohortStats), or None.
 
     None when the block's cohort is smaller than `min_group_size`; otherwise the whole cohort, the
-    groups both `shown` and allowed by `disclosure.groups_to_show` at that size, and in each only
-    competencies rated `min_group_size` times or more. The cells (the audit's atoms) are never kept.
+    groups both `shown` and allowed by `disclosure.groups_to_show` at that size (a release audited
+    at `audited_at` ≥ `min_group_size` needs no second audit), and in each only competencies rated
+    `min_group_size` times or more. The cells (the audit's atoms) are never kept.
     """
     if stats.respondents() < min_group_size:
         return None
-    allowed = frozenset(shown) & (disclosure.groups_to_show(stats.atoms(), min_group_size) or frozenset())
+    allowed = frozenset(shown)
+    if audited_at < min_group_size:
+        allowed &= disclosure.groups_to_show(stats.atoms(), min_group_size) or frozenset()
     kept = {}
     for (by, value, competency), sums in stats.sums.items():
         if by == CELL:
@@ -73,7 +77,14 @@ def publishable(stats, shown, min_group_size):
         if competency != RESPONDENTS and sums.n < min_group_size:
             continue
         kept[(by, value, competency)] = sums
-    return CohortStats(kept)
+    return _stats(kept)
+
+
+def _stats(sums):
+    """A CohortStats holding `sums` as they are (none of them zero, as CohortStats would keep them)."""
+    stats = CohortStats()
+    stats.sums = sums
+    return stats
 
 
 def period_of(moment):
@@ -85,14 +96,22 @@ def period_of(moment):
 
 
 def _total(parts):
-    total = CohortStats()
+    """The sum of several CohortStats, added in plain integers (a Sums per key, once)."""
+    totals = {}
     for stats in parts:
-        total.add(stats.sums)
-    return total
+        for key, sums in stats.sums.items():
+            found = totals.get(key)
+            if found is None:
+                totals[key] = [sums.n, sums.importance, sums.proficiency]
+            else:
+                found[0] += sums.n
+                found[1] += sums.importance
+                found[2] += sums.proficiency
+    return _stats({key: Sums(*values) for key, values in totals.items() if values[0]})
 
 
 def _only_all(stats):
-    return CohortStats({key: sums for key, sums in stats.sums.items() if key[0] == "all"})
+    return _stats({key: sums for key, sums in stats.sums.items() if key[0] == "all"})
 
 
 def _priorities(competencies):
@@ -152,7 +171,7 @@ def build_roadmap(blocks, min_group_size, pre_blocks=()):
     blocks = list(blocks)
     used = {}
     for block in list(blocks) + list(pre_blocks):
-        figures = publishable(block.stats, block.shown, min_group_size)
+        figures = publishable(block.stats, block.shown, min_group_size, block.audited_at)
         if figures is not None:
             used[block.key] = figures
     needs = [block for block in blocks if block.phase != "post" and block.key in used]
