@@ -48,12 +48,12 @@ def _ratings(framework, chance, profile, gain=0):
     return ratings
 
 
-def seed_demo(seed=2026, min_group_size=5):
-    """Store the demo cohort and release and describe every block; returns the blocks' storage keys."""
+def seed_demo(seed=2026, min_group_size=5, runs=len(RUNS)):
+    """Store the demo cohort (its first `runs` course runs) and release and describe every block; returns the blocks' keys."""
     chance = random.Random(seed)
     framework = load_framework(DEFAULT_FRAMEWORK)
     keys = []
-    for course, start, learners in RUNS:
+    for course, start, learners in RUNS[:runs]:
         pre, post = demo_block_key(course, "needs_pre"), demo_block_key(course, "needs_post")
         for number in range(learners):
             learner = f"{course}:learner{number}"

@@ -38,3 +38,12 @@ def test_a_larger_smallest_group_withholds_more_and_bad_options_are_refused(tmp_
         call_command("rtcm_roadmap", "--output", str(tmp_path), "--course", COURSE_1, "--course", "course-v1:NOPE+X+Y")
     with pytest.raises(CommandError, match="1 or more"):
         call_command("rtcm_roadmap", "--output", str(tmp_path), "--min-group-size", "0")
+
+
+def test_the_workbench_demo_cohort_feeds_the_roadmap_with_needs_trend_and_change(db, tmp_path, capsys):  # pylint: disable=unused-argument
+    call_command("rtcm_seed_roadmap", "--runs", "2")
+    assert "4 self-assessment blocks seeded" in capsys.readouterr().out
+    call_command("rtcm_roadmap", "--output", str(tmp_path), "--format", "csv")
+    text = (tmp_path / "rtcm-roadmap.csv").read_text(encoding="utf-8-sig")
+    assert text.count("\ntrend,rtcm-default,") >= 20 and "2025-Q3" in text and "2026-Q1" in text
+    assert "\nchange," in text and ",Georgia," in text and "never in the roadmap" not in text

@@ -11,7 +11,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=2026, help="Seed of the pseudo-random cohort.")
+        parser.add_argument("--runs", type=int, default=6, help="How many of the six demo course runs to store.")
 
     def handle(self, *args, **options):
-        keys = seed_demo(options["seed"])
+        keys = seed_demo(options["seed"], runs=options["runs"])
         self.stdout.write(f"{len(keys)} self-assessment blocks seeded; open /rtcm/roadmap/?student=staff")
