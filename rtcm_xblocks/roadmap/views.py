@@ -27,14 +27,14 @@ def _error(code, message, status):
 
 
 def _controls(request, available, chosen, _):
-    keep = [(key, value) for key, value in request.GET.lists() if key not in ("course", "format") for value in value]
+    keep = [(key, value) for key, values in request.GET.lists() if key not in ("course", "format") for value in values]
     hidden = "".join(f'<input type="hidden" name="{escape(key)}" value="{escape(value)}">' for key, value in keep)
     boxes = "".join(
         f'<li><label><input type="checkbox" name="course" value="{escape(course)}"'
         f'{" checked" if course in chosen else ""}> {escape(course)}</label></li>'
         for course in available
     )
-    query = [pair for pair in keep] + [("course", course) for course in chosen if len(chosen) < len(available)]
+    query = keep + [("course", course) for course in chosen if len(chosen) < len(available)]
     links = "".join(
         f'<li><a href="?{escape(urlencode(query + [("format", kind)]))}" download>{escape(label)}</a></li>'
         for kind, label in (("csv", _("Download the tables (CSV)")), ("xlsx", _("Download the workbook (XLSX)")))
