@@ -54,6 +54,7 @@ setup(
         "lms.djangoapp": [
             "rtcm_needs = rtcm_xblocks.needs.apps:NeedsConfig",
             "rtcm_scenario = rtcm_xblocks.scenario.apps:ScenarioConfig",
+            "rtcm_roadmap = rtcm_xblocks.roadmap.apps:RoadmapConfig",
         ],
         "cms.djangoapp": [
             "rtcm_needs = rtcm_xblocks.needs.apps:NeedsConfig",

@@ -10,7 +10,7 @@ def main():
     from bench import scenario  # pylint: disable=import-outside-toplevel
 
     sections = []
-    wanted = set(sys.argv[1:]) or {"scenario", "analytics", "needs", "studio", "scale"}
+    wanted = set(sys.argv[1:]) or {"scenario", "analytics", "needs", "studio", "scale", "roadmap"}
     if "scenario" in wanted:
         _, markdown = scenario.run()
         sections.append("## Scenario exercise vs branching-xblock\n\n" + markdown)
@@ -26,6 +26,9 @@ def main():
     if "scale" in wanted:
         from bench import editor_scale  # pylint: disable=import-outside-toplevel
         sections.append("## Studio map editor at scale\n\n" + editor_scale.run()[1])
+    if "roadmap" in wanted:
+        from bench import roadmap  # pylint: disable=import-outside-toplevel
+        sections.append("## Regional training-needs roadmap\n\n" + roadmap.run())
     report = "\n\n".join(sections) + "\n"
     print(report)
     os.makedirs("bench/results", exist_ok=True)

@@ -13,7 +13,7 @@ import gettext as gettext_module
 import json
 from importlib import resources
 
-__all__ = ["N_", "translator", "add_js_catalogue", "js_catalogue", "DOMAIN", "LOCALE_DIR", "JS_NAMESPACES"]
+__all__ = ["N_", "translator", "language_translator", "add_js_catalogue", "js_catalogue", "DOMAIN", "LOCALE_DIR", "JS_NAMESPACES"]
 
 DOMAIN = "django"
 LOCALE_DIR = "conf/locale"
@@ -140,6 +140,15 @@ def _catalogue(language):
 def translator(block):
     """gettext/ngettext/pgettext for `block`: the package's catalogue, then the runtime's i18n service."""
     return _Translator(_catalogue(_active_language()), _service(block))
+
+
+def language_translator(language=None):
+    """gettext/ngettext/pgettext for pages outside any block (the roadmap): the package's catalogue, then Django's.
+
+    `language` defaults to Django's active one.
+    """
+    from django.utils import translation  # pylint: disable=import-outside-toplevel
+    return _Translator(_catalogue(language or _active_language()), translation)
 
 
 @functools.lru_cache(maxsize=64)

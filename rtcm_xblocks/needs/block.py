@@ -3,6 +3,7 @@
 The block translates between the runtime and the pure core (`framework`, `scoring`, `cohort`)
 and the Django persistence of `storage`; it holds no domain logic of its own.
 """
+import hashlib
 import json
 import logging
 
@@ -167,6 +168,16 @@ class NeedsAssessmentBlock(NeedsStudioMixin, XBlock):
         if self.display_name != self.fields["display_name"].default:
             return self.display_name
         return (gettext or translator(self).gettext)(self.display_name)
+
+    def framework_id(self):
+        """How the roadmap groups blocks by framework: the shipped name, or "custom:" and a fingerprint of the pillars.
+
+        Custom frameworks with the same pillar and competency ids (in the same order) share a fingerprint.
+        """
+        if not (self.framework_content or {}).get("pillars"):
+            return self.base_framework().id
+        shape = [[pillar.id, [c.id for c in pillar.competencies]] for pillar in self.get_framework(AS_SHIPPED).pillars]
+        return "custom:" + hashlib.sha256(json.dumps(shape).encode()).hexdigest()[:16]
 
     def storage_key(self):
         """This block's course-wide storage key (see storage)."""
@@ -378,6 +389,10 @@ class NeedsAssessmentBlock(NeedsStudioMixin, XBlock):
         report["min_group_size"] = size
         report["release"] = release
         pre_key = self.pre_storage_key()
+        storage.describe_block(
+            self.storage_key(), self.title(AS_SHIPPED), self.phase, pre_key,
+            self.framework_id(), self.get_framework(AS_SHIPPED).to_dict(), size,
+        )
         if pre_key:
             pre_stats = storage.release_figures(pre_key, size, only_first=True)[0]
             report["change"] = cohort.cohort_change(framework, pre_stats, stats, size)

@@ -8,6 +8,7 @@ number of learners. Each submission also counts in its *cell* (``by="cell"``, va
 ``"<country>|<agency>"``, either part empty when unanswered): the atoms the disclosure audit
 (`disclosure`) works on, which are never published. Pure: nothing here imports XBlock or Django.
 """
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -160,12 +161,21 @@ def _competency_figures(framework, stats, by, value, min_ratings):
     return figures
 
 
+def _exact_sum(values):
+    """The exact sum of Fractions (or ints) over their least common denominator: the same as adding them one by one, faster."""
+    values = list(values)
+    if not values:
+        return Fraction(0)
+    common = math.lcm(*(value.denominator for value in values))
+    return Fraction(sum(value.numerator * (common // value.denominator) for value in values), common)
+
+
 def _grand_means(rows):
     """The unweighted means of importance and discrepancy over the rated (importance, discrepancy) rows."""
     rated = [(i, d) for i, d in rows if i is not None]
     if not rated:
         return None, None
-    return sum((i for i, _ in rated), Fraction(0)) / len(rated), sum((d for _, d in rated), Fraction(0)) / len(rated)
+    return _exact_sum(i for i, _ in rated) / len(rated), _exact_sum(d for _, d in rated) / len(rated)
 
 
 def _quadrants(rows):
@@ -208,7 +218,7 @@ def _pillar_entries(framework, figures, scores):
     scored = [(n, imp, prof, disc, score) for (_, n, imp, prof, disc), score in zip(figures, scores)]
     for pillar, pillar_figures in zip(framework.pillars, split_by_pillar(framework, scored)):
         rated = [row for row in pillar_figures if row[0]]  # neither unrated (0) nor withheld (None)
-        means = [sum((row[k] for row in rated), Fraction(0)) / len(rated) if rated else None for k in range(1, 5)]
+        means = [_exact_sum(row[k] for row in rated) / len(rated) if rated else None for k in range(1, 5)]
         rows.append((pillar, sum(row[0] for row in rated), *means))
     pillar_ranks = ranks([row[5] for row in rows])
     pillar_quadrants = _quadrants([(row[2], row[4]) for row in rows])

@@ -6,7 +6,7 @@ which `PendingChange` records learner by learner.
 """
 from django.db import models
 
-__all__ = ["Submission", "Aggregate", "PendingChange", "Release", "ReleasedAggregate"]
+__all__ = ["Submission", "Aggregate", "PendingChange", "Release", "ReleasedAggregate", "BlockDescription"]
 
 
 class Submission(models.Model):
@@ -114,3 +114,29 @@ class ReleasedAggregate(models.Model):
 
     def __str__(self):
         return f"{self.block_key} {self.by}={self.value} {self.competency}: n={self.n} (released)"
+
+
+class BlockDescription(models.Model):
+    """What the cross-course roadmap needs to know of a block besides its figures, as of its last cohort report.
+
+    Written when course staff read the block's cohort report (which is also when its figures are
+    released): its course, title, phase and pre-course block, framework and smallest group shown.
+    Author settings only, never learner data.
+    """
+
+    block_key = models.CharField(max_length=255, unique=True, help_text="Course-wide key of the assessment block.")
+    course_key = models.CharField(max_length=255, db_index=True, help_text="The block's course run (or workbench scenario).")
+    title = models.CharField(max_length=255, blank=True, help_text="The block's display name.")
+    phase = models.CharField(max_length=8, default="pre", help_text='"pre" or "post".')
+    pre_key = models.CharField(max_length=255, blank=True, help_text="With phase post: the pre-course block's key.")
+    framework_id = models.CharField(max_length=100, help_text='The shipped framework\'s name, or "custom:<fingerprint>".')
+    framework = models.JSONField(default=dict, help_text="The framework's pillars and competencies (Framework.to_dict).")
+    min_group_size = models.PositiveIntegerField(default=5, help_text="The block's smallest group shown.")
+    cohort_start = models.DateTimeField(null=True, help_text="When the block's first stored submission was made.")
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        app_label = "rtcm_needs"
+
+    def __str__(self):
+        return f"{self.block_key} ({self.framework_id}, {self.phase})"

@@ -5,6 +5,7 @@ Pure functions over plain data (no XBlock, no Django). Arithmetic is exact (inte
 figures are rounded to `DECIMALS` places only when they are put in a result. Ties are broken in
 framework order.
 """
+import math
 from fractions import Fraction
 
 __all__ = [
@@ -16,15 +17,30 @@ QUADRANTS = ("HH", "HL", "LH", "LL")
 
 
 def number(value):
-    """`value` (exact or float) as a float rounded to DECIMALS places, or None."""
+    """`value` (exact or float) as a float rounded to DECIMALS places (half to even, as `round`), or None.
+
+    The same result as ``float(round(Fraction(value), DECIMALS))``, in integers: the roadmap rounds
+    tens of thousands of figures per report, and Fraction's rounding costs ten times more.
+    """
     if value is None:
         return None
-    return float(round(Fraction(value), DECIMALS))
+    exact = value if isinstance(value, Fraction) else Fraction(value)
+    scale = 10 ** DECIMALS
+    quotient, remainder = divmod(exact.numerator * scale, exact.denominator)
+    if 2 * remainder > exact.denominator or (2 * remainder == exact.denominator and quotient % 2):
+        quotient += 1
+    return quotient / scale
 
 
 def ranks(scores):
     """Ranks 1.. for `scores` (a list, None for unranked): highest first, ties by position."""
-    order = sorted((index for index, score in enumerate(scores) if score is not None), key=lambda i: (-scores[i], i))
+    ranked = [index for index, score in enumerate(scores) if score is not None]
+    keys = scores
+    if ranked and all(isinstance(scores[i], (int, Fraction)) for i in ranked):
+        # Exact scores compared as integers over their common denominator: the same order, faster.
+        common = math.lcm(*(scores[i].denominator for i in ranked))
+        keys = {i: scores[i].numerator * (common // scores[i].denominator) for i in ranked}
+    order = sorted(ranked, key=lambda i: (-keys[i], i))
     result = [None] * len(scores)
     for rank, index in enumerate(order, start=1):
         result[index] = rank

@@ -48,17 +48,17 @@ from datetime import datetime, timezone as dt_timezone
 from typing import NamedTuple
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from rtcm_xblocks.common.storage import StorageBusy, block_key, linked_block_key, retrying, take_write_lock
 from rtcm_xblocks.needs import cohort, disclosure
-from rtcm_xblocks.needs.models import Aggregate, PendingChange, Release, ReleasedAggregate, Submission
+from rtcm_xblocks.needs.models import Aggregate, BlockDescription, PendingChange, Release, ReleasedAggregate, Submission
 
 __all__ = [
     "StorageBusy", "StoredSubmission", "block_key", "linked_block_key", "save_submission", "store_submission",
     "get_submission", "stored_submission", "cohort_stats", "rebuild_aggregates", "recompute_stats",
-    "iter_submissions", "retire_learner", "withdraw", "record_change", "release_figures",
+    "iter_submissions", "retire_learner", "withdraw", "record_change", "release_figures", "course_of", "describe_block",
 ]
 
 
@@ -395,3 +395,27 @@ def release_figures(block, min_group_size, only_first=False):
         "pending": pending,
         "waiting": (decision.reason or "batch") if pending or release is None else None,
     }
+
+
+def course_of(block):
+    """The course run of a storage key: ``course-v1:Org+Course+Run`` for a course block, the scenario in the workbench."""
+    if block.startswith("block-v1:"):
+        return "course-v1:" + block[len("block-v1:"):].split("+type@", 1)[0]
+    return block.split("/", 1)[0]
+
+
+def describe_block(block, title, phase, pre_key, framework_id, framework, min_group_size):
+    """Record (or refresh) the block's `BlockDescription` for the roadmap; `framework` as `Framework.to_dict`."""
+    start = Submission.objects.filter(block_key=block).aggregate(first=Min("created"))["first"]
+    wanted = {
+        "course_key": course_of(block), "title": (title or "")[:255], "phase": phase or "pre",
+        "pre_key": pre_key or "", "framework_id": framework_id, "framework": framework,
+        "min_group_size": min_group_size, "cohort_start": start,
+    }
+    if BlockDescription.objects.filter(block_key=block).values(*wanted).first() == wanted:
+        return  # a report read writes only when something changed
+
+    def work():
+        take_write_lock(BlockDescription)  # as every other write: concurrent reports of two blocks retry, never fail
+        BlockDescription.objects.update_or_create(block_key=block, defaults=wanted)
+    retrying(work)

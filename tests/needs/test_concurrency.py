@@ -273,3 +273,30 @@ def test_reports_read_while_sixteen_threads_submit_release_consistent_batches(sh
     assert found["reconciled"] == found["recorded"], "no change escaped the record"
     assert found["live"] == found["recomputed"]
     assert found["final"] == found["live"] and found["facts"]["pending"] == 0
+
+
+def test_staff_reading_the_pre_and_post_reports_at_once_both_get_their_figures(shared_database):
+    """Reading a report may write (a release, the roadmap's block description): two at once retry, never fail."""
+    loaded = {}
+
+    def setup():
+        _name, root = load_scenario("""<vertical_demo>
+          <rtcm_needs_assessment url_name="tna_pre" phase="pre" min_group_size="1">
+            <pillar id="p" title="Borders"><competency id="a">Check a travel document</competency></pillar>
+          </rtcm_needs_assessment>
+          <rtcm_needs_assessment url_name="tna_post" phase="post" pre="tna_pre" min_group_size="1">
+            <pillar id="p" title="Borders"><competency id="a">Check a travel document</competency></pillar>
+          </rtcm_needs_assessment>
+        </vertical_demo>""", name="concurrent-reports")
+        loaded["pre"], loaded["post"] = get_block(root).children
+        for usage_id, proficiency in ((loaded["pre"], 1), (loaded["post"], 4)):
+            rating = {"a": {"importance": 5, "proficiency": proficiency}}
+            assert Workbench().call(usage_id, "submit", {"ratings": rating}, student="returning")[0] == 200
+    shared_database(setup)
+    for _trial in range(5):
+        answers = []
+        errors = run_together([lambda usage_id=usage_id: answers.append(
+            Workbench().call(usage_id, "cohort_report", {}, student="staff_member")) for usage_id in loaded.values()])
+        assert not errors
+        assert sorted(status for status, _report in answers) == [200, 200]
+        assert all(report["respondents"] == 1 for _status, report in answers)

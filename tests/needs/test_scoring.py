@@ -176,3 +176,17 @@ def test_learner_ranking_is_a_total_order_by_need_then_framework_position(rating
     for entry in rated:
         r = ratings[entry["id"]]
         assert entry["weighted_need"] == r["importance"] * (r["importance"] - r["proficiency"])
+
+
+def test_number_rounds_exactly_as_fractions_round_half_to_even():
+    import random  # pylint: disable=import-outside-toplevel
+    from fractions import Fraction  # pylint: disable=import-outside-toplevel
+
+    from rtcm_xblocks.needs.scoring import DECIMALS, number  # pylint: disable=import-outside-toplevel
+    rng = random.Random(11)
+    values = [Fraction(rng.randint(-10**6, 10**6), rng.randint(1, 10**5)) for _ in range(5000)]
+    values += [Fraction(5, 10**(DECIMALS + 1)), Fraction(15, 10**(DECIMALS + 1)), Fraction(-25, 10**(DECIMALS + 1)),
+               0, 7, -3, 0.1, 2.675, -1.00005, 1e-9]
+    for value in values:
+        assert number(value) == float(round(Fraction(value), DECIMALS)), value
+    assert number(None) is None
