@@ -210,3 +210,21 @@ def test_a_hostile_course_key_in_config_yml_stays_one_shell_word_and_the_job_fai
     assert done.returncode != 0 and "not a course key" in done.stderr
     assert not record.exists()
     assert not (tmp_path / "edx-platform" / "owned").exists()
+
+
+def test_rtcmroadmap_writes_the_report_into_the_lms_data_volume(tutor):
+    tutor("config", "save", "--set", "RTCM_COURSE_LANGUAGE=ru")
+    tutor("local", "do", "rtcmroadmap", "--course", "course-v1:IOM-RTCM+MMP101+2026",
+          "--course", "course-v1:IOM-RTCM+MMP101+2026-ru")
+    script = _job(tutor.docker_calls(), "lms")
+    assert ("python ./manage.py lms rtcm_roadmap --output \"$output\" --language ru "
+            "--course course-v1:IOM-RTCM+MMP101+2026 --course course-v1:IOM-RTCM+MMP101+2026-ru") in script
+    assert "output=/openedx/data/rtcm-roadmap" in script
+
+
+@pytest.mark.parametrize("args", [["--course", "course-v1:A+B+C; touch /tmp/owned"], ["--language", "ru$(id)"]])
+def test_rtcmroadmap_refuses_a_bad_course_or_language_before_any_container_starts(tutor, args):
+    tutor("config", "save")
+    done = tutor("local", "do", "rtcmroadmap", *args, check=False)
+    assert done.returncode != 0 and "is not like" in done.stderr
+    assert not [call for call in tutor.docker_calls() if "run" in call]

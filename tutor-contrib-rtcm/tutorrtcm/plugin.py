@@ -1,4 +1,4 @@
-"""The plugin's hooks: config values, the Dockerfile and settings patches, the init task and `do importrtcmcourse`.
+"""The plugin's hooks: config values, the Dockerfile and settings patches, the init task, `do importrtcmcourse` and `do rtcmroadmap`.
 
 Tutor loads this module inside its own virtualenv (not the openedx image), so it imports nothing
 of rtcm-xblocks: the scripts it adds run `python -m rtcm_xblocks.starter_course` inside the image.
@@ -43,8 +43,9 @@ hooks.Filters.CLI_DO_INIT_TASKS.add_item(("lms", _read("templates", "rtcm", "job
 
 def _check(pattern, example):
     def check(_context, _param, value):
-        if value is not None and not pattern.match(value):
-            raise click.BadParameter(f"{value!r} is not like {example!r}.")
+        for item in value if isinstance(value, tuple) else (value,):  # a repeatable option gives a tuple
+            if item is not None and not pattern.match(item):
+                raise click.BadParameter(f"{item!r} is not like {example!r}.")
         return value
     return check
 
@@ -63,3 +64,19 @@ def importrtcmcourse(course_key, language):
 
 
 hooks.Filters.CLI_DO_COMMANDS.add_item(importrtcmcourse)
+
+
+@click.command(name="rtcmroadmap", help="Write the regional training-needs roadmap (HTML, CSV, XLSX) to data/lms/rtcm-roadmap")
+@click.option("-c", "--course", "courses", multiple=True, callback=_check(COURSE_KEY, DEFAULT_COURSE_KEY),
+              help="Only this course run (repeatable; default: every run on the instance)")
+@click.option("-l", "--language", callback=_check(LANGUAGE, "en"),
+              help="Language of the report's texts (default: the RTCM_COURSE_LANGUAGE setting)")
+def rtcmroadmap(courses, language):
+    """Yield the LMS script that runs `./manage.py lms rtcm_roadmap` into the LMS's data volume."""
+    lang = shlex.quote(language) if language else "{{ RTCM_COURSE_LANGUAGE|rtcm_shell_quote }}"
+    chosen = " ".join(f"--course {shlex.quote(course)}" for course in courses)
+    script = _read("templates", "rtcm", "jobs", "rtcmroadmap.sh")
+    yield ("lms", script.replace("@LANGUAGE@", lang).replace("@COURSES@", chosen))
+
+
+hooks.Filters.CLI_DO_COMMANDS.add_item(rtcmroadmap)
