@@ -24,7 +24,9 @@ var:
 run: $(STAMP) var
 	$(BIN)/python -m django migrate --run-syncdb --settings=$(WORKBENCH_SETTINGS) -v 0
 	$(BIN)/python -m django rtcm_demo_cohort --settings=$(WORKBENCH_SETTINGS)
-	@echo "Workbench: http://127.0.0.1:$(PORT)/  (add ?student=staff to any page to see it as staff)"
+	$(BIN)/python -m django rtcm_seed_roadmap --settings=$(WORKBENCH_SETTINGS)
+	@echo "Workbench: http://127.0.0.1:$(PORT)/  (add ?student=staff to any page to see it as staff;"
+	@echo "the regional roadmap: http://127.0.0.1:$(PORT)/rtcm/roadmap/?student=staff)"
 	$(BIN)/python -m django runserver 127.0.0.1:$(PORT) --settings=$(WORKBENCH_SETTINGS)
 
 # Debian's chromium and chromedriver for the browser tests; no test tool downloads its own browser.
