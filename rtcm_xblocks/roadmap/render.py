@@ -85,6 +85,17 @@ def _line(x1, y1, x2, y2, rtl):
     return f'<line class="axis" x1="{_x(x1, rtl):.1f}" y1="{y1}" x2="{_x(x2, rtl):.1f}" y2="{y2}"/>'
 
 
+
+def _heading(text):
+    """A third-level heading of the report (the text already translated: `_()` calls stay outside f-strings,
+    where Babel could not extract them)."""
+    return f"<h3>{escape(text)}</h3>"
+
+
+def _note(text):
+    """A note paragraph of the report (the text already translated)."""
+    return f'<p class="note">{escape(text)}</p>'
+
 def _table(caption, header, rows, numeric=()):
     head = "".join(f'<th scope="col">{escape(str(cell))}</th>' for cell in header)
     body = []
@@ -133,7 +144,7 @@ class _Page:
         _ = self._
         groups = [g for g in section["report"]["groups"] if g["by"] == by]
         if not groups:
-            return f'<p class="note">{escape(_("No group is large enough to be shown."))}</p>'
+            return _note(_("No group is large enough to be shown."))
         rows = [[group_label(by, g["value"], _), g["respondents"],
                  "; ".join(competency_text(section, "competency", c, _) for c in g["priorities"]) or _("none")]
                 for g in groups]
@@ -177,34 +188,34 @@ class _Page:
         parts = [
             f'<section aria-labelledby="rtcm-roadmap-s{index}"><h2 id="rtcm-roadmap-s{index}">{escape(heading)}</h2>',
             f'<p class="note">{escape(facts + hidden)}</p>',
-            f"<h3>{escape(_('Needs by pillar'))}</h3>",
+            _heading(_("Needs by pillar")),
             self.pillars(section, report, _("MWDS by pillar, all respondents ({framework})").format(framework=name)),
-            f"<h3>{escape(_('Needs by competency'))}</h3>",
+            _heading(_("Needs by competency")),
             self.competencies(section, report, _("Competencies by rank, all respondents ({framework})").format(framework=name)),
-            f"<h3>{escape(_('Priority training topics by country'))}</h3>",
+            _heading(_("Priority training topics by country")),
             self.priorities(section, "country", _("Priority training topics by country ({framework})").format(framework=name)),
-            f"<h3>{escape(_('Priority training topics by agency'))}</h3>",
+            _heading(_("Priority training topics by agency")),
             self.priorities(section, "agency", _("Priority training topics by agency ({framework})").format(framework=name)),
         ]
         if report["groups"]:
-            parts += [f"<h3>{escape(_('Needs by country and agency, per pillar'))}</h3>",
+            parts += [_heading(_("Needs by country and agency, per pillar")),
                       self.by_pillar(section, _("MWDS per pillar by country and agency ({framework})").format(framework=name))]
-        parts += [f"<h3>{escape(_('Trend across cohorts'))}</h3>", self.trend(section, name), "</section>"]
+        parts += [_heading(_("Trend across cohorts")), self.trend(section, name), "</section>"]
         return "".join(parts)
 
     def changes(self):
         _ = self._
-        parts = [f'<section aria-labelledby="rtcm-roadmap-change"><h2 id="rtcm-roadmap-change">'
-                 f"{escape(_('Measured effect: change from pre- to post-course self-assessment'))}</h2>"]
+        heading = _("Measured effect: change from pre- to post-course self-assessment")
+        parts = [f'<section aria-labelledby="rtcm-roadmap-change"><h2 id="rtcm-roadmap-change">{escape(heading)}</h2>']
         if not self.roadmap["changes"]:
-            parts.append(f'<p class="note">{escape(_("No post-course assessment linked to a pre-course one."))}</p>')
+            parts.append(_note(_("No post-course assessment linked to a pre-course one.")))
         for change in self.roadmap["changes"]:
             title = f"{change['course']} — {change['title']}"
             parts.append(f"<h3>{escape(title)}</h3>")
             if change["withheld"]:
-                parts.append(f'<p class="note">{escape(_("Not shown: too few respondents before or after the course."))}</p>')
+                parts.append(_note(_("Not shown: too few respondents before or after the course.")))
                 continue
-            parts.append(f'<p class="note">{escape(_("{pre} respondents before, {post} after the course.").format(**change["respondents"]))}</p>')
+            parts.append(_note(_("{pre} respondents before, {post} after the course.").format(**change["respondents"])))
             section = next((s for s in self.roadmap["frameworks"] if s["id"] == change["framework_id"]), None)
 
             def label(level, item_id, section=section):
@@ -232,7 +243,7 @@ class _Page:
                              roadmap["blocks"]["left_out"]).format(count=roadmap["blocks"]["left_out"])
         parts = [f'<p class="note">{escape(intro)} {escape(used)}; {escape(left)}.</p>']
         if not roadmap["frameworks"]:
-            parts.append(f'<p>{escape(_("No released self-assessment figures yet."))}</p>')
+            parts.append("<p>" + escape(_("No released self-assessment figures yet.")) + "</p>")
         parts += [self.section(index, section) for index, section in enumerate(roadmap["frameworks"], start=1)]
         parts.append(self.changes())
         return "".join(parts)

@@ -39,8 +39,9 @@ def _controls(request, available, chosen, _):
         f'<li><a href="?{escape(urlencode(query + [("format", kind)]))}" download>{escape(label)}</a></li>'
         for kind, label in (("csv", _("Download the tables (CSV)")), ("xlsx", _("Download the workbook (XLSX)")))
     )
-    return (f'<form method="get" class="rtcm-roadmap-courses">{hidden}<fieldset><legend>{escape(_("Course runs"))}</legend>'
-            f'<ul>{boxes}</ul><button type="submit">{escape(_("Show the roadmap for the chosen runs"))}</button></fieldset></form>'
+    legend, button = _("Course runs"), _("Show the roadmap for the chosen runs")  # outside the f-string: extracted
+    return (f'<form method="get" class="rtcm-roadmap-courses">{hidden}<fieldset><legend>{escape(legend)}</legend>'
+            f'<ul>{boxes}</ul><button type="submit">{escape(button)}</button></fieldset></form>'
             f'<ul class="downloads">{links}</ul>')
 
 
