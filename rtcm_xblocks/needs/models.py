@@ -136,7 +136,7 @@ class ReleasedState(models.Model):
     class Meta:
         app_label = "rtcm_needs"
         indexes = [
-            models.Index(fields=["block_key", "learner_key"], name="rtcm_needs_state_learner"),
+            models.Index(fields=["block_key", "learner_key", "last_release"], name="rtcm_needs_state_learner"),
             models.Index(fields=["block_key", "last_release"], name="rtcm_needs_state_run"),
         ]
 

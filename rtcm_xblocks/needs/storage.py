@@ -375,7 +375,7 @@ def _pending_now(block, lock, ids=None):
         rows = rows.filter(pk__in=ids)
     rows = list((rows.select_for_update() if lock else rows).values_list("learner_key", "before", "after"))
     present = set(Submission.objects.filter(
-        block_key=block, learner_key__in=[row[0] for row in rows],
+        block_key=block, learner_key__in=PendingChange.objects.filter(block_key=block).values("learner_key"),
     ).values_list("learner_key", flat=True)) if rows else set()
     return {learner: (before, after if learner in present else None) for learner, before, after in rows}
 
@@ -404,7 +404,10 @@ def _earlier_changes(block, number, lock):
         count(run["first_release"], run["last_release"], _atom(run["cell"]), _atom(run["now"]), run["learners"])
     with_runs = set()
     for learner, cell, first, last in ReleasedState.objects.filter(
-            block_key=block, learner_key__in=list(pending)).values_list("learner_key", "cell", "first_release", "last_release"):
+            block_key=block, learner_key__in=PendingChange.objects.filter(block_key=block).values("learner_key"),
+    ).values_list("learner_key", "cell", "first_release", "last_release"):
+        if learner not in pending:
+            continue  # recorded after the pending changes were read
         with_runs.add(learner)
         count(first, number if last is None else last, _atom(cell), _atom(pending[learner][1]), 1)
     for learner, (before, after) in pending.items():

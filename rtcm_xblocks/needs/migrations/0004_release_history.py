@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ('last_release', models.PositiveIntegerField(help_text='The number of its last release; null: still running.', null=True)),
             ],
             options={
-                'indexes': [models.Index(fields=['block_key', 'learner_key'], name='rtcm_needs_state_learner'), models.Index(fields=['block_key', 'last_release'], name='rtcm_needs_state_run')],
+                'indexes': [models.Index(fields=['block_key', 'learner_key', 'last_release'], name='rtcm_needs_state_learner'), models.Index(fields=['block_key', 'last_release'], name='rtcm_needs_state_run')],
             },
         ),
     ]
