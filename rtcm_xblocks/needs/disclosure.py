@@ -21,8 +21,8 @@ The guarantee (with k = `min_group_size`):
    combination of the differences of the shown cells involves at least k changed learners. The
    difference with every earlier release passes it too, over the net changes since that release
    (a learner who joined and left in between changed nothing). Together: no combination of the
-   figures of any two releases isolates fewer than k learners (searched exhaustively by the
-   property tests; proved for one release).
+   figures two releases both show isolates fewer than k learners, nor of all the figures of two
+   successive releases (searched exhaustively by the property tests; proved for one release).
 
 Why it holds. The weights a combination can give the atoms form a vector space; a set S of atoms
 can be isolated exactly when removing S's columns lowers the rank of the cell × atom matrix (S
@@ -39,7 +39,10 @@ together instead of one grouping at a time.
 Limits (also in docs/NEEDS_API.md). Exact sums over k people still reveal a value they all share
 (a unanimous group); k − 1 colluding respondents who tell the staff member their own answers can
 isolate the k-th; a change that nets to nothing (a resubmission reverted later) still counts as a
-change of its batch. Three releases or more can still be combined, in histories where a learner
+change of its batch. A group shown for the first time is audited as if shown in the last
+release only: against an older one in which it was withheld, and whose members have not changed
+since, it can undo that withholding (auditing it against every earlier release would withhold
+forever every group once below k). Three releases or more can still be combined, in histories where a learner
 changed in two batches in a row while others joined and left to match (release 1 − release 2 +
 release 3 leaves that learner's submissions only): the lightest combination over many releases is
 the lightest cocircuit of a cells × versions matrix that is no longer a graph's, for which no
@@ -245,7 +248,7 @@ def plan_release(atoms, changes, shown_before, min_group_size, atoms_before=None
     the last, the net changes since it: {(atom then, atom now): learners} over the learners whose
     submission differs between that release and now (None: absent), so that a learner who came and
     went in between counts for nothing. The difference with each of them must pass the same audit,
-    so that no two releases, successive or not, can be set against each other.
+    so that the figures two releases both show, successive or not, cannot be set against each other.
     """
     if sum(weight for weight in atoms.values() if weight > 0) < min_group_size:
         return Decision(reason="too_few")
