@@ -74,21 +74,23 @@ def releasing_after_history(usage_id, key, framework, rng, releases=40, batch=10
     `releases` rounds of `batch` real resubmissions (new cells) each followed by a report that
     releases them; the calls of the last ten rounds are timed.
     """
-    from django.db import connection  # pylint: disable=import-outside-toplevel
+    from django.db import connection, reset_queries  # pylint: disable=import-outside-toplevel
     from django.test.utils import CaptureQueriesContext  # pylint: disable=import-outside-toplevel
     from rtcm_xblocks.needs.models import Release  # pylint: disable=import-outside-toplevel
 
     timings, queries = [], []
     for round_number in range(releases):
+        made = Release.objects.get(block_key=key).number
         for _ in range(batch):
             learner = f"learner-{rng.randrange(100_000)}"
             storage.save_submission(key, learner, *random_submission(framework, rng))
+        reset_queries()  # the query log keeps 9,000 entries: counted against a full log it would show 0
         with CaptureQueriesContext(connection) as captured:
             start = time.perf_counter()
             status, _body = call_handler(usage_id, "cohort_report", {}, "staff")
             elapsed = time.perf_counter() - start
         assert status == 200
-        if round_number >= releases - 10:
+        if round_number >= releases - 10 and Release.objects.get(block_key=key).number > made:
             timings.append(elapsed * 1000)
             queries.append(len(captured.captured_queries))
     number = Release.objects.get(block_key=key).number
