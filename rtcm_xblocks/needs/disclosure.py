@@ -18,9 +18,11 @@ The guarantee (with k = `min_group_size`):
    old figure cannot be differenced against a group that disappeared), a group shown for the
    first time must also pass the audit of 1 on the previous release's respondents, and the
    difference of the two releases, seen as a cohort of changes, passes the same audit as 1: any
-   combination of the differences of the shown cells involves at least k changed learners.
-   Together: no combination of the figures of two successive releases isolates fewer than k
-   learners (searched exhaustively by the property tests; proved for one release).
+   combination of the differences of the shown cells involves at least k changed learners. The
+   difference with every earlier release passes it too, over the net changes since that release
+   (a learner who joined and left in between changed nothing). Together: no combination of the
+   figures two releases both show isolates fewer than k learners, nor of all the figures of two
+   successive releases (searched exhaustively by the property tests; proved for one release).
 
 Why it holds. The weights a combination can give the atoms form a vector space; a set S of atoms
 can be isolated exactly when removing S's columns lowers the rank of the cell × atom matrix (S
@@ -37,15 +39,21 @@ together instead of one grouping at a time.
 Limits (also in docs/NEEDS_API.md). Exact sums over k people still reveal a value they all share
 (a unanimous group); k − 1 colluding respondents who tell the staff member their own answers can
 isolate the k-th; a change that nets to nothing (a resubmission reverted later) still counts as a
-change of its batch. Each release is audited against the previous one only: a staff member who
-keeps three or more reports can, in rare histories, combine them to isolate a learner who
-changed in two batches in a row (release 1 − release 2 + release 3); see the tests'
-`test_three_reports_around_a_learner_who_changed_in_two_batches_in_a_row`.
+change of its batch. A group shown for the first time is audited as if shown in the last
+release only: against an older one in which it was withheld, and whose members have not changed
+since, it can undo that withholding (auditing it against every earlier release would withhold
+forever every group once below k). Three releases or more can still be combined, in histories where a learner
+changed in two batches in a row while others joined and left to match (release 1 − release 2 +
+release 3 leaves that learner's submissions only): the lightest combination over many releases is
+the lightest cocircuit of a cells × versions matrix that is no longer a graph's, for which no
+exact audit is known at this size; see the tests'
+`test_three_reports_around_a_learner_who_changed_in_two_batches_in_a_row` and docs/NEEDS_API.md.
 
 Pure: plain data in and out, nothing of XBlock or Django. Later analytics that publish cells of
 the same two groupings (per-scenario figures by country and agency, a cross-course roadmap)
 reuse `plan_release` and `groups_to_show` with their own atoms.
 """
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 __all__ = ["Decision", "changed_learners", "groups_to_show", "plan_release", "smallest_isolation"]
@@ -203,9 +211,14 @@ def changed_learners(changes):
 
 
 def _change_weights(changes):
-    """Twice the changed learners per atom: a learner who moved between atoms counts half in each."""
+    """Twice the changed learners per atom: a learner who moved between atoms counts half in each.
+
+    `changes` is a list of (before, after) pairs, one per learner, or a mapping of such pairs to
+    how many learners made them.
+    """
     weights = {}
-    for before, after in changes:
+    counted = changes.items() if isinstance(changes, Mapping) else ((change, 1) for change in changes)
+    for (before, after), learners in counted:
         if before is None and after is None:
             continue
         if before == after or before is None or after is None:
@@ -214,7 +227,7 @@ def _change_weights(changes):
         else:
             ends, share = [before, after], 1
         for atom in ends:
-            weights[atom] = weights.get(atom, 0) + share
+            weights[atom] = weights.get(atom, 0) + share * learners
     return weights
 
 
@@ -223,7 +236,7 @@ def _isolates(atoms, shown, threshold):
     return found is not None and found[0] < threshold
 
 
-def plan_release(atoms, changes, shown_before, min_group_size, atoms_before=None):
+def plan_release(atoms, changes, shown_before, min_group_size, atoms_before=None, earlier=()):
     """Whether the current state may be released now, and with which groups (a `Decision`).
 
     `atoms`: the current respondents per atom; `changes`: (before, after) atom pairs of every
@@ -231,7 +244,11 @@ def plan_release(atoms, changes, shown_before, min_group_size, atoms_before=None
     release showed and its respondents per atom (None when there was none). A group shown for
     the first time must pass the audit on the last release's respondents too, as if it had been
     shown then: the two releases together then tell no more than two releases of the same groups,
-    each audited, whose difference is audited as well.
+    each audited, whose difference is audited as well. `earlier` holds, for every release before
+    the last, the net changes since it: {(atom then, atom now): learners} over the learners whose
+    submission differs between that release and now (None: absent), so that a learner who came and
+    went in between counts for nothing. The difference with each of them must pass the same audit,
+    so that the figures two releases both show, successive or not, cannot be set against each other.
     """
     if sum(weight for weight in atoms.values() if weight > 0) < min_group_size:
         return Decision(reason="too_few")
@@ -243,9 +260,9 @@ def plan_release(atoms, changes, shown_before, min_group_size, atoms_before=None
     shown = groups_to_show(atoms, min_group_size, keep=shown_before)
     if shown is None:
         return Decision(reason="held")
-    differences = _change_weights(changes)
+    differences = [_change_weights(changes)] + [_change_weights(since) for since in earlier]
     for candidate in (shown, frozenset(shown_before)):
-        if _isolates(differences, candidate, 2 * min_group_size):
+        if any(_isolates(weights, candidate, 2 * min_group_size) for weights in differences):
             continue
         if candidate != shown_before and _isolates(atoms_before or {}, candidate, min_group_size):
             continue

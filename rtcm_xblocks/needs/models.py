@@ -2,11 +2,12 @@
 
 The cohort report shows a *release* (see `rtcm_xblocks.needs.disclosure`): a snapshot of the
 sums (`ReleasedAggregate`, described by its `Release`) that only moves on in batches of changes,
-which `PendingChange` records learner by learner.
+which `PendingChange` records learner by learner; `ReleasedState` keeps, learner by learner, what
+each earlier release counted them as, so that a new release can be audited against every one.
 """
 from django.db import models
 
-__all__ = ["Submission", "Aggregate", "PendingChange", "Release", "ReleasedAggregate", "BlockDescription"]
+__all__ = ["Submission", "Aggregate", "PendingChange", "Release", "ReleasedAggregate", "ReleasedState", "BlockDescription"]
 
 
 class Submission(models.Model):
@@ -87,6 +88,7 @@ class Release(models.Model):
     released_at = models.DateTimeField(help_text="When the figures were released.")
     shown = models.JSONField(default=list, help_text='The groups shown, as ["country" | "agency", value] pairs.')
     min_group_size = models.PositiveIntegerField(default=0, help_text="The minimum group size the release was audited for.")
+    number = models.PositiveIntegerField(default=1, help_text="How many releases the block has had, this one included.")
 
     class Meta:
         app_label = "rtcm_needs"
@@ -140,3 +142,29 @@ class BlockDescription(models.Model):
 
     def __str__(self):
         return f"{self.block_key} ({self.framework_id}, {self.phase})"
+
+
+class ReleasedState(models.Model):
+    """What releases `first_release` to `last_release` of a block counted a learner as: a submission in `cell`, or absent.
+
+    One row per run of releases over which the learner's submission stayed the same (a new
+    submission, a withdrawal or a comeback starts a new row); `last_release` is null while the run
+    goes on, at the block's last release. Written only when a release is made, never by a
+    submission.
+    """
+
+    block_key = models.CharField(max_length=255, help_text="Course-wide key of the assessment block.")
+    learner_key = models.CharField(max_length=255, help_text="The runtime's id of the learner (a token once retired).")
+    cell = models.CharField(max_length=64, null=True, help_text="The learner's cell in these releases; null: absent.")
+    first_release = models.PositiveIntegerField(help_text="The number of the first release of the run.")
+    last_release = models.PositiveIntegerField(null=True, help_text="The number of its last release; null: still running.")
+
+    class Meta:
+        app_label = "rtcm_needs"
+        indexes = [
+            models.Index(fields=["block_key", "learner_key", "last_release"], name="rtcm_needs_state_learner"),
+            models.Index(fields=["block_key", "last_release"], name="rtcm_needs_state_run"),
+        ]
+
+    def __str__(self):
+        return f"{self.learner_key} @ {self.block_key}: {self.cell} in releases {self.first_release}-{self.last_release}"

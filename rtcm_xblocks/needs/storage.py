@@ -42,18 +42,24 @@ pending changes form a batch that may be released; if so it copies the aggregate
 transaction that locks the pending rows it consumes (SQLite: the write lock) and checks that the
 aggregates did not move meanwhile. A withdrawal that recorded no change (a learner's row deleted
 with its contribution subtracted) is still counted: the cells' respondent counts are reconciled
-with the last release and the recorded changes.
+with the last release and the recorded changes. A release is also audited against every earlier
+one: ``ReleasedState`` keeps, for the learners of each batch, the run of releases their previous
+submission was counted in, so the net changes since every release are read from the runs that
+ended, grouped in the database (only when a release would be made; a submission writes nothing
+more). Such an unrecorded withdrawal is reconciled against the last release only.
 """
+import uuid
 from datetime import datetime, timezone as dt_timezone
 from typing import NamedTuple
 
 from django.db import connection, transaction
-from django.db.models import Min, Q
+from django.db.models import Count, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from rtcm_xblocks.common.storage import StorageBusy, block_key, linked_block_key, retrying, take_write_lock
 from rtcm_xblocks.needs import cohort, disclosure
-from rtcm_xblocks.needs.models import Aggregate, BlockDescription, PendingChange, Release, ReleasedAggregate, Submission
+from rtcm_xblocks.needs.models import (Aggregate, BlockDescription, PendingChange, Release, ReleasedAggregate,
+                                       ReleasedState, Submission)
 
 __all__ = [
     "StorageBusy", "StoredSubmission", "block_key", "linked_block_key", "save_submission", "store_submission",
@@ -192,7 +198,12 @@ def retire_learner(learner):
     """
     def work():
         take_write_lock(Submission)
-        return _withdraw(list(Submission.objects.select_for_update().filter(learner_key=learner).order_by("block_key")))
+        removed = _withdraw(list(Submission.objects.select_for_update().filter(learner_key=learner).order_by("block_key")))
+        # The release history keeps counting the learner, under a token that no longer names them.
+        token = f"retired:{uuid.uuid4().hex}"
+        PendingChange.objects.filter(learner_key=learner).update(learner_key=token)
+        ReleasedState.objects.filter(learner_key=learner).update(learner_key=token)
+        return removed
 
     return retrying(work)
 
@@ -349,14 +360,91 @@ def _decide(block, min_group_size, lock):
     decision = disclosure.plan_release(
         live.atoms(), changes, shown_before, min_group_size, released.atoms() if release else None,
     )
+    if decision.shown is not None and release is not None and release.number > 1:
+        # Only a release that would be made is audited against the earlier ones too.
+        decision = disclosure.plan_release(
+            live.atoms(), changes, shown_before, min_group_size, released.atoms(),
+            _earlier_changes(block, release.number, lock),
+        )
     return release, released, live, pending_ids, changes, decision
+
+
+def _pending_now(block, lock, ids=None):
+    """{learner: (cell at the last release, cell now)} for every learner changed since it (None: absent), or those of `ids`."""
+    rows = PendingChange.objects.filter(block_key=block)
+    if ids is not None:
+        rows = rows.filter(pk__in=ids)
+    rows = list((rows.select_for_update() if lock else rows).values_list("learner_key", "before", "after"))
+    present = set(Submission.objects.filter(
+        block_key=block, learner_key__in=PendingChange.objects.filter(block_key=block).values("learner_key"),
+    ).values_list("learner_key", flat=True)) if rows else set()
+    return {learner: (before, after if learner in present else None) for learner, before, after in rows}
+
+
+def _earlier_changes(block, number, lock):
+    """For each release before the last (numbers 1 to `number` - 1): {(atom then, atom now): learners} of the net changes since.
+
+    Read from the runs of `ReleasedState`, grouped in the database, and from the pending changes:
+    the work grows with the runs that ended (the changes so far), not with the learners. A learner
+    without runs has been counted the same way by every release since the first.
+    """
+    pending = _pending_now(block, lock)
+    changed_since = [{} for _number in range(number - 1)]
+
+    def count(first, last, before, after, learners):
+        if before is None and after is None:
+            return
+        for index in range(first - 1, min(last, number - 1)):
+            changed_since[index][(before, after)] = changed_since[index].get((before, after), 0) + learners
+
+    now = ReleasedState.objects.filter(block_key=block, learner_key=OuterRef("learner_key"), last_release__isnull=True)
+    ended = ReleasedState.objects.filter(block_key=block, last_release__isnull=False).exclude(
+        learner_key__in=PendingChange.objects.filter(block_key=block).values("learner_key"),
+    ).annotate(now=Subquery(now.values("cell")[:1])).values("first_release", "last_release", "cell", "now")
+    for run in ended.annotate(learners=Count("pk")).order_by():
+        count(run["first_release"], run["last_release"], _atom(run["cell"]), _atom(run["now"]), run["learners"])
+    with_runs = set()
+    for learner, cell, first, last in ReleasedState.objects.filter(
+            block_key=block, learner_key__in=PendingChange.objects.filter(block_key=block).values("learner_key"),
+    ).values_list("learner_key", "cell", "first_release", "last_release"):
+        if learner not in pending:
+            continue  # recorded after the pending changes were read
+        with_runs.add(learner)
+        count(first, number if last is None else last, _atom(cell), _atom(pending[learner][1]), 1)
+    for learner, (before, after) in pending.items():
+        if learner not in with_runs:
+            count(1, number, _atom(before), _atom(after), 1)
+    return changed_since
+
+
+def _record_states(block, number, pending):
+    """At release `number` (> 1): end the runs of the learners who changed since the last and start their new ones."""
+    learners = sorted(pending)
+    with_runs = set()
+    for start in range(0, len(learners), 500):
+        chunk = learners[start:start + 500]
+        with_runs |= set(ReleasedState.objects.filter(block_key=block, learner_key__in=chunk).values_list(
+            "learner_key", flat=True))
+        ReleasedState.objects.filter(block_key=block, learner_key__in=chunk, last_release__isnull=True).update(
+            last_release=number - 1)
+    states = []
+    for learner in learners:
+        before, after = pending[learner]
+        if learner not in with_runs:
+            if before is None and after is None:
+                continue  # came and went between two releases: no release ever counted them
+            # Unchanged since the first release until now, or never counted.
+            states.append(ReleasedState(block_key=block, learner_key=learner, cell=before, first_release=1,
+                                        last_release=number - 1))
+        states.append(ReleasedState(block_key=block, learner_key=learner, cell=after, first_release=number))
+    ReleasedState.objects.bulk_create(states, batch_size=2000)
 
 
 def _publish(block, min_group_size):
     """Make a release if one is due, in one locked transaction; True if one was made."""
     def work():
         take_write_lock(Submission)
-        _release, _released, live, pending_ids, _changes_now, decision = _decide(block, min_group_size, lock=True)
+        release, _released, live, pending_ids, _changes_now, decision = _decide(block, min_group_size, lock=True)
         if decision.shown is None or cohort_stats(block) != live:
             return False
         ReleasedAggregate.objects.filter(block_key=block).delete()
@@ -365,10 +453,14 @@ def _publish(block, min_group_size):
                               n=sums.n, sum_importance=sums.importance, sum_proficiency=sums.proficiency)
             for (by, value, competency), sums in sorted(live.sums.items())
         ], batch_size=2000)
+        number = release.number + 1 if release is not None else 1
+        if release is not None:  # the first release is everyone's first run: it needs no rows
+            _record_states(block, number, _pending_now(block, lock=False, ids=pending_ids))
         Release.objects.update_or_create(block_key=block, defaults={
             "released_at": datetime.now(dt_timezone.utc),
             "shown": sorted([cohort.GROUP_BY[index], value] for index, value in decision.shown),
             "min_group_size": min_group_size,
+            "number": number,
         })
         PendingChange.objects.filter(pk__in=pending_ids).delete()
         return True

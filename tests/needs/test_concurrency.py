@@ -10,7 +10,7 @@ from django.db import connection
 
 from rtcm_xblocks.common.safe_xml import parse_xml_string
 from rtcm_xblocks.needs import cohort, framework, storage
-from rtcm_xblocks.needs.models import Aggregate, PendingChange, Submission
+from rtcm_xblocks.needs.models import Aggregate, PendingChange, Release, ReleasedState, Submission
 from tests.concurrency import run_together, shared_database  # noqa: F401  pylint: disable=unused-import
 from tests.workbench import Workbench, get_block, load_scenario
 
@@ -266,10 +266,22 @@ def test_reports_read_while_sixteen_threads_submit_release_consistent_batches(sh
         _ids, changes = storage._changes(BLOCK, released.atoms(), live.atoms(), lock=False)  # pylint: disable=protected-access
         found.update(recorded=recorded, reconciled=len(changes), live=live, recomputed=storage.recompute_stats(BLOCK))
         stats, _shown, facts = storage.release_figures(BLOCK, 1)
-        found.update(final=stats, facts=facts)
+        found.update(final=stats, facts=facts, number=Release.objects.get(block_key=BLOCK).number)
+        found["runs"] = {}
+        for learner, cell, first, last in ReleasedState.objects.filter(block_key=BLOCK).order_by(
+                "learner_key", "first_release").values_list("learner_key", "cell", "first_release", "last_release"):
+            found["runs"].setdefault(learner, []).append((cell, first, last))
+        found["cells"] = {learner: cohort.cell_value(profile) for learner, profile in
+                          Submission.objects.filter(block_key=BLOCK).values_list("learner_key", "profile")}
 
     shared_database(check)
     assert releases, "the readers ran"
+    # The release history: each learner's runs cover releases 1 to the last without gap or overlap,
+    # and the open one is what the last release counted.
+    assert found["number"] > 1 and found["runs"]
+    for learner, runs in found["runs"].items():
+        assert [first for _cell, first, _last in runs] == [1] + [last + 1 for _cell, _first, last in runs[:-1]], learner
+        assert runs[-1][2] is None and runs[-1][0] == found["cells"].get(learner), learner
     assert found["reconciled"] == found["recorded"], "no change escaped the record"
     assert found["live"] == found["recomputed"]
     assert found["final"] == found["live"] and found["facts"]["pending"] == 0

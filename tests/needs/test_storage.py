@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from rtcm_xblocks.common import storage as common_storage
 from rtcm_xblocks.needs import cohort, storage
-from rtcm_xblocks.needs.models import Aggregate, PendingChange, Release, Submission
+from rtcm_xblocks.needs.models import Aggregate, PendingChange, Release, ReleasedState, Submission
 
 BLOCK = "course/tna_pre"
 COMPETENCIES = [f"pillar{p}.c{c}" for p in range(3) for c in range(4)]
@@ -275,3 +275,75 @@ def test_another_blocks_figures_are_read_without_releasing_them_again(db):  # py
         storage.save_submission(BLOCK, f"l{number}", rated(5), {})
     stats, _shown, facts = storage.release_figures(BLOCK, 2, only_first=True)
     assert stats.respondents() == 2 and facts["pending"] == 4
+
+
+def test_an_old_report_cannot_be_set_against_today_s(db):  # pylint: disable=unused-argument
+    # Release 1: x, y, z. Release 2: j1 and j2 joined. Then j1, j2 and x go: a batch of three since
+    # release 2, but release 1 - release 3 would be x's answers alone.
+    for learner in ("x", "y", "z"):
+        storage.save_submission(BLOCK, learner, rated(5), {"country": "AZ"})
+    first = storage.release_figures(BLOCK, 2)[0]
+    storage.save_submission(BLOCK, "j1", rated(1), {"country": "AZ"})
+    storage.save_submission(BLOCK, "j2", rated(2), {"country": "AZ"})
+    second = storage.release_figures(BLOCK, 2)[0]
+    assert (first.respondents(), second.respondents()) == (3, 5)
+    storage.retire_learner("j1")
+    storage.withdraw(BLOCK, "j2")
+    storage.withdraw(BLOCK, "x")
+    stats, _shown, facts = storage.release_figures(BLOCK, 2)
+    assert stats == second and (facts["pending"], facts["waiting"]) == (3, "held")
+    storage.save_submission(BLOCK, "y", rated(3), {"country": "AZ"})  # a second change since release 1
+    stats, _shown, facts = storage.release_figures(BLOCK, 2)
+    assert stats == storage.cohort_stats(BLOCK) and facts["waiting"] is None
+    assert Release.objects.get(block_key=BLOCK).number == 3
+
+
+_HISTORY = st.lists(st.tuples(
+    st.sampled_from(["l0", "l1", "l2", "l3", "l4", "l5"]),
+    st.sampled_from(["submit", "submit", "submit", "withdraw", "retire", "read"]),
+    st.sampled_from([{}, {"country": "AZ"}, {"country": "GE", "agency": "ngo"}]),
+    st.integers(min_value=1, max_value=2),
+), max_size=30)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(_HISTORY, st.integers(min_value=1, max_value=2))
+def test_the_release_history_gives_the_net_changes_since_every_release(db, history, k):  # pylint: disable=unused-argument
+    for model in (Submission, Aggregate, PendingChange, Release, ReleasedState):
+        model.objects.all().delete()
+    now = {}  # learner -> (version, cell): what a release made now would count
+    versions = 0
+    snapshots = []  # what each release counted
+    retired = {}  # learner -> the token-free name the test keeps for them
+    for learner, action, profile, importance in history:
+        key = retired.get(learner, learner)
+        if action == "submit" and key == learner:
+            if storage.get_submission(BLOCK, learner) != (rated(importance), profile):
+                versions += 1
+                now[learner] = (versions, cohort.cell_value(profile))
+            storage.save_submission(BLOCK, learner, rated(importance), profile)
+        elif action == "withdraw" and key == learner:
+            storage.withdraw(BLOCK, learner)
+            now.pop(learner, None)
+        elif action == "retire" and key == learner:
+            storage.retire_learner(learner)
+            now.pop(learner, None)
+            retired[learner] = f"retired {learner}"
+        elif action == "read":
+            storage.release_figures(BLOCK, k)
+            release = Release.objects.filter(block_key=BLOCK).first()
+            if release is not None and release.number > len(snapshots):
+                assert release.number == len(snapshots) + 1
+                snapshots.append(dict(now))
+    assert not ReleasedState.objects.filter(learner_key__in=list(retired)).exists(), "a retired learner's key is gone"
+    if len(snapshots) < 2:
+        return
+    expected = []
+    for then in snapshots[:-1]:
+        changes = {}
+        for learner in set(then) | set(now):
+            if then.get(learner) != now.get(learner):
+                pair = tuple(storage._atom(state[1]) if state else None for state in (then.get(learner), now.get(learner)))  # pylint: disable=protected-access
+                changes[pair] = changes.get(pair, 0) + 1
+        expected.append(changes)
+    assert storage._earlier_changes(BLOCK, len(snapshots), lock=False) == expected  # pylint: disable=protected-access
