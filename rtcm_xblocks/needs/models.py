@@ -33,16 +33,10 @@ class Submission(models.Model):
         return f"{self.learner_key} @ {self.block_key}"
 
 
-class Aggregate(models.Model):
-    """Integer sufficient statistics of one competency (or, with competency "", respondents) in one group.
-
-    `by` is "all" (value ""), "country", "agency" or "cell" (value "<country>|<agency>", respondents
-    only: the disclosure audit's atoms, never shown); `n` counts the respondents who rated both
-    importance and proficiency, and the sums are of their ratings, so every mean is exact.
-    """
+class _Sums(models.Model):
+    """The fields an aggregate row and its released copy share: a group's integer sums for one competency."""
 
     block_key = models.CharField(max_length=255, help_text="Course-wide key of the assessment block.")
-    by = models.CharField(max_length=16, help_text='"all", "country" or "agency".')
     value = models.CharField(max_length=64, blank=True, help_text="The group's value ('' for all).")
     competency = models.CharField(max_length=100, blank=True, help_text="Competency id; '' counts respondents.")
     n = models.BigIntegerField(default=0)
@@ -50,13 +44,27 @@ class Aggregate(models.Model):
     sum_proficiency = models.BigIntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.block_key} {self.by}={self.value} {self.competency}: n={self.n}"
+
+
+class Aggregate(_Sums):
+    """Integer sufficient statistics of one competency (or, with competency "", respondents) in one group.
+
+    `by` is "all" (value ""), "country", "agency" or "cell" (value "<country>|<agency>", respondents
+    only: the disclosure audit's atoms, never shown); `n` counts the respondents who rated both
+    importance and proficiency, and the sums are of their ratings, so every mean is exact.
+    """
+
+    by = models.CharField(max_length=16, help_text='"all", "country" or "agency".')
+
+    class Meta:
         app_label = "rtcm_needs"
         constraints = [
             models.UniqueConstraint(fields=["block_key", "by", "value", "competency"], name="rtcm_needs_one_aggregate"),
         ]
-
-    def __str__(self):
-        return f"{self.block_key} {self.by}={self.value} {self.competency}: n={self.n}"
 
 
 class PendingChange(models.Model):
@@ -97,16 +105,10 @@ class Release(models.Model):
         return f"{self.block_key} as of {self.released_at}"
 
 
-class ReleasedAggregate(models.Model):
+class ReleasedAggregate(_Sums):
     """One `Aggregate` row as it stood at the block's last release."""
 
-    block_key = models.CharField(max_length=255, help_text="Course-wide key of the assessment block.")
     by = models.CharField(max_length=16, help_text='"all", "country", "agency" or "cell".')
-    value = models.CharField(max_length=64, blank=True, help_text="The group's value ('' for all).")
-    competency = models.CharField(max_length=100, blank=True, help_text="Competency id; '' counts respondents.")
-    n = models.BigIntegerField(default=0)
-    sum_importance = models.BigIntegerField(default=0)
-    sum_proficiency = models.BigIntegerField(default=0)
 
     class Meta:
         app_label = "rtcm_needs"
@@ -115,7 +117,7 @@ class ReleasedAggregate(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.block_key} {self.by}={self.value} {self.competency}: n={self.n} (released)"
+        return super().__str__() + " (released)"
 
 
 class BlockDescription(models.Model):
