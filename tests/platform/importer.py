@@ -184,7 +184,7 @@ class XmlBlock(XBlock):
                 del xml_object.attrib[name]
         xml_object.tag = self.category
         node.tag = self.category
-        for attr in sorted(self.get_explicitly_set_fields_by_scope(Scope.settings)):
+        for attr in sorted(_explicitly_set(self, Scope.settings)):
             if attr not in self.metadata_to_strip:
                 xml_object.set(attr, serialize_field(self.fields[attr].to_json(getattr(self, attr))))
         for key, value in self.xml_attributes.items():
@@ -401,3 +401,16 @@ def import_course(course_dir, services=None):
     runtime = CourseImport(course_dir, key, services)
     course = runtime.process_xml(etree.tostring(pointer))
     return runtime, course
+
+
+def _explicitly_set(block, scope):
+    """The names of `block`'s fields of `scope` set on it explicitly.
+
+    XBlock >= 5.3 has `get_explicitly_set_fields_by_scope`; on older XBlock (Teak's 5.2) the
+    platform's XModuleMixin supplied the same method (xmodule/x_module.py), which this computes.
+    """
+    method = getattr(block, "get_explicitly_set_fields_by_scope", None)
+    if method is not None:
+        return method(scope)
+    return {field.name: field.read_json(block) for field in block.fields.values()
+            if field.scope == scope and field.is_set_on(block)}
