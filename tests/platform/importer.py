@@ -406,7 +406,7 @@ def import_course(course_dir, services=None):
 def _explicitly_set(block, scope):
     """The names of `block`'s fields of `scope` set on it explicitly.
 
-    XBlock >= 5.3 has `get_explicitly_set_fields_by_scope`; on older XBlock (Teak's 5.2) the
+    XBlock 6 has `get_explicitly_set_fields_by_scope`; with older XBlock (Teak's 5.2, Ulmo's 5.3) the
     platform's XModuleMixin supplied the same method (xmodule/x_module.py), which this computes.
     """
     method = getattr(block, "get_explicitly_set_fields_by_scope", None)
