@@ -28,7 +28,6 @@ from web_fragments.fragment import Fragment
 from xblock.completable import CompletableXBlockMixin, XBlockCompletionMode
 from xblock.core import XBlock
 from xblock.fields import Boolean, Dict, Float, Integer, Scope, String
-from xblock.scorable import ScorableXBlockMixin, Score
 from xblock.utils.resources import ResourceLoader
 from xblock.validation import ValidationMessage
 
@@ -45,6 +44,7 @@ from rtcm_xblocks.common.storage import block_key
 from rtcm_xblocks.common.templates import render_template, static_text
 from rtcm_xblocks.scenario import analytics, graph, layout, olx, storage
 from rtcm_xblocks.scenario.draft import MAX_ATTEMPTS, MAX_WEIGHT
+from rtcm_xblocks.scenario.instructor import ScenarioInstructorMixin
 from rtcm_xblocks.scenario.studio import ScenarioStudioMixin
 
 __all__ = ["ScenarioBlock"]
@@ -77,7 +77,7 @@ class _ReplacedDict(Dict):
 @XBlock.needs("i18n")
 @XBlock.wants("user")
 @XBlock.wants("replace_urls")
-class ScenarioBlock(ScenarioStudioMixin, ScorableXBlockMixin, CompletableXBlockMixin, XBlock):
+class ScenarioBlock(ScenarioStudioMixin, ScenarioInstructorMixin, CompletableXBlockMixin, XBlock):
     """A branching case exercise: the learner takes decisions step by step and gets a debrief."""
 
     display_name = String(
@@ -350,79 +350,6 @@ class ScenarioBlock(ScenarioStudioMixin, ScorableXBlockMixin, CompletableXBlockM
         counts, paths = storage.analytics_counts(self._storage_key())
         return analytics.report(scenario or self._scenario(), counts, paths, text=_plain_text)
 
-    # ------------------------------------------------------ instructor tools
-
-    def has_submitted_answer(self):
-        """True once the learner has finished an attempt (the LMS rescores only such learners)."""
-        return any(attempt.finished for attempt in _decode_attempts(self._stored()))
-
-    def get_score(self):
-        """The learner's recorded raw score: an instructor's override, else the grade over finished attempts."""
-        stored = self._stored()
-        return Score(raw_earned=self._recorded_value(stored) or 0.0, raw_possible=1.0)
-
-    def set_score(self, score):
-        """Record an instructor's score override (the LMS's "override score"); later grades publish it."""
-        possible = float(score.raw_possible or 0)
-        value = min(1.0, max(0.0, float(score.raw_earned) / possible)) if possible > 0 else 0.0
-
-        def override(state):
-            return dict(state, override=value)
-
-        self._write(override)
-
-    def calculate_score(self):
-        """The grade the learner's finished attempts earn against the current case (nothing is stored)."""
-        scenario = self._scenario()
-        attempts = [self._rescored(scenario, attempt) for attempt in _decode_attempts(self._stored())]
-        value = graph.overall([a.score for a in attempts if a.finished and a.score is not None], self._grading)
-        return Score(raw_earned=value or 0.0, raw_possible=1.0)
-
-    def allows_rescore(self):
-        """Rescoring makes sense only for a graded exercise."""
-        return self.has_score
-
-    def rescore(self, only_if_higher):
-        """Rescore the finished attempts against the current case, record the result and publish it.
-
-        As ScorableXBlockMixin.rescore (TypeError when not graded, ValueError before any finished
-        attempt), but the attempts' new scores are stored with the grade, as a move of the learner
-        is (see storage), so that the learner's debrief and later grades agree with the gradebook. The new
-        scores replace an instructor's override, except when `only_if_higher` and they are lower:
-        then nothing changes.
-        """
-        _ = translator(self).gettext
-        if not self.allows_rescore():
-            raise TypeError(_("This exercise is not graded, so it cannot be rescored."))
-        if not self.has_submitted_answer():
-            raise ValueError(_("This learner has not finished an attempt, so there is nothing to rescore."))
-        scenario = self._scenario()
-        result = {}
-
-        def rescored(state):
-            attempts = [self._rescored(scenario, attempt) for attempt in _decode_attempts(state)]
-            value = graph.overall([a.score for a in attempts if a.finished and a.score is not None], self._grading)
-            result["value"] = value or 0.0
-            recorded = self._recorded_value(state)
-            if only_if_higher and recorded is not None and result["value"] <= recorded:
-                return None
-            rescored_state = self._encode(state, attempts)
-            rescored_state.pop("override", None)
-            return rescored_state
-
-        self._write(rescored)
-        self.runtime.publish(self, "grade", {"value": result["value"], "max_value": 1.0, "only_if_higher": only_if_higher})
-
-    def publish_grade(self):
-        """Publish the recorded score (the LMS calls it after an override)."""
-        score = self.get_score()
-        self.runtime.publish(self, "grade", {"value": score.raw_earned, "max_value": score.raw_possible})
-
-    def clear_student_state(self, user_id, course_id, item_id, requesting_user_id):  # pylint: disable=unused-argument
-        """The instructor's "delete state": remove the learner's row (the LMS names them by their anonymous id)."""
-        key = self._storage_key()
-        return storage.delete_anonymous(key, str(user_id)) + int(storage.delete(key, str(user_id)))
-
     # ----------------------------------------------------------- OLX, reports
 
     @classmethod
@@ -479,7 +406,7 @@ class ScenarioBlock(ScenarioStudioMixin, ScorableXBlockMixin, CompletableXBlockM
             if not attempts:
                 continue
             latest = attempts[-1]
-            score = graph.overall([a.score for a in attempts if a.finished and a.score is not None], self._grading)
+            score = self._overall(attempts)
             reflections = [a.reflection for a in attempts if a.reflection]
             yield user_state.username, {
                 "path": safe_cell(" > ".join(f"{step}:{choice}" for step, choice in latest.path)),
@@ -600,19 +527,6 @@ class ScenarioBlock(ScenarioStudioMixin, ScorableXBlockMixin, CompletableXBlockM
         current = self._state_json(scenario, attempts, stored=state)
         return HandlerError("conflict", translator(self).gettext(CONFLICT_MESSAGE), status=409,
                             extra={"state": current})
-
-    def _recorded_value(self, state):
-        """The instructor's override, else the grade over the stored finished attempts; None before any."""
-        if isinstance(state, dict) and state.get("override") is not None:
-            return float(state["override"])
-        attempts = _decode_attempts(state)
-        return graph.overall([a.score for a in attempts if a.finished and a.score is not None], self._grading)
-
-    def _rescored(self, scenario, attempt):
-        """A finished attempt scored against the current case; one that no longer fits it keeps its score."""
-        if not attempt.finished or not self.has_score or not graph.is_consistent(scenario, attempt):
-            return attempt
-        return dataclasses.replace(attempt, score=graph.score(scenario, attempt, self._scoring))
 
     def _learner(self, state, scenario=None):
         """(scenario, attempts, notice): the learner's attempts in `state` with the current one last.
@@ -753,6 +667,10 @@ class ScenarioBlock(ScenarioStudioMixin, ScorableXBlockMixin, CompletableXBlockM
     def _event(self, name, **data):
         """Publish a `rtcm.scenario.<name>` tracking event."""
         self.runtime.publish(self, f"rtcm.scenario.{name}", data)
+
+    def _overall(self, attempts):
+        """The grade over the finished, scored `attempts` according to `grading`; None before any."""
+        return graph.overall([a.score for a in attempts if a.finished and a.score is not None], self._grading)
 
     def _publish_attempts_grade(self, state):
         """Publish the recorded grade: an instructor's override, else the grade over finished attempts.
