@@ -84,6 +84,7 @@ class ScenarioStudioMixin:
                                             {"block_id": self._dom_id(), "editor_data": editor_data}))
         add_js_catalogue(self, fragment)
         fragment.add_css(static_text("static/scenario/studio.css"))
+        fragment.add_javascript(static_text("static/scenario/richtext.js"))
         fragment.add_javascript(static_text("static/scenario/studio.js"))
         fragment.initialize_js("RtcmScenarioStudio")
         return fragment
