@@ -303,6 +303,7 @@ class NeedsStudioMixin(XBlockMixin):
         fragment = Fragment(html)
         add_js_catalogue(self, fragment)
         fragment.add_css(static_text("static/needs/studio.css"))
+        fragment.add_javascript(static_text("static/needs/studio_checks.js"))
         fragment.add_javascript(static_text("static/needs/studio.js"))
         fragment.initialize_js("RtcmNeedsStudio")
         return fragment

@@ -250,3 +250,19 @@ def test_a_hostile_title_opens_in_the_editor_as_text_and_runs_no_script(browser)
     assert browser.execute_script("return window.rtcmPwned === undefined")
     title = browser.find_element(By.CSS_SELECTOR, 'input[data-field="display_name"]')
     assert title.get_attribute("value") == "Title " + hostile
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("link", ["https:evil.example", "/\\evil.example/x", "//evil.example", "java\tscript:x"])
+def test_a_course_link_the_server_would_refuse_is_marked_while_typing(browser, link):
+    """The editor's live check follows the server's link rule (common.sanitize.is_safe_link)."""
+    name, _usage_id = load_scenario(BLANK_OLX)
+    browser.get(f"{browser.base_url}/scenario/{name}/studio_view/?student=staff")
+    wait_for(browser, lambda: pillar_items(browser))
+    recommend = field(pillar_items(browser)[0], "recommend")
+    recommend.send_keys("/jump_to_id/border_intro")
+    wait_for(browser, lambda: not any("course link" in text for text in problems(browser)))
+    browser.execute_script("arguments[0].value = arguments[1];"
+                           "arguments[0].dispatchEvent(new Event('input', {bubbles: true}));", recommend, link)
+    wait_for(browser, lambda: any("Use a course link such as /jump_to_id/border_intro" in text
+                                  for text in problems(browser)))
