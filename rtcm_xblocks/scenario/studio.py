@@ -85,6 +85,7 @@ class ScenarioStudioMixin:
         add_js_catalogue(self, fragment)
         fragment.add_css(static_text("static/scenario/studio.css"))
         fragment.add_javascript(static_text("static/scenario/richtext.js"))
+        fragment.add_javascript(static_text("static/scenario/map.js"))
         fragment.add_javascript(static_text("static/scenario/studio.js"))
         fragment.initialize_js("RtcmScenarioStudio")
         return fragment
