@@ -10,12 +10,12 @@ choice on a loop may not carry positive points, so the best attainable total is 
 import heapq
 from collections import deque
 from dataclasses import dataclass, field, replace
-from functools import cached_property
 from html.parser import HTMLParser
 from itertools import count
 
 from rtcm_xblocks.common.i18n import N_
 from rtcm_xblocks.common.quoting import excerpts
+from rtcm_xblocks.scenario.model import OUTCOMES, Choice, Ending, Image, Scenario, Step
 
 __all__ = [
     "GRADING_MODES", "MOVES_FLOOR", "OUTCOMES", "SCORING_MODES",
@@ -26,7 +26,6 @@ __all__ = [
 
 SCORING_MODES = ("path", "ending", "none")
 GRADING_MODES = ("best", "last", "first")
-OUTCOMES = ("good", "neutral", "bad")
 
 # Beyond this many positive choices on loops (an invalid scenario), the extra ones count as 0 points,
 # which keeps best_path_total polynomial; see its docstring.
@@ -56,162 +55,6 @@ class ScenarioError(Exception):
     def text(self, gettext=_identity):
         """The message translated with `gettext` and filled with its parameters (text quoted as a short prefix)."""
         return gettext(self.message).format(**excerpts(self.params))
-
-
-@dataclass(frozen=True)
-class Image:
-    """An illustration of a step; `alt` is its text alternative."""
-
-    src: str
-    alt: str = ""
-
-    def to_dict(self):
-        """This image as a JSON-safe dict."""
-        return {"src": self.src, "alt": self.alt}
-
-    @classmethod
-    def from_dict(cls, data):
-        """The image described by `to_dict()`'s output."""
-        return cls(src=str(data["src"]), alt=str(data.get("alt", "")))
-
-
-@dataclass(frozen=True)
-class Choice:
-    """An action offered at a step: it leads `to` a step or ending and earns `points`."""
-
-    id: str
-    label: str
-    to: str
-    points: int = 0
-    expert: bool = False
-    feedback: str = ""
-
-    def to_dict(self):
-        """This choice as a JSON-safe dict."""
-        return {"id": self.id, "label": self.label, "to": self.to, "points": self.points,
-                "expert": self.expert, "feedback": self.feedback}
-
-    @classmethod
-    def from_dict(cls, data):
-        """The choice described by `to_dict()`'s output."""
-        return cls(id=str(data["id"]), label=str(data.get("label", "")), to=str(data["to"]),
-                   points=int(data.get("points", 0)), expert=bool(data.get("expert", False)),
-                   feedback=str(data.get("feedback", "")))
-
-
-@dataclass(frozen=True)
-class Step:
-    """A decision point of the story: a title, HTML body, optional image and the choices offered."""
-
-    id: str
-    title: str
-    body: str = ""
-    image: Image | None = None
-    choices: tuple = ()
-
-    def choice(self, choice_id):
-        """The first choice with id `choice_id`, or None."""
-        return next((choice for choice in self.choices if choice.id == choice_id), None)
-
-    def to_dict(self):
-        """This step as a JSON-safe dict."""
-        return {"id": self.id, "title": self.title, "body": self.body,
-                "image": self.image.to_dict() if self.image else None,
-                "choices": [choice.to_dict() for choice in self.choices]}
-
-    @classmethod
-    def from_dict(cls, data):
-        """The step described by `to_dict()`'s output."""
-        image = data.get("image")
-        return cls(id=str(data["id"]), title=str(data.get("title", "")), body=str(data.get("body", "")),
-                   image=Image.from_dict(image) if image else None,
-                   choices=tuple(Choice.from_dict(choice) for choice in data.get("choices", ())))
-
-
-@dataclass(frozen=True)
-class Ending:
-    """Where the story ends: a debrief with an outcome (good, neutral, bad) and points."""
-
-    id: str
-    title: str
-    body: str = ""
-    outcome: str = "neutral"
-    points: int = 0
-
-    def to_dict(self):
-        """This ending as a JSON-safe dict."""
-        return {"id": self.id, "title": self.title, "body": self.body, "outcome": self.outcome,
-                "points": self.points}
-
-    @classmethod
-    def from_dict(cls, data):
-        """The ending described by `to_dict()`'s output."""
-        return cls(id=str(data["id"]), title=str(data.get("title", "")), body=str(data.get("body", "")),
-                   outcome=str(data.get("outcome", "neutral")), points=int(data.get("points", 0)))
-
-
-@dataclass(frozen=True)
-class Scenario:
-    """A whole scenario: the intro, its steps and endings, and the start step (default: the first)."""
-
-    intro: str = ""
-    steps: tuple = ()
-    endings: tuple = ()
-    start: str | None = None
-
-    @property
-    def start_id(self):
-        """The id of the start step: `start`, else the first step's id, else None."""
-        if self.start:
-            return self.start
-        return self.steps[0].id if self.steps else None
-
-    def step(self, step_id):
-        """The first step with id `step_id`, or None."""
-        return _lookup(self._steps_by_id, step_id)
-
-    def ending(self, ending_id):
-        """The first ending with id `ending_id`, or None."""
-        return _lookup(self._endings_by_id, ending_id)
-
-    @cached_property
-    def _steps_by_id(self):
-        # an index built on first use, so that replaying a long path looks each step up in O(1)
-        return _first_by_id(self.steps)
-
-    @cached_property
-    def _endings_by_id(self):
-        return _first_by_id(self.endings)
-
-    def to_dict(self):
-        """This scenario as a JSON-safe dict (for the block's content field)."""
-        return {"intro": self.intro, "start": self.start,
-                "steps": [step.to_dict() for step in self.steps],
-                "endings": [ending.to_dict() for ending in self.endings]}
-
-    @classmethod
-    def from_dict(cls, data):
-        """The scenario described by `to_dict()`'s output; an empty scenario for None or {}."""
-        data = data or {}
-        start = data.get("start")
-        return cls(intro=str(data.get("intro", "")),
-                   steps=tuple(Step.from_dict(step) for step in data.get("steps", ())),
-                   endings=tuple(Ending.from_dict(ending) for ending in data.get("endings", ())),
-                   start=str(start) if start else None)
-
-
-def _first_by_id(nodes):
-    index = {}
-    for node in nodes:
-        index.setdefault(node.id, node)
-    return index
-
-
-def _lookup(index, node_id):
-    try:
-        return index.get(node_id)
-    except TypeError:  # an unhashable id names nothing
-        return None
 
 
 # --- the graph ---------------------------------------------------------------------------------
