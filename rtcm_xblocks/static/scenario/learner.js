@@ -7,6 +7,7 @@ function RtcmScenarioBlock(runtime, element) {
   var live = root.querySelector(".rtcm-scenario__live");
   var error = root.querySelector(".rtcm-scenario__error");
   var notice = root.querySelector(".rtcm-scenario__notice");
+  var meters = root.querySelector(".rtcm-scenario__meters");
   var i18n = window.RtcmScenarioI18N;
   var gettext = (i18n && i18n.gettext) || window.gettext || function (text) { return text; };
   var ngettext = (i18n && i18n.ngettext) || window.ngettext ||
@@ -43,6 +44,12 @@ function RtcmScenarioBlock(runtime, element) {
     return el;
   }
 
+  /* The parts of a simulation, each in its own file (static/scenario/meters.js, dialogue.js, timer.js). */
+  var kit = {node: node, format: format, gettext: gettext, ngettext: ngettext, authored: authored, uid: uid};
+  var meter = window.RtcmScenarioMeters(kit);
+  var dialogue = window.RtcmScenarioDialogue(kit);
+  var timer = window.RtcmScenarioTimer(kit);
+
   function heading(level, id, text) {
     return node(level, {id: uid + "-" + id, tabindex: "-1"}, [text]);
   }
@@ -62,6 +69,7 @@ function RtcmScenarioBlock(runtime, element) {
       return response.json().catch(function () { return {}; }).then(function (data) {
         if (!response.ok) {
           var failure = new Error(data.message || gettext("Something went wrong. Please try again."));
+          failure.code = data.error;
           failure.state = response.status === 409 ? data.state : null;  // a conflict brings the stored state
           throw failure;
         }
@@ -70,28 +78,55 @@ function RtcmScenarioBlock(runtime, element) {
     });
   }
 
+  /* A step's hint: a button that states its cost, or once revealed (it stays so) the hint itself. */
+  function hintBox(hint) {
+    if (!hint) { return null; }
+    var content;
+    if (hint.revealed) {
+      content = [heading("h5", "hint", gettext("Hint")), authored(hint.body)];
+    } else {
+      content = [node("button", {type: "button", "class": "rtcm-scenario__button rtcm-scenario__button--quiet", "data-action": "hint"},
+        [hint.cost > 0 ? format(ngettext("Show a hint (costs {count} point)", "Show a hint (costs {count} points)", hint.cost),
+          {count: hint.cost}) : gettext("Show a hint")])];
+    }
+    return node("div", {"class": "rtcm-scenario__hintbox", "aria-live": "polite"}, content);
+  }
+
   function stepSection(step) {
     var choices = step.choices.map(function (choice) {
       return node("li", {}, [node("button", {type: "button", "class": "rtcm-scenario__choice", "data-choice": choice.id},
         [choice.label])]);
     });
+    var progress = [format(gettext("Decision {number} · attempt {attempt}"), {number: state.path.length + 1, attempt: state.attempt})];
+    if (state.practice) {
+      progress.push(" ", node("span", {"class": "rtcm-scenario__practice"}, [gettext("Practice attempt: not graded")]));
+    }
+    var waiting = timer.waiting(step.timer);
     return node("section", {"class": "rtcm-scenario__step", "aria-labelledby": uid + "-step"}, [
-      node("p", {"class": "rtcm-scenario__progress"},
-        [format(gettext("Decision {number} · attempt {attempt}"), {number: state.path.length + 1, attempt: state.attempt})]),
+      node("p", {"class": "rtcm-scenario__progress"}, progress),
       heading("h4", "step", step.title),
+      timer.clock(step.timer),
       authored(step.body),
       step.image ? node("img", {"class": "rtcm-scenario__image", src: step.image.src, alt: step.image.alt}) : null,
-      node("div", {role: "group", "aria-labelledby": uid + "-question"}, [
+      dialogue.media(step.media),
+      dialogue.lines(step.lines),
+      hintBox(step.hint),
+      waiting ? timer.startButton(step.timer) : node("div", {role: "group", "aria-labelledby": uid + "-question"}, [
         node("p", {id: uid + "-question", "class": "rtcm-scenario__question"}, [gettext("What do you do?")]),
         node("ul", {"class": "rtcm-scenario__choices"}, choices)
-      ])
+      ]),
+      state.can_go_back ? node("button", {type: "button", "class": "rtcm-scenario__button rtcm-scenario__button--quiet",
+        "data-action": "back"}, [gettext("Go back one step (practice: this attempt will not be graded)")]) : null
     ]);
   }
 
-  function feedbackSection() {
+  /* `late`: the learner's own choice arrived after the limit (the server took the timeout instead). */
+  function feedbackSection(late) {
     var last = state.path[state.path.length - 1];
     return node("section", {"class": "rtcm-scenario__feedback", "aria-labelledby": uid + "-feedback"}, [
       heading("h4", "feedback", gettext("What happened")),
+      last.timed_out ? node("p", {"class": "rtcm-scenario__timed-out"},
+        [late ? gettext("Time ran out before your choice arrived.") : gettext("Time ran out.")]) : null,
       node("p", {"class": "rtcm-scenario__chosen"}, [gettext("You chose:") + " ", node("strong", {}, [last.label])]),
       authored(state.last_feedback)
     ]);
@@ -102,6 +137,25 @@ function RtcmScenarioBlock(runtime, element) {
     if (left === null) { return gettext("You can play this case again as many times as you like."); }
     if (left === 0) { return gettext("You have used all your attempts."); }
     return format(ngettext("You have {count} more attempt.", "You have {count} more attempts.", left), {count: left});
+  }
+
+  function percent(score) {
+    return score === null || score === undefined ? "—" : format(gettext("{score}%"), {score: Math.round(score * 100)});
+  }
+
+  function competencyTable(results) {
+    var head = node("tr", {}, [gettext("Competency"), gettext("Points"), gettext("Score")].map(function (text) {
+      return node("th", {scope: "col"}, [text]);
+    }));
+    return node("table", {"class": "rtcm-scenario__competencies"}, [
+      node("caption", {}, [gettext("Your result per competency")]),
+      node("thead", {}, [head]),
+      node("tbody", {}, results.map(function (result) {
+        return node("tr", {}, [node("th", {scope: "row"}, [result.title]),
+          node("td", {}, [format(gettext("{earned} of {best}"), result)]),
+          node("td", {}, [percent(result.score)])]);
+      }))
+    ]);
   }
 
   function debriefSection() {
@@ -116,11 +170,17 @@ function RtcmScenarioBlock(runtime, element) {
     ];
     if (state.score !== null) {
       children.push(node("p", {"class": "rtcm-scenario__score"},
-        [format(gettext("Your score for this attempt: {score}%"), {score: Math.round(state.score * 100)})]));
+        [format(gettext("Your score for this attempt: {score}%"), {score: Math.round(state.score * 100)}),
+          state.practice ? " " + gettext("(practice, not graded)") : null]));
+    } else if (state.practice) {
+      children.push(node("p", {"class": "rtcm-scenario__score"}, [gettext("Practice attempt: not graded")]));
     }
+    if (state.competencies && state.competencies.length) { children.push(competencyTable(state.competencies)); }
     children.push(node("h5", {}, [gettext("Your path")]), node("ol", {"class": "rtcm-scenario__path"},
       state.path.map(function (entry) {
-        return node("li", {}, [node("p", {"class": "rtcm-scenario__label"}, [entry.label]), authored(entry.feedback)]);
+        return node("li", {}, [
+          entry.timed_out ? node("p", {"class": "rtcm-scenario__timed-out"}, [gettext("Time ran out:")]) : null,
+          node("p", {"class": "rtcm-scenario__label"}, [entry.label]), authored(entry.feedback)]);
       })));
     if (state.expert_path) {
       children.push(node("h5", {}, [gettext("The expert path")]), node("ol", {"class": "rtcm-scenario__expert"},
@@ -144,22 +204,73 @@ function RtcmScenarioBlock(runtime, element) {
     return node("section", {"class": "rtcm-scenario__debrief", "aria-labelledby": uid + "-debrief"}, children);
   }
 
-  /* Replace the stage with `next`, move focus to `focusId` and announce `message`. */
-  function show(next, focusId, message) {
+  /* Replace the stage with `next`, move focus to `focusId` and announce `message` (and the meters that changed).
+     `late`: the last choice arrived after the step's time limit. */
+  function show(next, focusId, message, late) {
+    var before = state.variables;
+    // Still at the same step (a hint, the clock, the time-limit setting): the clip keeps playing where it was.
+    var same = !next.finished && next.step && state.step && !state.finished && next.step.id === state.step.id &&
+      next.attempt === state.attempt && next.path.length === state.path.length;
+    var playing = same ? stage.querySelector(".rtcm-scenario__media") : null;
+    timer.stop();
     state = next;
     stage.textContent = "";
     if (state.finished) {
       stage.appendChild(debriefSection());
     } else if (state.step) {
-      if (state.last_feedback !== null) { stage.appendChild(feedbackSection()); }
+      if (state.last_feedback !== null) { stage.appendChild(feedbackSection(late)); }
       stage.appendChild(stepSection(state.step));
+      var drawn = stage.querySelector(".rtcm-scenario__media");
+      if (playing && drawn) { drawn.parentNode.replaceChild(playing, drawn); }
     }
     lock();
     notice.hidden = !state.notice;
     notice.textContent = state.notice || "";
+    drawSettings();
+    if (meters) { meter.draw(meters, state.variables); }
     var target = document.getElementById(uid + "-" + focusId);
     if (target) { target.focus(); }
-    announce(message);
+    announce([message].concat(meter.changes(before, state.variables)).filter(Boolean).join(" "));
+    startClock(false);
+  }
+
+  /* The running clock of the current step, counting in the stage's countdown. */
+  function startClock(fresh) {
+    if (state.finished || !state.step) { return; }
+    var stepId = state.step.id;
+    timer.run(stage.querySelector(".rtcm-scenario__timer-digits"), state.step.timer, announce, function () {
+      expire(stepId);
+    }, fresh);
+  }
+
+  /* Time is up on the local clock: ask the server to take the step's timeout choice once its own clock agrees. */
+  function expire(stepId) {
+    if (readOnly || state.finished || !state.step || state.step.id !== stepId) { return; }
+    if (busy) {
+      window.setTimeout(function () { expire(stepId); }, 1000);
+      return;
+    }
+    act(null, null, function (next) {
+      show(next, next.finished ? "debrief" : "feedback", gettext("Time is up."));
+    }, false, function () {
+      return timer.insist(function () { return call("time_up", {step: stepId}); });
+    });
+  }
+
+  /* The learner's time-limit setting, shown when the exercise has a timed step. */
+  function drawSettings() {
+    var box = root.querySelector(".rtcm-scenario__timing");
+    var wanted = state.timing !== null && state.timing !== undefined;
+    if (!box && wanted) {
+      box = timer.settings(uid, state.timing);
+      root.insertBefore(box, stage.nextSibling);
+    }
+    if (!box) { return; }
+    box.hidden = !wanted;
+    Array.prototype.forEach.call(box.querySelectorAll("input[type=radio]"), function (radio) {
+      radio.checked = radio.value === state.timing;
+      radio.disabled = Boolean(readOnly);
+    });
   }
 
   function announce(message) {
@@ -169,12 +280,12 @@ function RtcmScenarioBlock(runtime, element) {
 
   /* Call `handler`; on a refusal show why and, unless `keep` (a form being typed in), redraw the server's state.
      A 409 conflict (another tab moved on) carries that state, and it is redrawn even under `keep`. */
-  function act(handler, body, after, keep) {
-    if (busy || readOnly) { return; }
+  function act(handler, body, after, keep, request) {
+    if (busy || readOnly) { return false; }
     busy = true;
     error.textContent = "";
     root.setAttribute("aria-busy", "true");
-    call(handler, body).then(after).catch(function (failure) {
+    (request ? request() : call(handler, body)).then(after).catch(function (failure) {
       error.textContent = failure.message;
       if (keep && !failure.state) { return null; }
       var current = failure.state ? Promise.resolve(failure.state) : call("get_state", {});
@@ -184,24 +295,53 @@ function RtcmScenarioBlock(runtime, element) {
     }).then(function () {
       busy = false;
       root.removeAttribute("aria-busy");
+      drawSettings();
     });
+    return true;
   }
 
   root.addEventListener("click", function (event) {
     var choice = event.target.closest("[data-choice]");
     if (choice) {
       act("choose", {step: state.step.id, choice: choice.getAttribute("data-choice")}, function (next) {
+        var last = next.path[next.path.length - 1];
+        var late = Boolean(last && last.timed_out);
+        var lateText = late ? gettext("Time ran out before your choice arrived.") + " " : "";
         if (next.finished) {
-          show(next, "debrief", format(gettext("The case has ended: {title}."), {title: next.ending.title}));
+          show(next, "debrief", lateText + format(gettext("The case has ended: {title}."), {title: next.ending.title}), late);
         } else {
-          show(next, "feedback", format(gettext("Next step: {title}."), {title: next.step.title}));
+          show(next, "feedback", lateText + format(gettext("Next step: {title}."), {title: next.step.title}), late);
         }
+      });
+    } else if (event.target.closest("[data-action=hint]")) {
+      act("hint", {step: state.step.id}, function (next) {
+        show(next, "hint", "");
+      });
+    } else if (event.target.closest("[data-action=start-timer]")) {
+      act("start_timer", {step: state.step.id}, function (next) {
+        show(next, "step", "");
+        startClock(true);
+      });
+    } else if (event.target.closest("[data-action=back]")) {
+      act("back", {step: state.step.id}, function (next) {
+        show(next, "step", format(gettext("You went back to: {title}. This attempt is now practice and will not be graded."),
+          {title: next.step.title}));
       });
     } else if (event.target.closest("[data-action=restart]")) {
       act("restart", {}, function (next) {
         show(next, "step", format(gettext("Attempt {number} has started."), {number: next.attempt}));
       });
     }
+  });
+
+  root.addEventListener("change", function (event) {
+    var radio = event.target.closest(".rtcm-scenario__timing input[type=radio]");
+    if (!radio || !radio.checked || radio.value === state.timing) { return; }
+    var chosen = radio.value;
+    var sent = act("set_timing", {timing: chosen}, function (next) {
+      show(next, "", format(gettext("Time limits: {setting}."), {setting: timer.timingName(next.timing)}));
+    }, true);
+    if (!sent) { drawSettings(); }
   });
 
   root.addEventListener("submit", function (event) {
@@ -213,6 +353,8 @@ function RtcmScenarioBlock(runtime, element) {
     }, true);
   });
   lock();
+  drawSettings();
+  startClock(false);
   /* Course staff also get the scenario's results (static/scenario/results.js, loaded for staff only). */
   var results = root.querySelector(".rtcm-scenario__results");
   if (results && window.RtcmScenarioResults) {
