@@ -7,15 +7,16 @@ A scenario is a directed graph. Its nodes are the steps and the endings (one id 
 `to` names either); its edges are the choices, weighted by their points. Loops are allowed, but a
 choice on a loop may not carry positive points, so the best attainable total is well defined.
 """
-import heapq
 from collections import deque
 from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
-from itertools import count
 
 from rtcm_xblocks.common.i18n import N_
 from rtcm_xblocks.common.quoting import excerpts
 from rtcm_xblocks.scenario.model import OUTCOMES, Choice, Ending, Image, Scenario, Step
+from rtcm_xblocks.scenario.paths import NEG_INF
+from rtcm_xblocks.scenario.paths import best_walks as _best_walks
+from rtcm_xblocks.scenario.paths import components as _components
 
 __all__ = [
     "GRADING_MODES", "MOVES_FLOOR", "OUTCOMES", "SCORING_MODES",
@@ -30,8 +31,6 @@ GRADING_MODES = ("best", "last", "first")
 # Beyond this many positive choices on loops (an invalid scenario), the extra ones count as 0 points,
 # which keeps best_path_total polynomial; see its docstring.
 EXACT_LOOP_CHOICES = 12
-
-NEG_INF = float("-inf")
 
 # An attempt holds at most max(MOVES_FLOOR, 2 x the number of steps) choices: far more than any path
 # through the case needs, but a learner (or a script) going round a zero-point loop stops there, so
@@ -129,101 +128,6 @@ class _Graph:
                 for source, out in self.edges.items()
                 for target, points, choice in out
                 if points > 0 and self.in_loop(source, target)]
-
-
-def _components(nodes, adjacency):
-    """Tarjan's strongly connected components (iterative): node -> component number.
-
-    Components are numbered in reverse topological order: every edge between two components goes
-    from a higher number to a lower one.
-    """
-    index, low, on_stack, stack, component = {}, {}, set(), [], {}
-    counter = count()
-    number = 0
-    for root in nodes:
-        if root in index:
-            continue
-        index[root] = low[root] = next(counter)
-        stack.append(root)
-        on_stack.add(root)
-        work = [(root, iter(adjacency[root]))]
-        while work:
-            node, targets = work[-1]
-            advanced = False
-            for target in targets:
-                if target not in index:
-                    index[target] = low[target] = next(counter)
-                    stack.append(target)
-                    on_stack.add(target)
-                    work.append((target, iter(adjacency[target])))
-                    advanced = True
-                    break
-                if target in on_stack:
-                    low[node] = min(low[node], index[target])
-            if advanced:
-                continue
-            work.pop()
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[node])
-            if low[node] == index[node]:
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    component[member] = number
-                    if member == node:
-                        break
-                number += 1
-    return component
-
-
-def _best_walks(nodes, adjacency, sources, component=None):
-    """The best total of a walk from any source to every node: node -> total (-inf if unreachable).
-
-    `adjacency[u]` lists `(v, weight)`; `sources` maps a node to the total a walk starting there
-    already has. Requires that no cycle has positive total weight and that every edge inside a
-    strongly connected component weighs <= 0 (true once positive loop edges are removed). Then the
-    components are processed in topological order: inside one, the best walk between two members
-    is a shortest path on the negated (non-negative) weights, found with a multi-source Dijkstra;
-    edges leaving it carry the totals on to later components. `component` is `_components` of
-    `adjacency`, when the caller has it already.
-    """
-    if component is None:
-        component = _components(nodes, {u: [v for v, _ in out] for u, out in adjacency.items()})
-    members = {}
-    for node in nodes:
-        members.setdefault(component[node], []).append(node)
-    best = {node: NEG_INF for node in nodes}
-    entry = {node: NEG_INF for node in nodes}
-    for node, total in sources.items():
-        entry[node] = max(entry[node], total)
-    for number in sorted(members, reverse=True):
-        group = members[number]
-        cost = {node: -entry[node] for node in group if entry[node] > NEG_INF}
-        heap = [(distance, position, node) for position, (node, distance) in enumerate(cost.items())]
-        heapq.heapify(heap)
-        tie = count(len(heap))
-        done = set()
-        while heap:
-            distance, _, node = heapq.heappop(heap)
-            if node in done:
-                continue
-            done.add(node)
-            best[node] = -distance
-            for target, weight in adjacency[node]:
-                if component[target] != number or target in done:
-                    continue
-                candidate = distance - weight
-                if candidate < cost.get(target, float("inf")):
-                    cost[target] = candidate
-                    heapq.heappush(heap, (candidate, next(tie), target))
-        for node in group:
-            if best[node] == NEG_INF:
-                continue
-            for target, weight in adjacency[node]:
-                if component[target] != number:
-                    entry[target] = max(entry[target], best[node] + weight)
-    return best
 
 
 def best_path_total(scenario):
