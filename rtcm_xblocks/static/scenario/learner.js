@@ -16,6 +16,7 @@ function RtcmScenarioBlock(runtime, element) {
   var state = JSON.parse(root.getAttribute("data-state"));
   var maxReflection = root.getAttribute("data-max-reflection");
   var busy = false;
+  var wantedTiming = null;  // a time-limit setting chosen while another call was under way: sent after it
   /* Studio's preview or staff viewing as a learner: the server refuses every change, so the page offers none. */
   var readOnly = root.getAttribute("data-read-only");
 
@@ -125,9 +126,9 @@ function RtcmScenarioBlock(runtime, element) {
     var last = state.path[state.path.length - 1];
     return node("section", {"class": "rtcm-scenario__feedback", "aria-labelledby": uid + "-feedback"}, [
       heading("h4", "feedback", gettext("What happened")),
-      last.timed_out ? node("p", {"class": "rtcm-scenario__timed-out"},
-        [late ? gettext("Time ran out before your choice arrived.") : gettext("Time ran out.")]) : null,
-      node("p", {"class": "rtcm-scenario__chosen"}, [gettext("You chose:") + " ", node("strong", {}, [last.label])]),
+      last.timed_out ? node("p", {"class": "rtcm-scenario__chosen"}, [node("span", {"class": "rtcm-scenario__timed-out"},
+        [late ? gettext("Time ran out before your choice arrived.") : gettext("Time ran out.")]), " ", node("strong", {}, [last.label])]) :
+        node("p", {"class": "rtcm-scenario__chosen"}, [gettext("You chose:") + " ", node("strong", {}, [last.label])]),
       authored(state.last_feedback)
     ]);
   }
@@ -267,8 +268,9 @@ function RtcmScenarioBlock(runtime, element) {
     }
     if (!box) { return; }
     box.hidden = !wanted;
+    var timing = wantedTiming !== null ? wantedTiming : state.timing;
     Array.prototype.forEach.call(box.querySelectorAll("input[type=radio]"), function (radio) {
-      radio.checked = radio.value === state.timing;
+      radio.checked = radio.value === timing;
       radio.disabled = Boolean(readOnly);
     });
   }
@@ -295,7 +297,7 @@ function RtcmScenarioBlock(runtime, element) {
     }).then(function () {
       busy = false;
       root.removeAttribute("aria-busy");
-      drawSettings();
+      if (wantedTiming !== null) { sendTiming(); } else { drawSettings(); }
     });
     return true;
   }
@@ -334,14 +336,25 @@ function RtcmScenarioBlock(runtime, element) {
     }
   });
 
-  root.addEventListener("change", function (event) {
-    var radio = event.target.closest(".rtcm-scenario__timing input[type=radio]");
-    if (!radio || !radio.checked || radio.value === state.timing) { return; }
-    var chosen = radio.value;
-    var sent = act("set_timing", {timing: chosen}, function (next) {
+  /* The latest time-limit setting the learner picked (arrow keys move through several), once nothing else is under way. */
+  function sendTiming() {
+    if (busy || readOnly || wantedTiming === null) { return; }
+    var chosen = wantedTiming;
+    wantedTiming = null;
+    if (chosen === state.timing) {
+      drawSettings();
+      return;
+    }
+    act("set_timing", {timing: chosen}, function (next) {
       show(next, "", format(gettext("Time limits: {setting}."), {setting: timer.timingName(next.timing)}));
     }, true);
-    if (!sent) { drawSettings(); }
+  }
+
+  root.addEventListener("change", function (event) {
+    var radio = event.target.closest(".rtcm-scenario__timing input[type=radio]");
+    if (!radio || !radio.checked) { return; }
+    wantedTiming = radio.value;
+    sendTiming();
   });
 
   root.addEventListener("submit", function (event) {
