@@ -235,6 +235,12 @@ function RtcmScenarioBlock(runtime, element) {
     startClock(false);
   }
 
+  /* What a move led to, for screen readers. */
+  function moved(next) {
+    return next.finished ? format(gettext("The case has ended: {title}."), {title: next.ending.title}) :
+      format(gettext("Next step: {title}."), {title: next.step.title});
+  }
+
   /* The running clock of the current step, counting in the stage's countdown. */
   function startClock(fresh) {
     if (state.finished || !state.step) { return; }
@@ -252,7 +258,7 @@ function RtcmScenarioBlock(runtime, element) {
       return;
     }
     act(null, null, function (next) {
-      show(next, next.finished ? "debrief" : "feedback", gettext("Time is up."));
+      show(next, next.finished ? "debrief" : "feedback", gettext("Time is up.") + " " + moved(next));
     }, false, function () {
       return timer.insist(function () { return call("time_up", {step: stepId}); });
     });
@@ -309,11 +315,7 @@ function RtcmScenarioBlock(runtime, element) {
         var last = next.path[next.path.length - 1];
         var late = Boolean(last && last.timed_out);
         var lateText = late ? gettext("Time ran out before your choice arrived.") + " " : "";
-        if (next.finished) {
-          show(next, "debrief", lateText + format(gettext("The case has ended: {title}."), {title: next.ending.title}), late);
-        } else {
-          show(next, "feedback", lateText + format(gettext("Next step: {title}."), {title: next.step.title}), late);
-        }
+        show(next, next.finished ? "debrief" : "feedback", lateText + moved(next), late);
       });
     } else if (event.target.closest("[data-action=hint]")) {
       act("hint", {step: state.step.id}, function (next) {
