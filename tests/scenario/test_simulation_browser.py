@@ -187,6 +187,32 @@ def test_a_choice_that_reaches_the_server_after_the_limit_says_time_ran_out(brow
     assert "Left behind" in debrief and "Time ran out:" in debrief
 
 
+# The network between page and server fails every time_up (a proxy answering 503), and counts the calls.
+TIME_UP_FAILS = """
+var real = window.fetch;
+window.timeUps = 0;
+window.fetch = function (url) {
+  if (String(url).indexOf('/time_up/') < 0) { return real.apply(this, arguments); }
+  window.timeUps += 1;
+  return Promise.resolve(new Response(JSON.stringify({error: 'unavailable', message: 'The service is unavailable.'}),
+                                      {status: 503, headers: {'Content-Type': 'application/json'}}));
+};
+"""
+
+
+def test_when_time_up_keeps_failing_the_page_says_so_and_stops_asking(browser, simulation):
+    name, _usage_id = simulation
+    open_page(browser, name, "failing_learner")
+    choose(browser, "separate", "-feedback")
+    script(browser, TIME_UP_FAILS)
+    click(browser, "[data-action=start-timer]")
+    wait_for(browser, "return window.timeUps >= 3", timeout=30)
+    time.sleep(3)  # a page that looped would have called hundreds of times by now
+    assert script(browser, "return window.timeUps") == 3
+    assert text_of(browser, ".rtcm-scenario__error") == "The service is unavailable."
+    assert text_of(browser, ".rtcm-scenario__timer") == "Time left: 00:00"
+
+
 def test_the_learner_lengthens_or_turns_off_the_time_limit_and_it_applies_at_once(browser, simulation):
     name, _usage_id = simulation
     open_page(browser, name, "untimed_learner")

@@ -16,6 +16,7 @@ function RtcmScenarioBlock(runtime, element) {
   var state = JSON.parse(root.getAttribute("data-state"));
   var maxReflection = root.getAttribute("data-max-reflection");
   var busy = false;
+  var expired = {};  // how often the page asked for time_up, by attempt, move and step
   var wantedTiming = null;  // a time-limit setting chosen while another call was under way: sent after it
   /* Studio's preview or staff viewing as a learner: the server refuses every change, so the page offers none. */
   var readOnly = root.getAttribute("data-read-only");
@@ -257,6 +258,10 @@ function RtcmScenarioBlock(runtime, element) {
       window.setTimeout(function () { expire(stepId); }, 1000);
       return;
     }
+    // A refusal redraws the step, whose clock is still at 0:00: a few tries per step, not a loop of calls.
+    var key = state.attempt + "\u0000" + state.path.length + "\u0000" + stepId;
+    expired[key] = (expired[key] || 0) + 1;
+    if (expired[key] > 3) { return; }
     act(null, null, function (next) {
       show(next, next.finished ? "debrief" : "feedback", gettext("Time is up.") + " " + moved(next));
     }, false, function () {
