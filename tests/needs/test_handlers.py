@@ -69,7 +69,8 @@ def test_submit_answers_with_ranked_results_and_get_state_returns_them_for_revis
     ranked = answer["results"]["competencies"]
     assert [c["id"] for c in ranked] == ["border.documents", "border.referral", "data.sharing"]
     assert ranked[0] == {"id": "border.documents", "pillar": "border", "importance": 5, "proficiency": 1,
-                         "discrepancy": 4, "weighted_need": 20, "rank": 1}
+                         "discrepancy": 4, "weighted_need": 20, "rank": 1, "demonstrated": None,
+                         "self_rated_higher": False}
     assert ranked[2]["rank"] is None
     assert answer["results"]["priorities"][0]["recommend"] == "/jump_to_id/border_intro"
     status, state = client.call(usage_id, "get_state")
