@@ -58,11 +58,12 @@ def record(course, learner, block, results, anonymous=""):
         take_write_lock(CompetencyResult)
         mine = CompetencyResult.objects.filter(block_key=block, learner_key=learner)
         # Locks the block's row; a parallel first record that created it first makes the create fail: a retry locks it.
-        if not list(mine.select_for_update().filter(competency=_BLOCK_ROW).values_list("pk", flat=True)):
+        if list(mine.select_for_update().filter(competency=_BLOCK_ROW).values_list("pk", flat=True)):
+            mine.exclude(competency=_BLOCK_ROW).delete()
+            mine.filter(competency=_BLOCK_ROW).update(course=course, anonymous_key=anonymous)
+        else:
             CompetencyResult.objects.create(course=course, block_key=block, learner_key=learner,
                                             anonymous_key=anonymous, competency=_BLOCK_ROW)
-        mine.exclude(competency=_BLOCK_ROW).delete()
-        mine.filter(competency=_BLOCK_ROW).update(course=course, anonymous_key=anonymous)
         CompetencyResult.objects.bulk_create([
             CompetencyResult(course=course, block_key=block, learner_key=learner, anonymous_key=anonymous,
                              competency=competency, earned=earned, best=best)
