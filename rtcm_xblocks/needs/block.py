@@ -389,6 +389,14 @@ class NeedsAssessmentBlock(NeedsStudioMixin, XBlock):
                          lambda: cohort.csv_rows(self.build_cohort_report(), self.get_framework()))
 
     def build_cohort_report(self):
+        """The cohort report, or a 503 `busy` when the database stayed locked through every retry of its writes."""
+        try:
+            return self._cohort_report()
+        except storage.StorageBusy as error:
+            _ = translator(self).gettext
+            raise HandlerError("busy", _("Many people are working right now. Please try again."), status=503) from error
+
+    def _cohort_report(self):
         """The cohort report from the block's last release of figures (see `disclosure`), plus the change since the pre block in the post phase."""
         framework = self.get_framework()
         size = min(max(int(self.min_group_size or 1), 1), MAX_GROUP_SIZE)

@@ -6,6 +6,7 @@ import pytest
 from workbench.runtime import WorkbenchRuntime
 from workbench.scenarios import SCENARIOS
 
+from rtcm_xblocks.needs import storage
 from rtcm_xblocks.needs.models import Aggregate, Submission
 from tests.needs.cases import SMALL_FRAMEWORK
 from tests.workbench import get_block, load_scenario
@@ -450,3 +451,17 @@ def test_learners_get_no_cohort_figures_of_the_scenarios(course):
     client, needs, record = course
     record("ana", "border", {"border.documents": (0, 4)})
     assert client.call(needs, "cohort_report", student="ana")[0] == 403
+
+
+def test_a_report_whose_release_stays_locked_answers_503_busy_never_500(small, monkeypatch):
+    """Reading a report may write a release; when the database stays locked through every retry, say so."""
+    client, usage_id = small
+    client.call(usage_id, "submit", {"ratings": ratings()})
+
+    def locked(*args, **kwargs):
+        raise storage.StorageBusy("locked")
+    monkeypatch.setattr(storage, "release_figures", locked)
+    status, answer = client.call(usage_id, "cohort_report", {}, student="staff")
+    assert (status, answer["error"]) == (503, "busy") and answer["message"]
+    status, answer = client.call(usage_id, "cohort_csv", method="get", student="staff")
+    assert (status, answer["error"]) == (503, "busy")
