@@ -27,7 +27,8 @@ from rtcm_xblocks.common.quoting import excerpt
 from rtcm_xblocks.common.safe_xml import XMLSyntaxError
 from rtcm_xblocks.common.templates import render_template, script_json, static_text
 from rtcm_xblocks.scenario import graph, olx, storage
-from rtcm_xblocks.scenario.draft import (SETTINGS, attributes_to_settings, is_unicode, read_draft,
+from rtcm_xblocks.needs.framework import DEFAULT_FRAMEWORK, load_framework
+from rtcm_xblocks.scenario.draft import (OPTIONAL_FLAGS, SETTINGS, attributes_to_settings, is_unicode, read_draft,
                                          settings_to_attributes)
 from rtcm_xblocks.scenario.layout import layout
 
@@ -78,6 +79,7 @@ class ScenarioStudioMixin:
             "report": self._report(scenario, settings["scoring"], []),
             "options": self._options(),
             "course_max_attempts": self._course_max_attempts(),
+            "competencies": _framework_competencies(),
             "i18n_namespace": getattr(self, "i18n_js_namespace", None),
         })
         fragment = Fragment(render_template("templates/scenario/studio.html", translator(self),
@@ -86,6 +88,8 @@ class ScenarioStudioMixin:
         fragment.add_css(static_text("static/scenario/studio.css"))
         fragment.add_javascript(static_text("static/scenario/richtext.js"))
         fragment.add_javascript(static_text("static/scenario/map.js"))
+        fragment.add_javascript(static_text("static/scenario/state_editor.js"))
+        fragment.add_javascript(static_text("static/scenario/simulation_fields.js"))
         fragment.add_javascript(static_text("static/scenario/studio.js"))
         fragment.initialize_js("RtcmScenarioStudio")
         return fragment
@@ -138,6 +142,8 @@ class ScenarioStudioMixin:
         for name in SETTINGS:
             if name == "max_attempts" and draft.settings[name] is None:
                 del self.max_attempts  # back to the course's "Maximum Attempts"
+            elif name in OPTIONAL_FLAGS and name not in self.fields:
+                continue  # a runtime whose block predates the setting
             else:
                 setattr(self, name, draft.settings[name])
         if platform is not None:
@@ -305,6 +311,8 @@ class ScenarioStudioMixin:
             "max_attempts": int(self.max_attempts or 0) if self.fields["max_attempts"].is_set_on(self) else None,
             "weight": 1.0 if weight is None else float(weight),
             "show_expert_path": bool(self.show_expert_path),
+            # False until the block has the field (a runtime whose block predates the setting)
+            **{name: bool(getattr(self, name, False)) if name in self.fields else False for name in OPTIONAL_FLAGS},
         }
 
     def _course_max_attempts(self):
@@ -375,6 +383,11 @@ class ScenarioStudioMixin:
 
     def _dom_id(self):
         return "rtcm-" + re.sub(r"[^A-Za-z0-9_-]", "-", str(self.scope_ids.usage_id))[-60:]
+
+
+def _framework_competencies():
+    """[[id, statement], …] of the default self-assessment framework, offered for a choice's competency points."""
+    return [[competency.id, competency.text] for competency in load_framework(DEFAULT_FRAMEWORK).competencies]
 
 
 def _problem_json(problem, _):
