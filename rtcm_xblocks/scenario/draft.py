@@ -25,7 +25,7 @@ from rtcm_xblocks.common.quoting import excerpt, excerpts
 from rtcm_xblocks.common.sanitize import clean_html, is_safe_link, plain_text
 from rtcm_xblocks.scenario import conditions
 from rtcm_xblocks.scenario.graph import GRADING_MODES, OUTCOMES, SCORING_MODES, Choice, Ending, Image, Scenario, Step
-from rtcm_xblocks.scenario.model import (EFFECT_OPS, MEDIA_TYPES, VARIABLE_TYPES, Character, CompetencyPoints,
+from rtcm_xblocks.scenario.model import (DEFAULT_MAX, DEFAULT_MIN, EFFECT_OPS, MEDIA_TYPES, VARIABLE_TYPES, Character, CompetencyPoints,
                                          Effect, Hint, Line, Media, Variable, Variant)
 
 __all__ = ["COMPETENCY_PATTERN", "ID_PATTERN", "SETTINGS", "VARIABLE_PATTERN", "Draft", "FieldError", "attributes_to_settings", "is_unicode", "read_draft",
@@ -125,13 +125,13 @@ class _Reader:
             return value if isinstance(value, str) and is_unicode(value) else ""
         return value
 
-    def integer(self, value, path, node, low, high):
+    def integer(self, value, path, node, low, high, default=0):
         if isinstance(value, bool) or not isinstance(value, int):
             self.error(path, N_("This must be a whole number."), node)
-            return 0
+            return default
         if not low <= value <= high:
             self.error(path, N_("This must be between {low} and {high}."), node, low=low, high=high)
-            return 0
+            return default
         return value
 
     def boolean(self, value, path, node):
@@ -299,8 +299,9 @@ def _read_variable(reader, raw, path):
     if kind == "flag":
         initial = reader.boolean(raw.get("initial", False), f"{path}.initial", None)
         return Variable(id=variable_id, type=kind, initial=initial, label=label, shown=shown)
-    low = reader.integer(raw.get("min", -100), f"{path}.min", None, -MAX_VALUE, MAX_VALUE)
-    high = reader.integer(raw.get("max", 100), f"{path}.max", None, -MAX_VALUE, MAX_VALUE)
+    # a bad bound reads as its default, so that it does not also make the start value wrong
+    low = reader.integer(raw.get("min", DEFAULT_MIN), f"{path}.min", None, -MAX_VALUE, MAX_VALUE, DEFAULT_MIN)
+    high = reader.integer(raw.get("max", DEFAULT_MAX), f"{path}.max", None, -MAX_VALUE, MAX_VALUE, DEFAULT_MAX)
     if low > high:
         reader.error(f"{path}.max", N_("The highest value cannot be below the lowest ({low})."), low=low)
         high = low
