@@ -94,6 +94,14 @@ def test_a_designer_adds_state_conditions_effects_competencies_a_hint_and_a_time
     _keys(browser, Keys.TAB)
     _type(browser.switch_to.active_element, "2")
 
+    # renaming the variable rewrites the condition and the effect that name it
+    _open_from_outline(browser, "Case state and characters")
+    _type(_field(browser, "scenario.variables.0.id"), "confidence")
+    _open_from_outline(browser, "Arrival")
+    assert _field(browser, "scenario.steps.0.choices.0.when").get_attribute("value") == "confidence >= 1"
+    assert Select(_field(browser, "scenario.steps.0.choices.0.effects.0.var")).first_selected_option.get_attribute(
+        "value") == "confidence"
+
     # a hint that costs a point, and a 30-second limit with the second choice taken when time runs out
     _press(browser, "add-hint")
     hint = browser.find_element(By.CSS_SELECTOR, '[data-field="scenario.steps.0.hint.body"]')
@@ -109,7 +117,7 @@ def test_a_designer_adds_state_conditions_effects_competencies_a_hint_and_a_time
 
     # the map marks the conditional choice and the timeout choice, and says so to screen readers
     conditional = browser.find_element(By.CSS_SELECTOR, ".rtcm-map__arrow--conditional")
-    assert "only when: trust >= 1" in conditional.get_attribute("aria-label")
+    assert "only when: confidence >= 1" in conditional.get_attribute("aria-label")
     assert "time runs out" in browser.find_element(
         By.CSS_SELECTOR, ".rtcm-map__arrow--timeout").get_attribute("aria-label")
 
@@ -117,19 +125,19 @@ def test_a_designer_adds_state_conditions_effects_competencies_a_hint_and_a_time
     _settled(browser)
     assert browser.find_element(By.CSS_SELECTOR, '[data-role="status"]').text.startswith("Saved")
     saved = get_block(usage_id, DESIGNER).scenario
-    assert saved["variables"] == [{"id": "trust", "type": "number", "initial": 1, "min": 0, "max": 5,
+    assert saved["variables"] == [{"id": "confidence", "type": "number", "initial": 1, "min": 0, "max": 5,
                                    "label": "Trust", "shown": True}]
     arrival = saved["steps"][0]
     assert arrival["hint"] == {"body": "Who answers for her?", "cost": 1} and arrival["time_limit"] == 30
-    assert arrival["choices"][0]["when"] == "trust >= 1"
-    assert arrival["choices"][0]["effects"] == [{"op": "add", "var": "trust", "value": 1}]
+    assert arrival["choices"][0]["when"] == "confidence >= 1"
+    assert arrival["choices"][0]["effects"] == [{"op": "add", "var": "confidence", "value": 1}]
     assert arrival["choices"][0]["competencies"] == [{"id": "law-rights.non-refoulement", "points": 2}]
     assert arrival["choices"][1]["timeout"] is True
 
     node = etree.Element("rtcm_scenario")
     get_block(usage_id, DESIGNER).add_xml_to_node(node)
     exported = etree.tostring(node, encoding="unicode")
-    for part in ('<variable id="trust"', 'when="trust &gt;= 1"', '<add var="trust" value="1"/>',
+    for part in ('<variable id="confidence"', 'when="confidence &gt;= 1"', '<add var="confidence" value="1"/>',
                  '<competency id="law-rights.non-refoulement" points="2"/>', 'time_limit="30"', 'timeout="true"',
                  '<hint cost="1">'):
         assert part in exported
@@ -140,12 +148,19 @@ def test_the_simulation_fields_read_right_to_left_while_conditions_and_addresses
     browser.get(f"{browser.base_url}/scenario/{name}/studio_view/?student={DESIGNER}")
     WebDriverWait(browser, 10).until(lambda b: _root(b).get_attribute("data-ready"))
     browser.execute_script("document.documentElement.dir = 'rtl';")
+    _open_from_outline(browser, "Case state and characters")
+    _press(browser, "add-character")
+    assert browser.switch_to.active_element == _field(browser, "scenario.characters.0.name")
+    _type(browser.switch_to.active_element, "عائشة")
     _open_from_outline(browser, "Arrival")
+    _press(browser, "add-line")
+    speaker = Select(_field(browser, "scenario.steps.0.lines.0.by"))
+    assert speaker.first_selected_option.text == "عائشة"
     _press(browser, "add-media")
     assert browser.switch_to.active_element == _field(browser, "scenario.steps.0.media.src")
     _settled(browser)
-    assert "A video needs captions or a transcript." in browser.find_element(
-        By.CSS_SELECTOR, '[data-role="problems"]').text
+    problems = browser.find_element(By.CSS_SELECTOR, '[data-role="problems"]').text
+    assert "A video needs captions or a transcript." in problems
     for path in ("scenario.steps.0.choices.0.when", "scenario.steps.0.media.src", "scenario.steps.0.media.captions"):
         assert _field(browser, path).get_attribute("dir") == "ltr"
     fieldset = browser.find_element(By.CSS_SELECTOR, ".rtcm-studio__simulation .rtcm-studio__group")
