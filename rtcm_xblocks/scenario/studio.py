@@ -130,7 +130,7 @@ class ScenarioStudioMixin:
         self._require_author()
         data, _platform = self._split_payload(data)
         draft = read_draft(data, self._pillars())
-        return self._report(draft.scenario, draft.settings["scoring"], draft.errors)
+        return self._report(draft.scenario, draft.settings["scoring"], draft.errors, read=True)
 
     @json_handler
     def studio_submit(self, data, suffix=""):  # pylint: disable=unused-argument
@@ -357,14 +357,16 @@ class ScenarioStudioMixin:
                         else [value, value] for value in pillar_values],
         }
 
-    def _report(self, scenario, scoring, field_errors, drawn=True):
+    def _report(self, scenario, scoring, field_errors, drawn=True, read=False):
         """Field errors, graph problems (translated), the map layout and a summary of `scenario`.
 
         The layout is worked out only where a map is `drawn` (the editor), not for the unit page.
+        For a scenario `read` from the editor's draft, the graph problems that the draft's field
+        errors already name at their fields are left out (see _is_field_problem).
         """
         _ = translator(self).gettext
         found, best = graph.review(scenario, scoring)
-        problems = [_problem_json(problem, _) for problem in found]
+        problems = [_problem_json(problem, _) for problem in found if not (read and _is_field_problem(problem))]
         report = {
             "fields": [_field_json(error, _) for error in field_errors],
             "problems": problems,
@@ -388,6 +390,15 @@ class ScenarioStudioMixin:
 def _framework_competencies():
     """[[id, statement], …] of the default self-assessment framework, offered for a choice's competency points."""
     return [[competency.id, competency.text] for competency in load_framework(DEFAULT_FRAMEWORK).competencies]
+
+
+def _is_field_problem(problem):
+    """Whether the core's `problem` is one that reading a draft always reports as a field error too (a condition
+    that does not compile, an unknown speaker, a clip without captions or transcript, an effect on an undeclared
+    variable or of the wrong type, a variable or character declared twice): listed once, at its field."""
+    if problem.code == "duplicate_id":
+        return "variable" in problem.params or "character" in problem.params
+    return problem.code in ("bad_condition", "unknown_character", "missing_transcript", "bad_effect")
 
 
 def _problem_json(problem, _):

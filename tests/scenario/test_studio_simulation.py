@@ -121,3 +121,22 @@ def test_a_condition_naming_an_unknown_variable_is_an_error_at_its_field(workben
     [error] = report["fields"]
     assert error["field"] == "scenario.steps.0.variants.0.when" and error["node"] == "arrival"
     assert "trsut" in error["message"]
+
+
+def test_a_problem_named_at_its_field_is_listed_once_not_again_as_a_graph_problem(workbench):
+    _name, usage_id = load_scenario(CASE)
+    draft = _simulation(usage_id)
+    arrival = draft["scenario"]["steps"][0]
+    arrival["choices"][0]["when"] = "patience > 1"
+    arrival["choices"][0]["effects"][0]["var"] = "ghost"
+    arrival["lines"][0]["by"] = "nobody"
+    arrival["media"].update(captions="", transcript="")
+    draft["scenario"]["variables"].append(dict(draft["scenario"]["variables"][0]))
+    status, report = workbench.call(usage_id, "validate_draft", draft, student=STAFF)
+    assert status == 200
+    assert {error["field"] for error in report["fields"]} == {
+        "scenario.steps.0.choices.0.when", "scenario.steps.0.choices.0.effects.0.var", "scenario.steps.0.lines.0.by",
+        "scenario.steps.0.media.captions", "scenario.variables.2.id"}
+    codes = {problem["code"] for problem in report["problems"]}
+    assert not codes & {"bad_condition", "bad_effect", "unknown_character", "missing_transcript", "duplicate_id"}
+    assert report["summary"]["errors"] == 5 + len(report["problems"])
