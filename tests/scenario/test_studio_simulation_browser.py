@@ -94,9 +94,12 @@ def test_a_designer_adds_state_conditions_effects_competencies_a_hint_and_a_time
     _keys(browser, Keys.TAB)
     _type(browser.switch_to.active_element, "2")
 
-    # renaming the variable rewrites the condition and the effect that name it
+    # renaming the variable rewrites the condition and the effect that name it, once the new name is typed
     _open_from_outline(browser, "Case state and characters")
-    _type(_field(browser, "scenario.variables.0.id"), "confidence")
+    name = _field(browser, "scenario.variables.0.id")
+    name.send_keys(Keys.CONTROL, "a")
+    name.send_keys(Keys.BACKSPACE)  # empty on the way: the references wait for the new name
+    name.send_keys("confidence")
     _open_from_outline(browser, "Arrival")
     assert _field(browser, "scenario.steps.0.choices.0.when").get_attribute("value") == "confidence >= 1"
     assert Select(_field(browser, "scenario.steps.0.choices.0.effects.0.var")).first_selected_option.get_attribute(

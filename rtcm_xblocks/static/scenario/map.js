@@ -84,7 +84,7 @@ window.RtcmScenarioMap = function (kit) {
       });
       var points = arrow.back ? backCurve(from, to, width, height, offset) :
         forwardCurve(from, to, via, width, height, offset, rtl);
-      var text = (choice.timeout ? "\u23f1 " : "") + (choice.when ? "? " : "") + (choice.expert ? "\u2605 " : "") +
+      var text = (choice.timeout ? "\u25f7 " : "") + (choice.when ? "? " : "") + (choice.expert ? "\u2605 " : "") +
         shorten(choice.label || choice.id, 22) + (choice.points ? " (" + choice.points + ")" : "");
       group.appendChild(svg("path", {
         d: points.d, "class": "rtcm-map__arrow" + (arrow.back ? " rtcm-map__arrow--back" : "") +

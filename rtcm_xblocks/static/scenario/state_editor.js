@@ -1,7 +1,8 @@
 /* The scenario editor's "Case state and characters" panel: the variables a simulation keeps (numbers
    and flags) and the characters who speak its dialogue lines. Renaming a variable rewrites the
-   conditions and effects that name it (whole words only); removing one that is still named asks
-   first, and the server then lists what refers to it. `kit` gives the editor's helpers and state. */
+   conditions and effects that name it (whole words only, once the new name is complete); removing
+   one that is still named asks first, and the server then lists what refers to it. `kit` gives the
+   editor's helpers and state. */
 window.RtcmScenarioState = function (kit) {
   "use strict";
   var el = kit.el, format = kit.format, gettext = kit.gettext, state = kit.state;
@@ -33,6 +34,17 @@ window.RtcmScenarioState = function (kit) {
         onCondition(choice);
         (choice.effects || []).forEach(onEffect);
       });
+    });
+  }
+
+  /* References follow a renamed id once the new one is complete (the field left), not letter by letter: an id
+   * emptied or half-typed on the way would otherwise take every reference with it. */
+  function renameOnChange(input, onRename) {
+    var before = input.value;
+    input.addEventListener("focus", function () { before = input.value; });
+    input.addEventListener("change", function () {
+      if (input.value !== before) { onRename(before, input.value); }
+      before = input.value;
     });
   }
 
@@ -89,11 +101,17 @@ window.RtcmScenarioState = function (kit) {
     var path = "scenario.variables." + index;
     var legend = format(gettext("Variable {number}"), {number: index + 1});
     var group = el("fieldset", {"class": "rtcm-studio__group"}, [el("legend", {text: legend})]);
-    group.appendChild(textField(gettext("Name (used in conditions)"), variable.id, path + ".id", function (value) {
-      rename(variable.id, value);
+    var name = textField(gettext("Name (used in conditions)"), variable.id, path + ".id", function (value) {
       variable.id = value;
       kit.changed(false);
-    }, {dir: "ltr", spellcheck: "false", autocomplete: "off"}));
+    }, {dir: "ltr", spellcheck: "false", autocomplete: "off"});
+    renameOnChange(name.querySelector("input"), function (old, next) {
+      if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(next)) {
+        rename(old, next);
+        kit.changed(false);
+      }
+    });
+    group.appendChild(name);
     group.appendChild(selectField(gettext("Type"), [["number", gettext("Number")], ["flag", gettext("Flag (yes/no)")]],
       variable.type, path + ".type", function (value) {
         variable.type = value;
@@ -149,13 +167,18 @@ window.RtcmScenarioState = function (kit) {
       character.name = value;
       kit.changed(false);
     }));
-    group.appendChild(textField(gettext("Id"), character.id, path + ".id", function (value) {
-      state.scenario.steps.forEach(function (step) {
-        (step.lines || []).forEach(function (line) { if (line.by === character.id) { line.by = value; } });
-      });
+    var id = textField(gettext("Id"), character.id, path + ".id", function (value) {
       character.id = value;
       kit.changed(false);
-    }, {dir: "ltr", spellcheck: "false", autocomplete: "off"}));
+    }, {dir: "ltr", spellcheck: "false", autocomplete: "off"});
+    renameOnChange(id.querySelector("input"), function (old, next) {
+      if (!next || characters().some(function (other) { return other !== character && other.id === old; })) { return; }
+      state.scenario.steps.forEach(function (step) {
+        (step.lines || []).forEach(function (line) { if (line.by === old) { line.by = next; } });
+      });
+      kit.changed(false);
+    });
+    group.appendChild(id);
     group.appendChild(textField(gettext("Portrait address (optional)"), character.portrait || "", path + ".portrait",
       function (value) { character.portrait = value.trim(); kit.changed(false); },
       {dir: "ltr", placeholder: "/static/\u2026"}));
