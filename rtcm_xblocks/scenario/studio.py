@@ -184,13 +184,17 @@ class ScenarioStudioMixin:
 
     @json_handler
     def preview(self, data, suffix=""):  # pylint: disable=unused-argument
-        """Play the saved scenario for an author: replays `choices` from the start and stores nothing."""
+        """Play the saved scenario for an author: replays `choices` from the start and stores nothing.
+
+        A move is `{"step", "choice"}` (a choice offered there), `{"step", "timed_out": true}` (the
+        step's time runs out: its timeout choice is taken) or `{"step", "hint": true}` (its hint is
+        revealed, and costs its points). Clocks do not run in a preview: a timed step offers its
+        choices at once.
+        """
         self._require_author()
         _ = translator(self).gettext
         moves = data.get("choices", [])
-        if not isinstance(moves, list) or len(moves) > MAX_PREVIEW_MOVES or not all(
-                isinstance(move, dict) and isinstance(move.get("step"), str) and isinstance(move.get("choice"), str)
-                for move in moves):
+        if not isinstance(moves, list) or len(moves) > MAX_PREVIEW_MOVES or not all(map(_is_preview_move, moves)):
             raise HandlerError("invalid_body", _('"choices" must be a list of {"step": id, "choice": id}.'))
         scenario = self._saved_scenario()
         attempt = graph.start_attempt(scenario, 1)
@@ -198,7 +202,11 @@ class ScenarioStudioMixin:
             raise HandlerError("no_steps", _("This scenario has no start step yet."))
         try:
             for move in moves:
-                attempt = graph.choose(scenario, attempt, move["step"], move["choice"], scoring=self.scoring)
+                if move.get("hint") is True:
+                    attempt = graph.reveal_hint(scenario, attempt, move["step"])
+                else:
+                    attempt = graph.choose(scenario, attempt, move["step"], move.get("choice"), scoring=self.scoring,
+                                           timed_out=move.get("timed_out") is True)
         except graph.ScenarioError as error:
             raise HandlerError(error.code, error.text(_)) from error
         return self._preview_state(scenario, attempt)
@@ -378,8 +386,9 @@ class ScenarioStudioMixin:
         return report
 
     def _preview_state(self, scenario, attempt):
-        """What a learner would see at this point (the block's get_state shape); unlimited attempts, nothing stored."""
-        state = self._state_json(scenario, [attempt])
+        """What a learner would see at this point (the block's get_state shape); unlimited attempts, nothing stored,
+        no clocks (as for a learner whose accommodation is "untimed")."""
+        state = self._state_json(scenario, [attempt], stored={"timing": "untimed"})
         state["attempts_left"] = None
         return state
 
@@ -399,6 +408,15 @@ def _is_field_problem(problem):
     if problem.code == "duplicate_id":
         return "variable" in problem.params or "character" in problem.params
     return problem.code in ("bad_condition", "unknown_character", "missing_transcript", "bad_effect")
+
+
+def _is_preview_move(move):
+    """Whether `move` is a move of the preview: a step id with a choice id, `"timed_out": true` or `"hint": true`."""
+    if not isinstance(move, dict) or not isinstance(move.get("step"), str):
+        return False
+    if move.get("hint") is True:
+        return "choice" not in move and "timed_out" not in move
+    return isinstance(move.get("choice"), str) or move.get("timed_out") is True
 
 
 def _problem_json(problem, _):

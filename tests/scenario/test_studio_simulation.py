@@ -140,3 +140,30 @@ def test_a_problem_named_at_its_field_is_listed_once_not_again_as_a_graph_proble
     codes = {problem["code"] for problem in report["problems"]}
     assert not codes & {"bad_condition", "bad_effect", "unknown_character", "missing_transcript", "duplicate_id"}
     assert report["summary"]["errors"] == 5 + len(report["problems"])
+
+
+def test_the_preview_follows_the_state_reveals_hints_and_lets_time_run_out_without_a_clock(workbench):
+    _name, usage_id = load_scenario(CASE)
+    draft = _simulation(usage_id)
+    draft["scenario"]["steps"][0]["choices"][0]["when"] = "trust >= 2"  # not offered while trust is 1
+    status, saved = workbench.call(usage_id, "studio_submit", draft, student=STAFF)
+    assert status == 200, saved
+    status, state = workbench.call(usage_id, "preview", {"choices": []}, student=STAFF)
+    assert status == 200
+    step = state["step"]
+    assert [choice["id"] for choice in step["choices"]] == ["stamp"]  # the clock does not hold them back
+    assert step["timer"]["started"] is False and step["hint"] == {"cost": 1, "revealed": False, "body": None}
+    assert state["variables"] == [{"id": "trust", "label": "Trust", "type": "number", "value": 1, "min": 0, "max": 5}]
+    assert step["lines"][0]["speaker"] == "Aigerim, the traveller"
+    status, state = workbench.call(usage_id, "preview", {"choices": [{"step": "arrival", "hint": True}]},
+                                   student=STAFF)
+    assert status == 200 and state["step"]["hint"]["body"] == "<p>Who answers for her?</p>"
+    moves = [{"step": "arrival", "hint": True}, {"step": "arrival", "timed_out": True}]
+    status, state = workbench.call(usage_id, "preview", {"choices": moves}, student=STAFF)
+    assert status == 200 and state["finished"] and state["ending"]["id"] == "waved"
+    assert state["path"][0]["choice"] == "too_slow" and state["path"][0]["timed_out"] is True
+    assert get_block(usage_id, STAFF).user_state == {}
+    for bad in ([{"step": "arrival", "choice": "too_slow"}], [{"step": "arrival", "hint": True, "choice": "stamp"}],
+                [{"step": "arrival", "timed_out": "yes"}], [{"step": "arrival", "choice": "separate"}]):
+        status, error = workbench.call(usage_id, "preview", {"choices": bad}, student=STAFF)
+        assert status == 400 and error["error"] in ("unknown_choice", "invalid_body"), bad

@@ -1,12 +1,15 @@
 """In headless Chromium: a designer turns a plain case into a simulation in the map editor (a variable, a
 conditional choice with an effect and competency points, a hint, a timed step with its timeout choice),
-from the keyboard, sees a condition's error at its field, saves; the saved block and its OLX hold it all."""
+from the keyboard, sees a condition's error at its field, saves; the saved block and its OLX hold it all.
+The fields read right to left where the language does, and the author's preview plays a simulation."""
 from lxml import etree
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
+from tests.scenario.test_studio import STAFF
 from tests.scenario.test_studio_browser import UNNAMED_CONTROLS, _click, _open_from_outline, _root, _settled, _type
+from tests.scenario.test_studio_simulation import _simulation
 from tests.workbench import get_block, load_scenario
 
 DESIGNER = "staff_designer"
@@ -171,3 +174,25 @@ def test_the_simulation_fields_read_right_to_left_while_conditions_and_addresses
     legend = fieldset.find_element(By.TAG_NAME, "legend")
     assert legend.rect["x"] + legend.rect["width"] > fieldset.rect["x"] + fieldset.rect["width"] / 2
     assert browser.execute_script(UNNAMED_CONTROLS) == []
+
+
+def test_the_author_preview_shows_the_state_a_hint_on_request_and_lets_the_time_run_out(browser, workbench):
+    name, usage_id = load_scenario(CASE)
+    status, saved = workbench.call(usage_id, "studio_submit", _simulation(usage_id), student=STAFF)
+    assert status == 200, saved
+    browser.get(f"{browser.base_url}/scenario/{name}/author_view/?student={DESIGNER}")
+    author = browser.find_element(By.CSS_SELECTOR, ".rtcm-author")
+    _click(browser, author.find_element(By.CSS_SELECTOR, '[data-action="preview"]'))
+    stage = author.find_element(By.CSS_SELECTOR, '[data-role="stage"]')
+    WebDriverWait(browser, 10).until(lambda b: "Separate them" in stage.text)
+    assert "Trust: 1 (from 0 to 5)" in stage.text and "Where is my passport?" in stage.text
+    assert stage.find_element(By.CSS_SELECTOR, "video track").get_attribute("srclang") == "en"
+    hint = next(b for b in stage.find_elements(By.CSS_SELECTOR, "button") if b.text.startswith("Show the hint"))
+    assert hint.text == "Show the hint (costs 1 point)"
+    hint.send_keys(Keys.ENTER)
+    WebDriverWait(browser, 10).until(lambda b: "Who answers for her?" in stage.text)
+    late = next(b for b in stage.find_elements(By.CSS_SELECTOR, "button") if b.text == "Let the time run out")
+    late.send_keys(Keys.ENTER)
+    WebDriverWait(browser, 10).until(lambda b: "Waved through" in stage.text)
+    assert "You hesitated" in stage.text
+    assert get_block(usage_id, DESIGNER).user_state == {}
