@@ -6,6 +6,8 @@ from hypothesis import strategies as st
 
 from rtcm_xblocks.scenario.draft import attributes_to_settings, read_draft, read_settings, settings_to_attributes
 from rtcm_xblocks.scenario.graph import OUTCOMES, Choice, Ending, Scenario, Step, validate
+from rtcm_xblocks.scenario.model import (Character, CompetencyPoints, Effect, Hint, Line, Media, Variable,
+                                         Variant)
 from rtcm_xblocks.scenario.layout import layout
 
 SETTINGS = {"display_name": "Case", "pillar": "border", "scoring": "path", "grading": "best", "max_attempts": 2,
@@ -359,3 +361,69 @@ def test_the_new_settings_are_flags_false_when_left_out_and_written_to_olx():
     assert attributes["shuffle_choices"] == "true" and attributes["allow_back"] == "false"
     settings, errors = read_settings({**SETTINGS, "allow_back": "yes"})
     assert [error.field for error in errors] == ["settings.allow_back"]
+
+
+_NAMES = st.from_regex(r"[a-z_][a-z0-9_]{0,8}", fullmatch=True).filter(lambda name: name not in (
+    "and", "or", "not", "true", "false"))
+_LINKS = st.sampled_from(["/static/a.mp4", "https://example.org/b.vtt", "/static/portrait.png"])
+
+
+@st.composite
+def _simulations(draw):
+    """Valid simulations: every part a draft can hold, conditions and effects on the declared variables."""
+    base = draw(_scenarios())
+    names = draw(st.lists(_NAMES, max_size=4, unique=True))
+    variables = []
+    for name in names:
+        if draw(st.booleans()):
+            variables.append(Variable(name, "flag", draw(st.booleans()), label=draw(_TEXT), shown=draw(st.booleans())))
+        else:
+            low = draw(st.integers(-1_000_000, 1_000_000))
+            high = draw(st.integers(low, 1_000_000))
+            variables.append(Variable(name, "number", draw(st.integers(low, high)), low, high, draw(_TEXT),
+                                      draw(st.booleans())))
+    characters = tuple(Character(character_id, draw(_TEXT), draw(st.sampled_from(["", "/static/p.png"])))
+                       for character_id in draw(st.lists(_IDS, max_size=3, unique=True)))
+
+    def condition():
+        if not variables:
+            return ""
+        variable = draw(st.sampled_from(variables))
+        return f"not {variable.id}" if variable.is_flag else f"{variable.id} >= {draw(st.integers(-5, 5))}"
+
+    def effect():
+        variable = draw(st.sampled_from(variables))
+        if variable.is_flag:
+            return Effect("set", variable.id, draw(st.booleans()))
+        return Effect(draw(st.sampled_from(["set", "add"])), variable.id, draw(st.integers(-1_000_000, 1_000_000)))
+
+    steps = []
+    for step in base.steps:
+        choices = tuple(Choice(choice.id, choice.label, choice.to, choice.points, choice.expert, choice.feedback,
+                               when=condition(), timeout=draw(st.booleans()),
+                               effects=tuple(effect() for _ in range(draw(st.integers(0, 3)))) if variables else (),
+                               competencies=tuple(CompetencyPoints(item, draw(st.integers(-1000, 1000))) for item in
+                                                  draw(st.lists(st.sampled_from(["border.documents", "data.sources",
+                                                                                 "law-rights.children"]),
+                                                                unique=True, max_size=2))))
+                        for choice in step.choices)
+        media = draw(st.none() | st.builds(Media, st.sampled_from(["video", "audio"]), _LINKS,
+                                           st.just("/static/c.vtt"), st.sampled_from(["", "en", "pt-BR"]),
+                                           st.just("<p>Said</p>")))
+        steps.append(Step(step.id, step.title, step.body, None, choices,
+                          variants=tuple(Variant(condition(), draw(_HTML)) for _ in range(draw(st.integers(0, 2))))
+                          if variables else (),
+                          media=media,
+                          lines=tuple(Line(draw(st.sampled_from(characters)).id, draw(_HTML), condition())
+                                      for _ in range(draw(st.integers(0, 2)))) if characters else (),
+                          hint=draw(st.none() | st.builds(Hint, st.just("<p>Psst</p>"), st.integers(0, 1000))),
+                          time_limit=draw(st.sampled_from([0, 5, 60, 3600])), fixed_order=draw(st.booleans())))
+    return Scenario(base.intro, tuple(steps), base.endings, base.start, tuple(variables), characters)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_simulations())
+def test_any_simulation_the_editor_shows_reads_back_unchanged(scenario):
+    draft = read_draft({"scenario": scenario.to_dict(), "settings": dict(SETTINGS)})
+    assert draft.errors == []
+    assert draft.scenario == scenario

@@ -435,7 +435,7 @@ function RtcmScenarioStudio(runtime, element) {
       return /^scenario\.(variables|characters)/.test(problem.field);
     }).length;
     var caseItem = el("button", {type: "button", "class": "rtcm-studio__item", "data-key": "state",
-      "data-action": "open-state", "aria-current": state.selected === caseState.key ? "true" : null}, [
+      "aria-current": state.selected === caseState.key ? "true" : null}, [
       el("span", {"class": "rtcm-studio__item-title", text: gettext("Case state and characters")}),
       stateFlags ? el("span", {"class": "rtcm-studio__badge", text: format(ngettext("{count} problem",
         "{count} problems", stateFlags), {count: stateFlags})}) : null]);
