@@ -11,6 +11,10 @@ is inside edx-platform) calls `retire_learner` with the user's id:
   cohort figure stays what a recomputation from the remaining submissions gives;
 * the scenario's ``LearnerState`` rows keep the attempts (steps, choices, scores) but lose their
   free text, the reflections (`scenario.storage.retire_learner`);
+* the scenario's ``CompetencyResult`` rows of the learner (what they demonstrated per competency,
+  which the self-assessment shows beside their self-rating) are deleted
+  (`scenario.competencies.retire`): derived from the attempts, they can be recorded again only by a
+  new attempt, which a retired account never makes;
 * the copies our blocks mirror into the learner's field state for the LMS's reports (the
   platform's ``StudentModule`` rows of our block types, which the platform's retirement keeps)
   lose the same: the needs block's mirrored submission (ratings, profile, role) entirely, the
@@ -34,13 +38,15 @@ log = logging.getLogger(__name__)
 
 
 def retire_learner(user_id):
-    """Remove the needs submissions and redact the scenario reflections of user `user_id`; the counts."""
+    """Remove the needs submissions and competency results, and redact the scenario reflections, of user `user_id`; the counts."""
     # Imported here: the models can only be imported once the apps are ready.
     from rtcm_xblocks.needs import storage as needs_storage  # pylint: disable=import-outside-toplevel
+    from rtcm_xblocks.scenario import competencies  # pylint: disable=import-outside-toplevel
     from rtcm_xblocks.scenario import storage as scenario_storage  # pylint: disable=import-outside-toplevel
     learner = str(user_id)
     return {"submissions_removed": needs_storage.retire_learner(learner),
             "reflections_redacted": scenario_storage.retire_learner(learner),
+            "competency_results_removed": competencies.retire(learner),
             "field_states_redacted": redact_student_modules(user_id)}
 
 

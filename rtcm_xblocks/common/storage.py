@@ -9,6 +9,11 @@ data). Runtimes whose usage ids carry no course (the XBlock SDK workbench, whose
 dot-separated part of the usage id; a block without a url_name there falls back to its whole
 usage id.
 
+Course scopes: what a learner did in the blocks of one course is read together (the scenario's
+competency results in the self-assessment) under `course_scope`, the course key without branch in
+the LMS and Studio, and the scenario name in the SDK workbench (so the blocks of one workbench
+scenario share a scope, as the blocks of one course do).
+
 Transactions: `retrying` runs a unit of work in one transaction and runs it again from the start
 when it lost a race (a deadlock, a lock-wait timeout, a serialisation failure, "database is
 locked", or two first writes of the same key colliding on a unique constraint), so a retry always
@@ -22,7 +27,7 @@ import time
 
 from django.db import IntegrityError, OperationalError, connection, transaction
 
-__all__ = ["MAX_ATTEMPTS", "StorageBusy", "block_key", "is_retryable", "linked_block_key", "retrying", "take_write_lock"]
+__all__ = ["MAX_ATTEMPTS", "StorageBusy", "block_key", "course_scope", "is_retryable", "linked_block_key", "retrying", "take_write_lock"]
 
 MAX_ATTEMPTS = 60
 _RETRYABLE = ("locked", "deadlock", "lock wait timeout", "could not serialize", "busy")
@@ -38,6 +43,14 @@ def _course_key(usage_id):
     if course_key is not None and hasattr(course_key, "for_branch"):
         course_key = course_key.for_branch(None)
     return course_key
+
+
+def course_scope(usage_id):
+    """The course a block belongs to, as a string: its course key without branch, or the workbench scenario's name."""
+    course_key = _course_key(usage_id)
+    if course_key is not None:
+        return str(course_key)
+    return str(usage_id).split(".", 1)[0]
 
 
 def _scenario_key(usage_id, url_name):

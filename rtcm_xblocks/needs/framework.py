@@ -22,7 +22,7 @@ __all__ = [
     "DEFAULT_FRAMEWORK", "NOT_APPLICABLE", "NOT_APPLICABLE_LABEL", "SCALE", "SCALE_VALUES", "PROFILE_QUESTIONS",
     "ROLE_MAX_LENGTH",
     "load_framework", "framework_names", "parse_pillars", "write_pillars", "with_recommends",
-    "validate_framework", "clean_submission", "safe_link", "translate_framework",
+    "validate_framework", "clean_submission", "safe_link", "translate_framework", "competency_titles",
 ]
 
 DEFAULT_FRAMEWORK = "rtcm-default"
@@ -377,6 +377,20 @@ def translate_framework(framework, gettext):
         )
         for pillar in framework.pillars
     ))
+
+
+def competency_titles(ids, gettext):
+    """{id: statement} for competency `ids` of the default framework, translated by `gettext` as the needs block does.
+
+    An id the default framework does not have is its own title. The scenario's debrief names the
+    competencies its choices carry points for this way.
+    """
+    default = load_framework(DEFAULT_FRAMEWORK)
+    titles = {}
+    for competency_id in ids:
+        competency = default.competency(competency_id)
+        titles[competency_id] = gettext(competency.text) if competency is not None else competency_id
+    return titles
 
 
 def write_pillars(framework, node, base=None):

@@ -7,32 +7,33 @@ A scenario is a directed graph. Its nodes are the steps and the endings (one id 
 `to` names either); its edges are the choices, weighted by their points. Loops are allowed, but a
 choice on a loop may not carry positive points, so the best attainable total is well defined.
 """
-import heapq
 from collections import deque
 from dataclasses import dataclass, field, replace
-from functools import cached_property
 from html.parser import HTMLParser
-from itertools import count
 
 from rtcm_xblocks.common.i18n import N_
 from rtcm_xblocks.common.quoting import excerpts
+from rtcm_xblocks.scenario import conditions, simulation
+from rtcm_xblocks.scenario.model import OUTCOMES, Choice, Ending, Image, Scenario, Step
+from rtcm_xblocks.scenario.paths import NEG_INF
+from rtcm_xblocks.scenario.paths import best_walks as _best_walks
+from rtcm_xblocks.scenario.paths import components as _components
 
 __all__ = [
     "GRADING_MODES", "MOVES_FLOOR", "OUTCOMES", "SCORING_MODES",
     "Attempt", "Choice", "Ending", "Image", "Problem", "Scenario", "ScenarioError", "Step",
-    "best_ending_points", "best_path_total", "choose", "expert_path", "is_consistent", "overall",
+    "best_ending_points", "best_path_total", "choose", "clock_started", "competency_results", "expert_path",
+    "go_back", "has_competencies", "hint_cost", "is_consistent", "overall", "reveal_hint", "start_clock",
+    "time_left", "values",
     "max_moves", "review", "score", "start_attempt", "validate",
 ]
 
 SCORING_MODES = ("path", "ending", "none")
 GRADING_MODES = ("best", "last", "first")
-OUTCOMES = ("good", "neutral", "bad")
 
 # Beyond this many positive choices on loops (an invalid scenario), the extra ones count as 0 points,
 # which keeps best_path_total polynomial; see its docstring.
 EXACT_LOOP_CHOICES = 12
-
-NEG_INF = float("-inf")
 
 # An attempt holds at most max(MOVES_FLOOR, 2 x the number of steps) choices: far more than any path
 # through the case needs, but a learner (or a script) going round a zero-point loop stops there, so
@@ -56,162 +57,6 @@ class ScenarioError(Exception):
     def text(self, gettext=_identity):
         """The message translated with `gettext` and filled with its parameters (text quoted as a short prefix)."""
         return gettext(self.message).format(**excerpts(self.params))
-
-
-@dataclass(frozen=True)
-class Image:
-    """An illustration of a step; `alt` is its text alternative."""
-
-    src: str
-    alt: str = ""
-
-    def to_dict(self):
-        """This image as a JSON-safe dict."""
-        return {"src": self.src, "alt": self.alt}
-
-    @classmethod
-    def from_dict(cls, data):
-        """The image described by `to_dict()`'s output."""
-        return cls(src=str(data["src"]), alt=str(data.get("alt", "")))
-
-
-@dataclass(frozen=True)
-class Choice:
-    """An action offered at a step: it leads `to` a step or ending and earns `points`."""
-
-    id: str
-    label: str
-    to: str
-    points: int = 0
-    expert: bool = False
-    feedback: str = ""
-
-    def to_dict(self):
-        """This choice as a JSON-safe dict."""
-        return {"id": self.id, "label": self.label, "to": self.to, "points": self.points,
-                "expert": self.expert, "feedback": self.feedback}
-
-    @classmethod
-    def from_dict(cls, data):
-        """The choice described by `to_dict()`'s output."""
-        return cls(id=str(data["id"]), label=str(data.get("label", "")), to=str(data["to"]),
-                   points=int(data.get("points", 0)), expert=bool(data.get("expert", False)),
-                   feedback=str(data.get("feedback", "")))
-
-
-@dataclass(frozen=True)
-class Step:
-    """A decision point of the story: a title, HTML body, optional image and the choices offered."""
-
-    id: str
-    title: str
-    body: str = ""
-    image: Image | None = None
-    choices: tuple = ()
-
-    def choice(self, choice_id):
-        """The first choice with id `choice_id`, or None."""
-        return next((choice for choice in self.choices if choice.id == choice_id), None)
-
-    def to_dict(self):
-        """This step as a JSON-safe dict."""
-        return {"id": self.id, "title": self.title, "body": self.body,
-                "image": self.image.to_dict() if self.image else None,
-                "choices": [choice.to_dict() for choice in self.choices]}
-
-    @classmethod
-    def from_dict(cls, data):
-        """The step described by `to_dict()`'s output."""
-        image = data.get("image")
-        return cls(id=str(data["id"]), title=str(data.get("title", "")), body=str(data.get("body", "")),
-                   image=Image.from_dict(image) if image else None,
-                   choices=tuple(Choice.from_dict(choice) for choice in data.get("choices", ())))
-
-
-@dataclass(frozen=True)
-class Ending:
-    """Where the story ends: a debrief with an outcome (good, neutral, bad) and points."""
-
-    id: str
-    title: str
-    body: str = ""
-    outcome: str = "neutral"
-    points: int = 0
-
-    def to_dict(self):
-        """This ending as a JSON-safe dict."""
-        return {"id": self.id, "title": self.title, "body": self.body, "outcome": self.outcome,
-                "points": self.points}
-
-    @classmethod
-    def from_dict(cls, data):
-        """The ending described by `to_dict()`'s output."""
-        return cls(id=str(data["id"]), title=str(data.get("title", "")), body=str(data.get("body", "")),
-                   outcome=str(data.get("outcome", "neutral")), points=int(data.get("points", 0)))
-
-
-@dataclass(frozen=True)
-class Scenario:
-    """A whole scenario: the intro, its steps and endings, and the start step (default: the first)."""
-
-    intro: str = ""
-    steps: tuple = ()
-    endings: tuple = ()
-    start: str | None = None
-
-    @property
-    def start_id(self):
-        """The id of the start step: `start`, else the first step's id, else None."""
-        if self.start:
-            return self.start
-        return self.steps[0].id if self.steps else None
-
-    def step(self, step_id):
-        """The first step with id `step_id`, or None."""
-        return _lookup(self._steps_by_id, step_id)
-
-    def ending(self, ending_id):
-        """The first ending with id `ending_id`, or None."""
-        return _lookup(self._endings_by_id, ending_id)
-
-    @cached_property
-    def _steps_by_id(self):
-        # an index built on first use, so that replaying a long path looks each step up in O(1)
-        return _first_by_id(self.steps)
-
-    @cached_property
-    def _endings_by_id(self):
-        return _first_by_id(self.endings)
-
-    def to_dict(self):
-        """This scenario as a JSON-safe dict (for the block's content field)."""
-        return {"intro": self.intro, "start": self.start,
-                "steps": [step.to_dict() for step in self.steps],
-                "endings": [ending.to_dict() for ending in self.endings]}
-
-    @classmethod
-    def from_dict(cls, data):
-        """The scenario described by `to_dict()`'s output; an empty scenario for None or {}."""
-        data = data or {}
-        start = data.get("start")
-        return cls(intro=str(data.get("intro", "")),
-                   steps=tuple(Step.from_dict(step) for step in data.get("steps", ())),
-                   endings=tuple(Ending.from_dict(ending) for ending in data.get("endings", ())),
-                   start=str(start) if start else None)
-
-
-def _first_by_id(nodes):
-    index = {}
-    for node in nodes:
-        index.setdefault(node.id, node)
-    return index
-
-
-def _lookup(index, node_id):
-    try:
-        return index.get(node_id)
-    except TypeError:  # an unhashable id names nothing
-        return None
 
 
 # --- the graph ---------------------------------------------------------------------------------
@@ -288,101 +133,6 @@ class _Graph:
                 if points > 0 and self.in_loop(source, target)]
 
 
-def _components(nodes, adjacency):
-    """Tarjan's strongly connected components (iterative): node -> component number.
-
-    Components are numbered in reverse topological order: every edge between two components goes
-    from a higher number to a lower one.
-    """
-    index, low, on_stack, stack, component = {}, {}, set(), [], {}
-    counter = count()
-    number = 0
-    for root in nodes:
-        if root in index:
-            continue
-        index[root] = low[root] = next(counter)
-        stack.append(root)
-        on_stack.add(root)
-        work = [(root, iter(adjacency[root]))]
-        while work:
-            node, targets = work[-1]
-            advanced = False
-            for target in targets:
-                if target not in index:
-                    index[target] = low[target] = next(counter)
-                    stack.append(target)
-                    on_stack.add(target)
-                    work.append((target, iter(adjacency[target])))
-                    advanced = True
-                    break
-                if target in on_stack:
-                    low[node] = min(low[node], index[target])
-            if advanced:
-                continue
-            work.pop()
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[node])
-            if low[node] == index[node]:
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    component[member] = number
-                    if member == node:
-                        break
-                number += 1
-    return component
-
-
-def _best_walks(nodes, adjacency, sources, component=None):
-    """The best total of a walk from any source to every node: node -> total (-inf if unreachable).
-
-    `adjacency[u]` lists `(v, weight)`; `sources` maps a node to the total a walk starting there
-    already has. Requires that no cycle has positive total weight and that every edge inside a
-    strongly connected component weighs <= 0 (true once positive loop edges are removed). Then the
-    components are processed in topological order: inside one, the best walk between two members
-    is a shortest path on the negated (non-negative) weights, found with a multi-source Dijkstra;
-    edges leaving it carry the totals on to later components. `component` is `_components` of
-    `adjacency`, when the caller has it already.
-    """
-    if component is None:
-        component = _components(nodes, {u: [v for v, _ in out] for u, out in adjacency.items()})
-    members = {}
-    for node in nodes:
-        members.setdefault(component[node], []).append(node)
-    best = {node: NEG_INF for node in nodes}
-    entry = {node: NEG_INF for node in nodes}
-    for node, total in sources.items():
-        entry[node] = max(entry[node], total)
-    for number in sorted(members, reverse=True):
-        group = members[number]
-        cost = {node: -entry[node] for node in group if entry[node] > NEG_INF}
-        heap = [(distance, position, node) for position, (node, distance) in enumerate(cost.items())]
-        heapq.heapify(heap)
-        tie = count(len(heap))
-        done = set()
-        while heap:
-            distance, _, node = heapq.heappop(heap)
-            if node in done:
-                continue
-            done.add(node)
-            best[node] = -distance
-            for target, weight in adjacency[node]:
-                if component[target] != number or target in done:
-                    continue
-                candidate = distance - weight
-                if candidate < cost.get(target, float("inf")):
-                    cost[target] = candidate
-                    heapq.heappush(heap, (candidate, next(tie), target))
-        for node in group:
-            if best[node] == NEG_INF:
-                continue
-            for target, weight in adjacency[node]:
-                if component[target] != number:
-                    entry[target] = max(entry[target], best[node] + weight)
-    return best
-
-
 def best_path_total(scenario):
     """The largest sum of choice points over walks from the start to any ending (0 if none ends).
 
@@ -392,6 +142,8 @@ def best_path_total(scenario):
     EXACT_LOOP_CHOICES (in document order) count as 0 points. It always terminates: the first
     part is Tarjan + Dijkstra per component, the second a Held-Karp style DP over those choices.
     """
+    if scenario.is_stateful:
+        return simulation.explore(scenario).best_total
     return _best_path_total(_Graph(scenario))
 
 
@@ -439,6 +191,8 @@ def _best_path_total(graph):
 
 def best_ending_points(scenario):
     """The highest points of an ending reachable from the start (0 if no ending is reachable)."""
+    if scenario.is_stateful:
+        return simulation.explore(scenario).best_ending
     return _best_ending_points(_Graph(scenario))
 
 
@@ -460,6 +214,8 @@ def expert_path(scenario):
     walk always ends; it is empty when no ending can be reached from the start. (On an invalid
     scenario, positive choices on loops count as 0 points when ranking continuations.)
     """
+    if scenario.is_stateful:
+        return simulation.expert_path(scenario)
     graph = _Graph(scenario)
     if graph.start is None:
         return []
@@ -523,10 +279,14 @@ class Problem:
     params: dict = field(default_factory=dict)
     node: str | None = None
     severity: str = "error"
+    detail: object = None  # a conditions.ConditionError the message's {detail} names
 
     def text(self, gettext=_identity):
         """The message translated with `gettext` and filled with its parameters (text quoted as a short prefix)."""
-        return gettext(self.message).format(**excerpts(self.params))
+        params = excerpts(self.params)
+        if self.detail is not None:
+            params["detail"] = self.detail.text(gettext)
+        return gettext(self.message).format(**params)
 
 
 class _ImagesWithoutAlt(HTMLParser):
@@ -613,11 +373,19 @@ def review(scenario, scoring="path"):
                        'may not give positive points.'),
                     {"step": source, "choice": choice.id, "points": points, "target": target}, node=source))
     problems.extend(_alt_problems(scenario))
+    problems.extend(_simulation_problems(scenario, graph))
     best = None
+    explored = graph.start is not None and (scenario.is_stateful or has_competencies(scenario))
+    exploration = simulation.explore(scenario) if explored else None
+    if exploration is not None:
+        problems.extend(_state_problems(scenario, graph, exploration))
+        if not exploration.complete:
+            return problems, None
+    stateful = exploration if scenario.is_stateful else None
     if scoring == "path":
-        best = _best_path_total(graph)
+        best = stateful.best_total if stateful else _best_path_total(graph)
     elif scoring == "ending":
-        best = _best_ending_points(graph)
+        best = stateful.best_ending if stateful else _best_ending_points(graph)
     if scoring != "none" and graph.start is not None and graph.start in reaching:
         if scoring == "path" and best <= 0:
             add(Problem("unattainable_score",
@@ -628,6 +396,164 @@ def review(scenario, scoring="path"):
                         N_('No reachable ending gives points, so the "ending" score cannot be '
                            'attained: give points to the best ending.')))
     return problems, best
+
+
+def _simulation_problems(scenario, graph):
+    """Problems of what makes a case a simulation, found without playing it: variables, conditions, effects,
+    characters, media, time limits, competency points."""
+    problems = []
+    add = problems.append
+    types, seen = {}, set()
+    for variable in scenario.variables:
+        if variable.id in seen:
+            add(Problem("duplicate_id", N_('The variable "{variable}" is declared more than once.'),
+                        {"variable": variable.id}))
+        seen.add(variable.id)
+        types.setdefault(variable.id, variable.type)
+    seen = set()
+    for character in scenario.characters:
+        if character.id in seen:
+            add(Problem("duplicate_id", N_('The character "{character}" is declared more than once.'),
+                        {"character": character.id}))
+        seen.add(character.id)
+
+    def condition(when, message, params, node):
+        if when:
+            for error in conditions.compile_condition(when, types)[1][:1]:
+                add(Problem("bad_condition", message, dict(params, condition=when), node=node, detail=error))
+
+    for step in scenario.steps:
+        where = {"step": step.id}
+        for variant in step.variants:
+            condition(variant.when, N_('The condition "{condition}" of a body variant of step "{step}" '
+                                       'cannot be used: {detail}'), where, step.id)
+        for line in step.lines:
+            condition(line.when, N_('The condition "{condition}" of a dialogue line of step "{step}" '
+                                    'cannot be used: {detail}'), where, step.id)
+            if scenario.character(line.by) is None:
+                add(Problem("unknown_character",
+                            N_('A dialogue line of step "{step}" is spoken by "{character}", who is not a character '
+                               'of this scenario.'), dict(where, character=line.by), node=step.id))
+        if step.media is not None and not step.media.transcript.strip():
+            if step.media.type == "audio":
+                add(Problem("missing_transcript", N_('The audio clip of step "{step}" has no transcript.'), where,
+                            node=step.id))
+            elif not step.media.captions:
+                add(Problem("missing_transcript",
+                            N_('The video of step "{step}" has neither captions nor a transcript.'), where, node=step.id))
+        timeouts = [choice for choice in step.choices if choice.timeout]
+        if step.time_limit and not timeouts:
+            add(Problem("timeout_choice", N_('Step "{step}" has a time limit but no choice that is taken when the '
+                                             'time runs out.'), where, node=step.id))
+        if len(timeouts) > 1:
+            add(Problem("timeout_choice", N_('Step "{step}" has more than one choice that is taken when the time '
+                                             'runs out.'), where, node=step.id))
+        for choice in step.choices:
+            params = dict(where, choice=choice.id)
+            condition(choice.when, N_('The condition "{condition}" of choice "{choice}" of step "{step}" cannot be '
+                                      'used: {detail}'), params, step.id)
+            if choice.timeout and not step.time_limit:
+                add(Problem("timeout_choice", N_('Choice "{choice}" of step "{step}" is taken when the time runs '
+                                                 'out, but the step has no time limit.'), params, node=step.id))
+            if choice.timeout and choice.when:
+                add(Problem("timeout_choice", N_('Choice "{choice}" of step "{step}" is taken when the time runs '
+                                                 'out, so it cannot have a condition.'), params, node=step.id))
+            problems.extend(_effect_problems(scenario, graph, step, choice, types))
+            problems.extend(_competency_problems(graph, step, choice))
+    return problems
+
+
+def _effect_problems(scenario, graph, step, choice, types):
+    problems = []
+    for effect in choice.effects:
+        params = {"step": step.id, "choice": choice.id, "variable": effect.var}
+        kind = types.get(effect.var)
+        if kind is None:
+            message = N_('Choice "{choice}" of step "{step}" changes "{variable}", which is not a declared variable.')
+        elif effect.op == "add" and kind == "flag":
+            message = N_('Choice "{choice}" of step "{step}" adds to the flag "{variable}"; a flag can only be set '
+                         'to true or false.')
+        elif effect.op == "set" and isinstance(effect.value, bool) != (kind == "flag"):
+            message = (N_('Choice "{choice}" of step "{step}" sets the flag "{variable}" to a number; set it to true '
+                          'or false.') if kind == "flag" else
+                       N_('Choice "{choice}" of step "{step}" sets the number "{variable}" to true or false; set it '
+                          'to a whole number.'))
+        elif (effect.op == "add" and effect.value and step.id in graph.steps and choice.to in graph.edges
+              and graph.in_loop(step.id, choice.to)):
+            problems.append(Problem("loop_changes_variable",
+                                    N_('Choice "{choice}" of step "{step}" adds to "{variable}" but lies on a loop '
+                                       '(from "{target}" the story can come back to "{step}"), so going round the '
+                                       'loop would pump it: use "set" on a loop.'),
+                                    dict(params, target=choice.to), node=step.id))
+            continue
+        else:
+            continue
+        problems.append(Problem("bad_effect", message, params, node=step.id))
+    return problems
+
+
+def _competency_problems(graph, step, choice):
+    problems = []
+    in_loop = step.id in graph.steps and choice.to in graph.edges and graph.in_loop(step.id, choice.to)
+    for item in choice.competencies:
+        if item.points > 0 and in_loop:
+            problems.append(Problem("positive_points_in_loop",
+                                    N_('Choice "{choice}" of step "{step}" gives {points} points for the competency '
+                                       '"{competency}" but lies on a loop (from "{target}" the story can come back '
+                                       'to "{step}"); a choice on a loop may not give positive points.'),
+                                    {"step": step.id, "choice": choice.id, "points": item.points,
+                                     "competency": item.id, "target": choice.to}, node=step.id))
+    return problems
+
+
+def _state_problems(scenario, graph, exploration):
+    """Problems only the case's states show (see simulation.explore)."""
+    if not exploration.complete:
+        return [Problem("state_space_too_large",
+                        N_("The variables can combine into more than {limit} states, too many to check this scenario "
+                           "and compute its best score: narrow their ranges (min and max) or use fewer variables."),
+                        {"limit": simulation.MAX_STATES})]
+    problems = []
+    add = problems.append
+    plain = graph.reachable_from(graph.start)
+    for node in graph.nodes:
+        if node in plain and node not in exploration.reached:
+            if node in graph.steps:
+                add(Problem("unreachable", N_('Step "{step}" can never be reached: the conditions of the choices '
+                                              'leading to it never hold on the way.'), {"step": node}, node=node))
+            else:
+                add(Problem("unreachable", N_('Ending "{ending}" can never be reached: the conditions of the '
+                                              'choices leading to it never hold on the way.'),
+                            {"ending": node}, node=node))
+    for step_id, choice_id in exploration.never_offered:
+        choice = scenario.step(step_id).choice(choice_id)
+        add(Problem("never_holds", N_('The condition "{condition}" of choice "{choice}" of step "{step}" never holds '
+                                      'when a learner is at that step, so the choice is never offered.'),
+                    {"condition": choice.when, "choice": choice_id, "step": step_id}, node=step_id))
+    for step_id, kind, position in exploration.never_shown:
+        step = scenario.step(step_id)
+        if kind == "variant":
+            message = N_('The condition "{condition}" of a body variant of step "{step}" never holds there, so the '
+                         'variant is never shown.')
+            when = step.variants[position].when
+        else:
+            message = N_('The condition "{condition}" of a dialogue line of step "{step}" never holds there, so the '
+                         'line is never shown.')
+            when = step.lines[position].when
+        add(Problem("never_holds", message, {"condition": when, "step": step_id}, node=step_id, severity="warning"))
+    for step_id, values in exploration.stuck.items():
+        add(Problem("no_choice_offered", N_('At step "{step}", with {values}, no choice is offered, so learners '
+                                            'cannot go on.'),
+                    {"step": step_id, "values": simulation.describe(scenario, values)}, node=step_id))
+    for step_id, values in exploration.trapped.items():
+        add(Problem("dead_end", N_('At step "{step}", with {values}, no ending can be reached any more.'),
+                    {"step": step_id, "values": simulation.describe(scenario, values)}, node=step_id))
+    for competency, best in exploration.competency_best.items():
+        if best <= 0:
+            add(Problem("competency_unattainable",
+                        N_('No path earns points for the competency "{competency}", so learners\' results for it '
+                           'cannot be computed.'), {"competency": competency}, severity="warning"))
+    return problems
 
 
 def _duplicate_problems(scenario):
@@ -685,7 +611,10 @@ def _alt_problems(scenario):
 class Attempt:
     """One play-through: the (step, choice) pairs taken, where the learner is, and its outcome.
 
-    `current` is the current step id, or the ending id once `finished`.
+    `current` is the current step id, or the ending id once `finished`. `hints` are the steps whose
+    hint the learner revealed (each costs once); `clock` is (step id, moves made, server time) when the
+    learner started the clock of the current timed step; `timed_out` the positions in `path` of moves
+    the time limit decided; `practice` marks an attempt in which the learner went back (not graded).
     """
 
     number: int
@@ -694,21 +623,39 @@ class Attempt:
     finished: bool = False
     score: float | None = None
     reflection: str = ""
+    hints: tuple = ()
+    clock: tuple | None = None
+    timed_out: tuple = ()
+    practice: bool = False
 
     def to_dict(self):
-        """This attempt as a JSON-safe dict (for the block's user_state field)."""
-        return {"number": self.number, "path": [list(pair) for pair in self.path], "current": self.current,
+        """This attempt as a JSON-safe dict (for the block's user_state field); simulation keys only when used."""
+        data = {"number": self.number, "path": [list(pair) for pair in self.path], "current": self.current,
                 "finished": self.finished, "score": self.score, "reflection": self.reflection}
+        if self.hints:
+            data["hints"] = list(self.hints)
+        if self.clock is not None:
+            data["clock"] = list(self.clock)
+        if self.timed_out:
+            data["timed_out"] = list(self.timed_out)
+        if self.practice:
+            data["practice"] = True
+        return data
 
     @classmethod
     def from_dict(cls, data):
         """The attempt described by `to_dict()`'s output."""
         score_value = data.get("score")
+        clock = data.get("clock")
         return cls(number=int(data["number"]),
                    path=tuple((str(step), str(choice)) for step, choice in data.get("path", ())),
                    current=data.get("current"), finished=bool(data.get("finished", False)),
                    score=None if score_value is None else float(score_value),
-                   reflection=str(data.get("reflection", "")))
+                   reflection=str(data.get("reflection", "")),
+                   hints=tuple(str(step) for step in data.get("hints") or ()),
+                   clock=(str(clock[0]), int(clock[1]), float(clock[2])) if clock else None,
+                   timed_out=tuple(int(position) for position in data.get("timed_out") or ()),
+                   practice=bool(data.get("practice", False)))
 
 
 def start_attempt(scenario, number):
@@ -717,8 +664,28 @@ def start_attempt(scenario, number):
     return Attempt(number=number, current=start if scenario.step(start) is not None else None)
 
 
-def choose(scenario, attempt, step_id, choice_id, scoring="path"):
+def values(scenario, attempt):
+    """The values of the case's variables at this point of the attempt (replayed from its path)."""
+    return simulation.values_along(scenario, attempt.path)
+
+
+def _current_step(scenario, attempt, step_id):
+    """The attempt's current step named `step_id`, or a ScenarioError (finished, or not the current step)."""
+    if attempt.finished:
+        raise ScenarioError("attempt_finished", N_("This attempt has already finished."))
+    step = scenario.step(step_id) if isinstance(step_id, str) else None
+    if step is None or step_id != attempt.current:
+        raise ScenarioError("not_current_step", N_('"{step}" is not the current step of this attempt.'),
+                            {"step": step_id})
+    return step
+
+
+def choose(scenario, attempt, step_id, choice_id, scoring="path", timed_out=False):
     """The attempt after taking choice `choice_id` at step `step_id`; scored when it reaches an ending.
+
+    With `timed_out` (the step's time ran out: the caller decides that from the clock) the step's
+    timeout choice is taken whatever `choice_id` is. Otherwise the choice must be offered: its
+    condition holds with the attempt's values, and it is not the timeout choice.
 
     Raises ScenarioError: `attempt_finished`, `not_current_step`, `unknown_choice`, `too_many_moves`
     when the attempt already holds `max_moves(scenario)` choices, or `unknown_target` when the
@@ -731,23 +698,88 @@ def choose(scenario, attempt, step_id, choice_id, scoring="path"):
         raise ScenarioError("too_many_moves",
                             N_("This attempt has reached the limit of {limit} choices, so it cannot go on. "
                                "The course team can reset your attempt."), {"limit": limit})
-    step = scenario.step(step_id) if isinstance(step_id, str) else None
-    if step is None or step_id != attempt.current:
-        raise ScenarioError("not_current_step", N_('"{step}" is not the current step of this attempt.'),
-                            {"step": step_id})
-    choice = step.choice(choice_id) if isinstance(choice_id, str) else None
+    step = _current_step(scenario, attempt, step_id)
+    if timed_out and step.timeout_choice is not None:
+        choice = step.timeout_choice
+    else:
+        choice = step.choice(choice_id) if isinstance(choice_id, str) else None
+        if choice is not None and (choice.timeout or not simulation.holds(scenario, choice.when, values(scenario, attempt))):
+            choice = None  # not offered: said exactly as for a choice that does not exist
     if choice is None:
         raise ScenarioError("unknown_choice", N_('Step "{step}" has no choice "{choice}".'),
                             {"step": step_id, "choice": choice_id})
-    path = attempt.path + ((step_id, choice_id),)
+    path = attempt.path + ((step_id, choice.id),)
+    moved = replace(attempt, path=path, clock=None,
+                    timed_out=attempt.timed_out + ((len(attempt.path),) if choice.timeout else ()))
     if scenario.step(choice.to) is not None:
-        return replace(attempt, path=path, current=choice.to)
+        return replace(moved, current=choice.to)
     if scenario.ending(choice.to) is not None:
-        finished = replace(attempt, path=path, current=choice.to, finished=True)
+        finished = replace(moved, current=choice.to, finished=True)
         return replace(finished, score=score(scenario, finished, scoring))
     raise ScenarioError("unknown_target",
                         N_('Choice "{choice}" of step "{step}" leads nowhere; the scenario needs fixing.'),
-                        {"step": step_id, "choice": choice_id})
+                        {"step": step_id, "choice": choice.id})
+
+
+def reveal_hint(scenario, attempt, step_id):
+    """The attempt with the hint of its current step `step_id` revealed (once: asking again changes nothing).
+
+    Raises ScenarioError: `attempt_finished`, `not_current_step`, `no_hint`.
+    """
+    step = _current_step(scenario, attempt, step_id)
+    if step.hint is None:
+        raise ScenarioError("no_hint", N_('Step "{step}" has no hint.'), {"step": step_id})
+    if step_id in attempt.hints:
+        return attempt
+    return replace(attempt, hints=attempt.hints + (step_id,))
+
+
+def start_clock(scenario, attempt, step_id, now):
+    """The attempt with the clock of its current timed step started at server time `now` (once).
+
+    Raises ScenarioError: `attempt_finished`, `not_current_step`, `not_timed`.
+    """
+    step = _current_step(scenario, attempt, step_id)
+    if not step.time_limit:
+        raise ScenarioError("not_timed", N_('Step "{step}" has no time limit.'), {"step": step_id})
+    if clock_started(attempt):
+        return attempt
+    return replace(attempt, clock=(step_id, len(attempt.path), float(now)))
+
+
+def clock_started(attempt):
+    """When the clock of the attempt's current step was started (server time), or None."""
+    clock = attempt.clock
+    if clock is None or attempt.finished or clock[0] != attempt.current or clock[1] != len(attempt.path):
+        return None
+    return clock[2]
+
+
+def time_left(scenario, attempt, now, factor=1.0):
+    """Seconds left at server time `now` on the current step's clock, its limit times `factor`.
+
+    None when the step has no limit, `factor` is None (the learner works without time limits) or the
+    clock has not started; never below 0.
+    """
+    step = scenario.step(attempt.current) if not attempt.finished else None
+    started = clock_started(attempt)
+    if step is None or not step.time_limit or factor is None or started is None:
+        return None
+    return max(0.0, started + step.time_limit * factor - now)
+
+
+def go_back(scenario, attempt, step_id):
+    """The attempt one move back (practice from then on): its last move undone.
+
+    Raises ScenarioError: `attempt_finished`, `not_current_step`, `cannot_go_back` at the start.
+    """
+    _current_step(scenario, attempt, step_id)
+    if not attempt.path:
+        raise ScenarioError("cannot_go_back", N_("There is no step to go back to."))
+    previous, _choice = attempt.path[-1]
+    position = len(attempt.path) - 1
+    return replace(attempt, path=attempt.path[:-1], current=previous, clock=None, practice=True,
+                   timed_out=tuple(p for p in attempt.timed_out if p != position))
 
 
 def max_moves(scenario):
@@ -756,7 +788,7 @@ def max_moves(scenario):
 
 
 def is_consistent(scenario, attempt):
-    """Whether the attempt still fits the scenario: its current node and every step and choice taken exist."""
+    """Whether the attempt still fits the scenario: its current node, and every choice taken offered when taken."""
     if attempt.current is None:
         return not attempt.finished and not attempt.path and scenario.step(scenario.start_id) is None
     if attempt.finished:
@@ -764,18 +796,37 @@ def is_consistent(scenario, attempt):
             return False
     elif scenario.step(attempt.current) is None:
         return False
-    for step_id, choice_id in attempt.path:
+    current = simulation.initial_values(scenario)
+    timed_out = set(attempt.timed_out)
+    for position, (step_id, choice_id) in enumerate(attempt.path):
         step = scenario.step(step_id)
-        if step is None or step.choice(choice_id) is None:
+        choice = step.choice(choice_id) if step is not None else None
+        if choice is None:
             return False
+        if choice.timeout != (position in timed_out):
+            return False
+        if scenario.is_stateful and not choice.timeout and not simulation.holds(scenario, choice.when, current):
+            return False
+        current = simulation.apply(scenario, current, choice)
     return True
+
+
+def hint_cost(scenario, attempt):
+    """The points the attempt's revealed hints cost (each step's hint once)."""
+    total = 0
+    for step_id in set(attempt.hints):
+        step = scenario.step(step_id)
+        if step is not None and step.hint is not None:
+            total += step.hint.cost
+    return total
 
 
 def score(scenario, attempt, scoring):
     """The attempt's score as a fraction 0-1 under `scoring`; None when unfinished or not scored.
 
-    `path`: points of the choices taken / best_path_total; `ending`: the ending's points /
-    best_ending_points. Clamped to 0..1; 0.0 when the denominator is not positive.
+    `path`: points of the choices taken, less the revealed hints' cost, / best_path_total; `ending`:
+    the ending's points less the hints' cost / best_ending_points. Clamped to 0..1; 0.0 when the
+    denominator is not positive.
     """
     if scoring not in SCORING_MODES:
         raise ValueError(f"unknown scoring mode {scoring!r}")
@@ -792,9 +843,37 @@ def score(scenario, attempt, scoring):
         ending = scenario.ending(attempt.current)
         taken = ending.points if ending else 0
         best = best_ending_points(scenario)
+    taken -= hint_cost(scenario, attempt)
     if best <= 0:
         return 0.0
     return min(1.0, max(0.0, taken / best))
+
+
+def has_competencies(scenario):
+    """Whether any choice of the case carries competency points."""
+    return any(choice.competencies for step in scenario.steps for choice in step.choices)
+
+
+def competency_results(scenario, attempt):
+    """{competency id: (points earned on the attempt's path, best attainable)} for every competency of the case.
+
+    Best attainable is exact over the case's states (simulation.explore); a competency no path earns
+    (best <= 0) is left out, as is everything when the case is too large to explore.
+    """
+    if not has_competencies(scenario):
+        return {}
+    exploration = simulation.explore(scenario)
+    if not exploration.complete:
+        return {}
+    earned = dict.fromkeys(exploration.competency_best, 0)
+    for step_id, choice_id in attempt.path:
+        step = scenario.step(step_id)
+        choice = step.choice(choice_id) if step else None
+        for item in choice.competencies if choice else ():
+            if item.id in earned:
+                earned[item.id] += item.points
+    return {competency: (earned[competency], best) for competency, best in exploration.competency_best.items()
+            if best > 0}
 
 
 def overall(scores, grading):

@@ -1,7 +1,7 @@
 """Django models of the scenario exercise: each learner's attempts at one block (the single source of truth) and the block's analytics counts."""
 from django.db import models
 
-__all__ = ["AnalyticsCount", "LearnerState"]
+__all__ = ["AnalyticsCount", "CompetencyResult", "LearnerState"]
 
 
 class LearnerState(models.Model):
@@ -57,3 +57,37 @@ class AnalyticsCount(models.Model):
 
     def __str__(self):
         return f"{self.block_key} {self.kind} {self.parts}: {self.value}"
+
+
+class CompetencyResult(models.Model):
+    """What a learner's latest graded attempt at one scenario block earned in one competency (see scenario.competencies).
+
+    The row with an empty `competency` stands for the block's result as a whole: every learner with
+    results has one, and `competencies.record` locks it, so that two records of the same learner
+    and block never mix their rows.
+    """
+
+    course = models.CharField(max_length=255, help_text="The block's course scope (common.storage.course_scope).")
+    block_key = models.CharField(max_length=255, help_text="Course-wide key of the scenario block.")
+    learner_key = models.CharField(max_length=255, help_text="The runtime's id of the learner.")
+    anonymous_key = models.CharField(max_length=255, blank=True, default="",
+                                     help_text="The learner's anonymous id in the course (the instructor's delete state uses it).")
+    competency = models.CharField(max_length=200, blank=True,
+                                  help_text="A competency id of the self-assessment framework; empty for the block's own row.")
+    earned = models.IntegerField(default=0, help_text="Points the attempt earned in the competency.")
+    best = models.IntegerField(default=0, help_text="The most points an attempt could earn in the competency.")
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        app_label = "rtcm_scenario"
+        constraints = [
+            models.UniqueConstraint(fields=["block_key", "learner_key", "competency"], name="rtcm_scenario_one_result"),
+        ]
+        indexes = [
+            models.Index(fields=["course", "learner_key"], name="rtcm_scenario_result_course"),
+            models.Index(fields=["learner_key"], name="rtcm_scenario_result_learner"),
+            models.Index(fields=["block_key", "anonymous_key"], name="rtcm_scenario_result_anon"),
+        ]
+
+    def __str__(self):
+        return f"{self.learner_key} @ {self.block_key} {self.competency}: {self.earned}/{self.best}"

@@ -12,7 +12,9 @@ from rtcm_xblocks.common import retirement
 from rtcm_xblocks.common.storage import block_key
 from rtcm_xblocks.needs import storage as needs_storage
 from rtcm_xblocks.needs.models import Submission
+from rtcm_xblocks.scenario import competencies
 from rtcm_xblocks.scenario import storage as scenario_storage
+from rtcm_xblocks.scenario.models import CompetencyResult
 from tests.platform.retirement import RetiredUser, platform_modules, retire_misc
 from tests.scenario.cases import case
 from tests.workbench import get_block, load_scenario
@@ -88,3 +90,17 @@ def test_retirement_of_a_learner_who_never_took_part_changes_nothing(workbench, 
     before = needs_storage.cohort_stats(key)
     retire_misc(signals, RetiredUser(id="nobody"))
     assert needs_storage.cohort_stats(key) == before
+
+
+def test_a_retired_learners_competency_results_are_removed_in_every_course_and_others_kept(db, signals):  # pylint: disable=unused-argument
+    for course in ("course-v1:RTCM+MM101+2026", "course-v1:RTCM+MM102+2026"):
+        for learner in ("ben", "ana"):
+            competencies.record(course, learner, f"{course}/border", {"law-rights.non-refoulement": (2, 3)})
+
+    retire_misc(signals, RetiredUser(id="ben"))
+
+    assert not CompetencyResult.objects.filter(learner_key="ben").exists()
+    assert competencies.learner_results("course-v1:RTCM+MM102+2026", "ana") == {
+        "law-rights.non-refoulement": {"earned": 2, "best": 3, "exercises": 1}}
+    retire_misc(signals, RetiredUser(id="ben"))
+    assert CompetencyResult.objects.filter(learner_key="ana").exclude(competency="").count() == 2

@@ -7,11 +7,12 @@ import sys
 import pytest
 from lxml import etree
 
+from rtcm_xblocks.common.i18n import language_translator
 from rtcm_xblocks.common.safe_xml import parse_xml_string
 from rtcm_xblocks.needs.framework import (
     DEFAULT_FRAMEWORK, NOT_APPLICABLE, PROFILE_QUESTIONS, SCALE, Competency, Framework, FrameworkError, Pillar,
     SubmissionError, clean_submission, safe_link, framework_names, load_framework, parse_pillars, translate_framework,
-    validate_framework, write_pillars,
+    validate_framework, write_pillars, competency_titles,
 )
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -108,6 +109,22 @@ def test_translate_framework_passes_titles_and_texts_through_gettext(default):
     assert shouted.pillar("border").title == default.pillar("border").title.upper()
     assert shouted.competency("border.documents").text == default.competency("border.documents").text.upper()
     assert [c.id for c in shouted.competencies] == [c.id for c in default.competencies]
+
+
+def test_competency_titles_are_the_default_frameworks_statements_through_gettext_and_unknown_ids_their_own(default):
+    ids = ["trafficking.indicators", "no-such.competency", "border.documents"]
+    titles = competency_titles(ids, str.upper)
+    assert titles == {"trafficking.indicators": default.competency("trafficking.indicators").text.upper(),
+                      "no-such.competency": "no-such.competency",
+                      "border.documents": default.competency("border.documents").text.upper()}
+    assert competency_titles([], str.upper) == {}
+
+
+def test_competency_titles_in_russian_are_the_statements_the_russian_assessment_shows(default):
+    russian = language_translator("ru").gettext
+    titles = competency_titles(["border.documents"], russian)
+    assert titles["border.documents"] == russian(default.competency("border.documents").text)
+    assert titles["border.documents"] != default.competency("border.documents").text
 
 
 # --- scale and profile questions -----------------------------------------------------------------
