@@ -4,7 +4,7 @@ Specifications (issue 10): every scenario shuffles its choices and its OLX does 
 choice first; the choices practise competencies of the default self-assessment framework, each of
 which some path earns; every scenario has a hint on a hard step costing at most one point; the
 cases that call for it keep state (at least four), speak through declared characters with their
-portraits (at least two) and run one timed step; shown meters are labelled.
+portraits (at least two) and run one timed step; shown meters are labelled and can be filled.
 """
 import json
 import re
@@ -142,3 +142,16 @@ def test_one_case_runs_a_timed_step_with_one_timeout_choice():
         assert 5 <= int(step.get("time_limit")) <= 3600
         timeouts = step.findall("choice[@timeout='true']")
         assert len(timeouts) == 1 and timeouts[0].get("when") is None and timeouts[0].get("expert") != "true"
+
+
+@pytest.mark.parametrize(("path", "element"), SCENARIOS, ids=IDS)
+def test_a_shown_meter_runs_from_its_start_to_its_top_on_some_path(path, element):
+    from rtcm_xblocks.scenario import olx, simulation  # pylint: disable=import-outside-toplevel
+
+    scenario = olx.parse_scenario(element)
+    states = [simulation.variable_values(scenario, values)
+              for reached in simulation.explore(scenario).reached.values() for values in reached]
+    for variable in scenario.variables:
+        if variable.shown and variable.type == "number":
+            seen = {state[variable.id] for state in states if state}  # an ending keeps no values
+            assert variable.max in seen, (path.name, variable.id, variable.max, sorted(seen))
