@@ -23,6 +23,7 @@ import importlib.resources
 import json
 import logging
 import re
+import time
 
 from web_fragments.fragment import Fragment
 from xblock.completable import CompletableXBlockMixin, XBlockCompletionMode
@@ -40,9 +41,10 @@ from rtcm_xblocks.common.quoting import excerpt
 from rtcm_xblocks.common.safe_xml import check_safe
 from rtcm_xblocks.common.sanitize import clean_html, is_safe_link, learner_text, plain_text
 from rtcm_xblocks.common.spreadsheet import safe_cell
-from rtcm_xblocks.common.storage import block_key
+from rtcm_xblocks.common.storage import block_key, course_scope
 from rtcm_xblocks.common.templates import render_template, static_text
-from rtcm_xblocks.scenario import analytics, graph, layout, olx, storage
+from rtcm_xblocks.needs.framework import competency_titles
+from rtcm_xblocks.scenario import analytics, competencies, graph, layout, olx, simulation, storage
 from rtcm_xblocks.scenario.draft import MAX_ATTEMPTS, MAX_WEIGHT
 from rtcm_xblocks.scenario.instructor import ScenarioInstructorMixin
 from rtcm_xblocks.scenario.studio import ScenarioStudioMixin
@@ -58,6 +60,10 @@ PILLAR_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 SAMPLES = ("border_screening.xml", "sharing_data.xml")
 OUTCOME_LABELS = {"good": N_("Good outcome"), "neutral": N_("Mixed outcome"), "bad": N_("Poor outcome")}
 CONFLICT_MESSAGE = N_("Your exercise has moved on in another window or tab; here is where you are now.")
+# The learner's time-limit accommodation (WCAG 2.2.1): each limit is multiplied by the factor; None removes it.
+TIMINGS = {"standard": 1.0, "extended": 10.0, "untimed": None}
+# A choice that arrives this long after the limit still counts: the time a click takes to reach the server.
+GRACE_SECONDS = 2.0
 RESET_NOTICE = N_("This exercise has been changed since you last worked on it, so your attempt starts "
                   "again from the beginning. Your finished attempts still count.")
 
@@ -120,6 +126,20 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioInstructorMixin, CompletableXBl
         help=N_("How many points the exercise is worth in the gradebook."),
         default=1.0,
         values={"min": 0},
+        scope=Scope.settings,
+    )
+    shuffle_choices = Boolean(
+        display_name=N_("Shuffle the choices"),
+        help=N_("Show each learner the choices of a step in an order of their own, drawn again for every attempt; "
+                "a step can pin its order."),
+        default=False,
+        scope=Scope.settings,
+    )
+    allow_back = Boolean(
+        display_name=N_("Let learners go back one step"),
+        help=N_("Practice: a learner may undo their last choice. An attempt in which they do is a practice "
+                "attempt and is not graded."),
+        default=False,
         scope=Scope.settings,
     )
     show_expert_path = Boolean(
@@ -249,32 +269,202 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioInstructorMixin, CompletableXBl
         def move(state):
             _scenario, attempts, _notice = self._learner(state, scenario)
             before = attempts[-1]
-            taken = {step for attempt in attempts for step, _choice in attempt.path}
-            try:
-                # Scored below, only when the choice ends the attempt: the scoring setting is not read before then.
-                after = graph.choose(scenario, before, step_id, choice_id, scoring="none")
-            except graph.ScenarioError as error:
-                if error.code == "attempt_finished" or (error.code == "not_current_step" and step_id in taken):
-                    raise self._conflict(scenario, state, attempts) from error
-                raise HandlerError(error.code, error.text(translator(self).gettext)) from error
-            if after.finished:
-                after = dataclasses.replace(after, score=graph.score(scenario, after, self._scoring))
-            attempts[-1] = after
+            timed_out = self._deadline_passed(scenario, state, before, step_id, GRACE_SECONDS)
+            after = self._move(scenario, state, attempts, step_id, lambda attempt: graph.choose(
+                scenario, attempt, step_id, choice_id, scoring="none", timed_out=timed_out))
             moved.update(before=before, after=after)
             return self._encode(state, attempts)
 
         state = self._write(move)
-        before, after = moved["before"], moved["after"]
-        # Only the move that won reaches here, after its transaction committed.
+        return self._moved(scenario, state, moved["before"], moved["after"])
+
+    @json_handler(writes=True)
+    def time_up(self, data, suffix=""):  # pylint: disable=unused-argument
+        """The current step's time has run out (by the server's clock): take its timeout choice."""
+        (step_id,) = self._body(data, "step")
+        scenario = self._ready_scenario()
+        moved = {}
+
+        def move(state):
+            _scenario, attempts, _notice = self._learner(state, scenario)
+            before = attempts[-1]
+            if not self._deadline_passed(scenario, state, before, step_id, 0.0):
+                _ = translator(self).gettext
+                left = graph.time_left(scenario, before, self._now(), self._timing_factor(state))
+                if left is None:
+                    raise HandlerError("not_timed", _("This step has no running clock."))
+                seconds = max(1, int(left + 0.999))
+                raise HandlerError("time_left", translator(self).ngettext(
+                    "There is still {seconds} second left.", "There are still {seconds} seconds left.",
+                    seconds).format(seconds=seconds), extra={"seconds": left})
+            after = self._move(scenario, state, attempts, step_id, lambda attempt: graph.choose(
+                scenario, attempt, step_id, "", scoring="none", timed_out=True))
+            moved.update(before=before, after=after)
+            return self._encode(state, attempts)
+
+        state = self._write(move)
+        return self._moved(scenario, state, moved["before"], moved["after"])
+
+    @json_handler(writes=True)
+    def start_timer(self, data, suffix=""):  # pylint: disable=unused-argument
+        """Start the clock of the current timed step (once; its choices come with the answer)."""
+        (step_id,) = self._body(data, "step")
+        scenario = self._ready_scenario()
+        started = {}
+
+        def start(state):
+            _scenario, attempts, _notice = self._learner(state, scenario)
+            before = attempts[-1]
+            after = self._move(scenario, state, attempts, step_id,
+                               lambda attempt: graph.start_clock(scenario, attempt, step_id, self._now()))
+            started.update(fresh=graph.clock_started(before) is None, attempt=after.number)
+            return self._encode(state, attempts)
+
+        state = self._write(start)
+        if started["fresh"]:
+            factor = self._timing_factor(state)
+            limit = scenario.step(step_id).time_limit
+            self._event("timer_started", attempt=started["attempt"], step=step_id,
+                        limit=None if factor is None else limit * factor)
+        return self._answer(scenario, state)
+
+    @json_handler(writes=True)
+    def hint(self, data, suffix=""):  # pylint: disable=unused-argument
+        """Reveal the current step's hint (recorded; its cost counts once)."""
+        (step_id,) = self._body(data, "step")
+        scenario = self._ready_scenario()
+        revealed = {}
+
+        def reveal(state):
+            _scenario, attempts, _notice = self._learner(state, scenario)
+            before = attempts[-1]
+            after = self._move(scenario, state, attempts, step_id,
+                               lambda attempt: graph.reveal_hint(scenario, attempt, step_id))
+            revealed.update(fresh=after is not before, attempt=after.number)
+            return self._encode(state, attempts) if after is not before else None
+
+        state = self._write(reveal)
+        if revealed["fresh"]:
+            self._event("hint_shown", attempt=revealed["attempt"], step=step_id, cost=scenario.step(step_id).hint.cost)
+        return self._answer(scenario, state)
+
+    @json_handler(writes=True)
+    def back(self, data, suffix=""):  # pylint: disable=unused-argument
+        """Undo the last choice of the current attempt (allow_back only); the attempt becomes practice."""
+        (step_id,) = self._body(data, "step")
+        scenario = self._ready_scenario()
+        _ = translator(self).gettext
+        if not self.allow_back:
+            raise HandlerError("cannot_go_back", _("This exercise does not let you go back."))
+        went = {}
+
+        def undo(state):
+            _scenario, attempts, _notice = self._learner(state, scenario)
+            after = self._move(scenario, state, attempts, step_id, lambda attempt: graph.go_back(scenario, attempt, step_id))
+            went.update(attempt=after.number, step=after.current)
+            return self._encode(state, attempts)
+
+        state = self._write(undo)
+        self._event("went_back", attempt=went["attempt"], step=went["step"])
+        return self._answer(scenario, state)
+
+    @json_handler(writes=True)
+    def set_timing(self, data, suffix=""):  # pylint: disable=unused-argument
+        """The learner's time-limit accommodation for this exercise: standard, extended (ten times) or untimed."""
+        (timing,) = self._body(data, "timing")
+        _ = translator(self).gettext
+        if timing not in TIMINGS:
+            raise HandlerError("invalid_timing", _("'timing' must be one of: {values}.").format(
+                values=", ".join(TIMINGS)))
+        scenario = self._scenario()
+
+        def change(state):
+            if _timing(state) == timing:
+                return None
+            changed = dict(state or {})
+            changed["timing"] = timing
+            return changed
+
+        state = self._write(change)
+        self._event("timing_changed", timing=timing)
+        return self._answer(scenario, state)
+
+    def _move(self, scenario, state, attempts, step_id, act):
+        """Apply `act(attempt)` (a core move at step `step_id`) to the current attempt of `attempts`, in place.
+
+        Returns the new attempt. A move on an attempt the learner has already left (another tab
+        finished it, or moved past `step_id`) is a 409 conflict carrying the stored state; any other
+        refusal of the core a 400.
+        """
+        before = attempts[-1]
+        taken = {step for attempt in attempts for step, _choice in attempt.path}
+        try:
+            after = act(before)
+        except graph.ScenarioError as error:
+            if error.code == "attempt_finished" or (error.code == "not_current_step" and step_id in taken):
+                raise self._conflict(scenario, state, attempts) from error
+            raise HandlerError(error.code, error.text(translator(self).gettext)) from error
+        if after.finished and after is not before:
+            # Scored here, only when a move ends the attempt: the scoring setting is not read before then.
+            after = dataclasses.replace(after, score=graph.score(scenario, after, self._scoring))
+        attempts[-1] = after
+        return after
+
+    def _moved(self, scenario, state, before, after):
+        """Events, grade and completion for a choice that was stored; the answer. Only the move that won gets here."""
         if not before.path:
             self._event("started", attempt=after.number)
+        step_id, choice_id = after.path[-1]
+        timed_out = len(after.path) - 1 in after.timed_out
         points = scenario.step(step_id).choice(choice_id).points
-        self._event("choice_made", attempt=after.number, step=step_id, choice=choice_id, points=points)
+        self._event("choice_made", attempt=after.number, step=step_id, choice=choice_id, points=points,
+                    timed_out=timed_out)
         if after.finished:
-            self._event("completed", attempt=after.number, ending=after.current, score=after.score)
+            results = {} if after.practice else graph.competency_results(scenario, after)
+            self._event("completed", attempt=after.number, ending=after.current, score=after.score,
+                        practice=after.practice,
+                        competencies={competency: earned for competency, (earned, _best) in results.items()})
+            if not after.practice:
+                self._record_competencies(results)
             self._publish_attempts_grade(state)
             self.emit_completion(1.0)
         return self._answer(scenario, state)
+
+    def _record_competencies(self, results):
+        """Store the attempt's competency results for the course's self-assessment (scenario.competencies)."""
+        learner = self._learner_key()
+        if learner is None:
+            return
+        if not results:  # no competency points (any more): one DELETE of what an earlier version recorded
+            competencies.delete(self._storage_key(), learner=learner)
+            return
+        competencies.record(course_scope(self.scope_ids.usage_id), learner, self._storage_key(), results,
+                            anonymous=anonymous_id(self))
+
+    def _deadline_passed(self, scenario, state, attempt, step_id, grace):
+        """Whether the clock of the current timed step `step_id` ran out more than `grace` seconds ago.
+
+        A timed step whose clock the learner has not started (and who has not removed time limits) is
+        refused: its choices are only sent once the clock runs.
+        """
+        step = scenario.step(attempt.current) if not attempt.finished and step_id == attempt.current else None
+        factor = self._timing_factor(state)
+        if step is None or not step.time_limit or factor is None:
+            return False
+        started = graph.clock_started(attempt)
+        if started is None:
+            _ = translator(self).gettext
+            raise HandlerError("clock_not_started", _("Start the clock of this step first."))
+        return self._now() > started + step.time_limit * factor + grace
+
+    def _timing_factor(self, state):
+        """The learner's factor for time limits (see TIMINGS): 1, 10, or None for no limits."""
+        return TIMINGS[_timing(state)]
+
+    @staticmethod
+    def _now():
+        """The server's clock, in seconds."""
+        return time.time()
 
     @json_handler(writes=True)
     def restart(self, data, suffix=""):  # pylint: disable=unused-argument
@@ -505,7 +695,7 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioInstructorMixin, CompletableXBl
     def _encode(self, state, attempts):
         """The state to store: `attempts` (the first, the best and the latest when many) and what else `state` keeps."""
         if len(attempts) > MAX_KEPT_ATTEMPTS:
-            scored = [a for a in attempts[:-1] if a.finished and a.score is not None]
+            scored = [a for a in attempts[:-1] if a.finished and a.score is not None and not a.practice]
             best = max(scored, key=lambda a: a.score) if scored else None
             recent = attempts[-(MAX_KEPT_ATTEMPTS - 2):]
             attempts = [a for a in attempts if a is attempts[0] or a is best or any(a is r for r in recent)]
@@ -515,6 +705,8 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioInstructorMixin, CompletableXBl
             encoded["uncounted"] = uncounted
         if isinstance(state, dict) and state.get("override") is not None:
             encoded["override"] = state["override"]
+        if _timing(state) != "standard":
+            encoded["timing"] = _timing(state)
         return encoded
 
     def _answer(self, scenario, state):
@@ -598,8 +790,10 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioInstructorMixin, CompletableXBl
         without it, as in Studio's preview) do not count against the maximum.
         """
         attempt = attempts[-1]
-        path = [self._path_entry(scenario, step_id, choice_id) for step_id, choice_id in attempt.path]
+        path = [self._path_entry(scenario, step_id, choice_id, timed_out=position in attempt.timed_out)
+                for position, (step_id, choice_id) in enumerate(attempt.path)]
         step = None if attempt.finished else scenario.step(attempt.current) if attempt.current else None
+        values = graph.values(scenario, attempt)
         ending = scenario.ending(attempt.current) if attempt.finished else None
         expert = None
         if attempt.finished and self.show_expert_path:
@@ -608,7 +802,7 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioInstructorMixin, CompletableXBl
         state = {
             "attempt": attempt.number,
             "attempts_left": None,
-            "step": self._step_json(step) if step else None,
+            "step": self._step_json(scenario, step, attempt, values, stored) if step else None,
             "last_feedback": path[-1]["feedback"] if path else None,
             "finished": attempt.finished,
             "ending": self._ending_json(ending, attempt.current) if attempt.finished else None,
@@ -617,6 +811,13 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioInstructorMixin, CompletableXBl
             "expert_path": expert,
             "reflection": attempt.reflection,
             "notice": notice,
+            "variables": [{"id": variable.id, "label": _plain_text(variable.label) or variable.id, "type": variable.type,
+                           "value": value, "min": variable.min, "max": variable.max}
+                          for variable, value in zip(scenario.variables, values) if variable.shown],
+            "practice": attempt.practice,
+            "can_go_back": bool(attempt.path and not attempt.finished and self.allow_back),
+            "timing": _timing(stored) if any(s.time_limit for s in scenario.steps) else None,
+            "competencies": self._competencies_json(scenario, attempt) if attempt.finished else None,
         }
         if page and not attempt.finished:
             del state["attempts_left"]
@@ -624,18 +825,73 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioInstructorMixin, CompletableXBl
             state["attempts_left"] = self._attempts_left_after(stored, attempts)
         return state
 
-    def _step_json(self, step):
-        """A reached step: its text and the ids and labels of its choices (never targets, points or feedback)."""
+    def _step_json(self, scenario, step, attempt, values, stored):
+        """A reached step as the learner's `values` show it: its text, media, dialogue, hint, clock and offered choices.
+
+        Never targets, points, conditions, effects or feedback; a hint's text only once revealed; no
+        choices while a timed step's clock has not started.
+        """
         image = None
         if step.image and _safe_src(step.image.src):
             image = {"src": self._url(step.image.src), "alt": _plain_text(step.image.alt)}
+        timer = self._timer_json(scenario, step, attempt, stored)
+        choices = []
+        if timer is None or timer["started"] or timer["limit"] is None:
+            seed = f"{self._storage_key()}|{self._learner_key() or ''}|{attempt.number}|{step.id}"
+            offered = simulation.offered(scenario, step, values)
+            # the setting is read only when there is an order to choose
+            offered = simulation.ordered(offered, seed, len(offered) > 1 and not step.fixed_order and self.shuffle_choices)
+            choices = [{"id": choice.id, "label": _plain_text(choice.label)} for choice in offered]
+        hint = None
+        if step.hint is not None:
+            revealed = step.id in attempt.hints
+            hint = {"cost": step.hint.cost, "revealed": revealed, "body": self._html(step.hint.body) if revealed else None}
         return {
             "id": step.id,
             "title": _plain_text(step.title),
-            "body": self._html(step.body),
+            "body": self._html(simulation.shown_body(scenario, step, values)),
             "image": image,
-            "choices": [{"id": choice.id, "label": _plain_text(choice.label)} for choice in step.choices],
+            "media": self._media_json(step.media),
+            "lines": [self._line_json(scenario, line) for line in simulation.shown_lines(scenario, step, values)],
+            "hint": hint,
+            "timer": timer,
+            "choices": choices,
         }
+
+    def _timer_json(self, scenario, step, attempt, stored):
+        """The clock of a timed step: its limit after the learner's accommodation, whether it runs, what is left."""
+        if not step.time_limit:
+            return None
+        factor = self._timing_factor(stored)
+        if factor is None:
+            return {"limit": None, "started": False, "remaining": None}
+        return {"limit": step.time_limit * factor, "started": graph.clock_started(attempt) is not None,
+                "remaining": graph.time_left(scenario, attempt, self._now(), factor)}
+
+    def _media_json(self, media):
+        """A step's clip with its captions and transcript, or None (and None for a clip at an unsafe address)."""
+        if media is None or not _safe_src(media.src):
+            return None
+        captions = self._url(media.captions) if media.captions and _safe_src(media.captions) else ""
+        return {"type": media.type, "src": self._url(media.src), "captions": captions,
+                "captions_lang": media.captions_lang, "transcript": self._html(media.transcript)}
+
+    def _line_json(self, scenario, line):
+        """A dialogue line: who says it (name and portrait) and what."""
+        character = scenario.character(line.by)
+        portrait = character.portrait if character is not None and character.portrait else None
+        return {"speaker": _plain_text(character.name) if character is not None else _plain_text(line.by),
+                "portrait": self._url(portrait) if portrait and _safe_src(portrait) else None,
+                "body": self._html(line.body)}
+
+    def _competencies_json(self, scenario, attempt):
+        """The finished attempt's result per competency of the framework, or None when its choices carry none."""
+        results = graph.competency_results(scenario, attempt)
+        if not results:
+            return None
+        titles = competency_titles(list(results), translator(self).gettext)
+        return [{"id": competency, "title": titles[competency], "earned": earned, "best": best,
+                 "score": float(competencies.fraction(earned, best))} for competency, (earned, best) in results.items()]
 
     def _ending_json(self, ending, ending_id):
         """The ending reached (an author may since have removed it: then only its id remains)."""
@@ -644,13 +900,14 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioInstructorMixin, CompletableXBl
         return {"id": ending.id, "title": _plain_text(ending.title), "body": self._html(ending.body),
                 "outcome": ending.outcome}
 
-    def _path_entry(self, scenario, step_id, choice_id, feedback=True):
+    def _path_entry(self, scenario, step_id, choice_id, feedback=True, timed_out=False):
         """One decision on a path: the step, the choice, its label and (for the learner's own path) its feedback."""
         step = scenario.step(step_id)
         choice = step.choice(choice_id) if step else None
         entry = {"step": step_id, "choice": choice_id, "label": _plain_text(choice.label) if choice else ""}
         if feedback:
             entry["feedback"] = self._html(choice.feedback) if choice else ""
+            entry["timed_out"] = timed_out
         return entry
 
     def _html(self, html):
@@ -669,8 +926,9 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioInstructorMixin, CompletableXBl
         self.runtime.publish(self, f"rtcm.scenario.{name}", data)
 
     def _overall(self, attempts):
-        """The grade over the finished, scored `attempts` according to `grading`; None before any."""
-        return graph.overall([a.score for a in attempts if a.finished and a.score is not None], self._grading)
+        """The grade over the finished, scored `attempts` (practice ones left out) according to `grading`; None before any."""
+        return graph.overall([a.score for a in attempts if a.finished and a.score is not None and not a.practice],
+                             self._grading)
 
     def _publish_attempts_grade(self, state):
         """Publish the recorded grade: an instructor's override, else the grade over finished attempts.
@@ -698,6 +956,12 @@ def _expert_path(scenario):
 def _whole(value):
     """A stored count as a non-negative int (0 for anything unreadable)."""
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
+
+
+def _timing(state):
+    """The learner's time-limit accommodation stored in `state` (see TIMINGS); "standard" when none is."""
+    timing = state.get("timing") if isinstance(state, dict) else None
+    return timing if timing in TIMINGS else "standard"
 
 
 def _left_behind(attempts):
@@ -766,11 +1030,15 @@ _ATTRIBUTE_PARSERS = {
     "max_attempts": _parse_attempts,
     "weight": _parse_weight,
     "show_expert_path": _parse_boolean,
+    "shuffle_choices": _parse_boolean,
+    "allow_back": _parse_boolean,
 }
 _ATTRIBUTE_WRITERS = {
     "max_attempts": str,
     "weight": lambda value: f"{value:g}",
     "show_expert_path": lambda value: "true" if value else "false",
+    "shuffle_choices": lambda value: "true" if value else "false",
+    "allow_back": lambda value: "true" if value else "false",
 }
 # Attributes the runtime reads (url_name, xblock-family), not the block's settings; olx reads the start step's.
 _RUNTIME_ATTRIBUTES = {"url_name", "xblock-family"}

@@ -11,7 +11,7 @@ import dataclasses
 from xblock.scorable import Score, ScorableXBlockMixin
 
 from rtcm_xblocks.common.i18n import translator
-from rtcm_xblocks.scenario import graph, storage
+from rtcm_xblocks.scenario import competencies, graph, storage
 from rtcm_xblocks.scenario.analytics import stored_attempts
 
 __all__ = ["ScenarioInstructorMixin"]
@@ -87,8 +87,10 @@ class ScenarioInstructorMixin(ScorableXBlockMixin):
         self.runtime.publish(self, "grade", {"value": score.raw_earned, "max_value": score.raw_possible})
 
     def clear_student_state(self, user_id, course_id, item_id, requesting_user_id):  # pylint: disable=unused-argument
-        """The instructor's "delete state": remove the learner's row (the LMS names them by their anonymous id)."""
+        """The instructor's "delete state": remove the learner's row and competency results (named by anonymous id)."""
         key = self._storage_key()
+        competencies.delete(key, anonymous=str(user_id))
+        competencies.delete(key, learner=str(user_id))
         return storage.delete_anonymous(key, str(user_id)) + int(storage.delete(key, str(user_id)))
 
     def _recorded_value(self, state):

@@ -339,7 +339,7 @@ def test_a_finished_attempt_whose_ending_was_removed_still_shows_its_debrief(wor
     status, state = workbench.call(usage_id, "get_state", {})
     assert status == 200 and state["finished"]
     assert state["ending"] == {"id": "zq_end_bad", "title": "", "body": "", "outcome": "neutral"}
-    assert state["path"] == [{"step": "zq_start", "choice": "zq_bad", "label": "", "feedback": ""}]
+    assert state["path"] == [{"step": "zq_start", "choice": "zq_bad", "label": "", "feedback": "", "timed_out": False}]
     assert "Debrief" in workbench.page(name)
     status, state = workbench.call(usage_id, "restart", {})
     assert status == 200 and state["step"]["id"] == "zq_start"
@@ -393,8 +393,9 @@ def test_a_newcomers_first_view_reads_only_the_case_their_state_and_the_title(db
     with CaptureQueriesContext(connection) as captured:
         get_block(usage_id, "newcomer").render("student_view", {})
     # case, learner row, the user_state field a learner without a row may still have (select, begin,
-    # insert, commit), title, and the runtime's own look at `name`
-    assert len(captured.captured_queries) <= 10
+    # insert, commit), title, the shuffle setting (the start step offers two choices), and the runtime's
+    # own look at `name`
+    assert len(captured.captured_queries) <= 11
 
 
 def test_the_page_template_is_translated_by_the_block_without_touching_djangos_catalogues(workbench, monkeypatch):

@@ -15,7 +15,7 @@ from tests.scenario.cases import case, unearned
 from tests.workbench import get_block, load_scenario
 
 STATE_KEYS = {"attempt", "attempts_left", "step", "last_feedback", "finished", "ending", "score", "path",
-              "expert_path", "reflection", "notice"}
+              "expert_path", "reflection", "notice", "variables", "practice", "can_go_back", "timing", "competencies"}
 
 
 @pytest.fixture
@@ -71,8 +71,11 @@ def test_get_state_before_acting_is_the_start_step_with_choice_ids_and_labels_on
     assert set(state) == STATE_KEYS
     assert state["attempt"] == 1 and state["attempts_left"] == 1 and not state["finished"]
     assert state["step"] == {"id": "zq_start", "title": "Title zq_start", "body": "<p>Body zq_start</p>", "image": None,
+                             "media": None, "lines": [], "hint": None, "timer": None,
                              "choices": [{"id": "zq_good", "label": "Label zq_good"},
                                          {"id": "zq_bad", "label": "Label zq_bad"}]}
+    assert (state["variables"], state["practice"], state["can_go_back"], state["timing"], state["competencies"]) == (
+        [], False, False, None, None)
     assert (state["last_feedback"], state["ending"], state["score"], state["path"], state["expert_path"]) == (
         None, None, None, [], None)
 
@@ -81,7 +84,7 @@ def test_choose_answers_the_feedback_of_that_choice_and_the_next_step(played):
     state = played(("zq_start", "zq_good"))
     assert state["last_feedback"] == "<p>Feedback zq_good</p>"
     assert state["path"] == [{"step": "zq_start", "choice": "zq_good", "label": "Label zq_good",
-                              "feedback": "<p>Feedback zq_good</p>"}]
+                              "feedback": "<p>Feedback zq_good</p>", "timed_out": False}]
     assert state["step"]["id"] == "zq_mid" and not state["finished"]
 
 
@@ -289,9 +292,12 @@ def test_finishing_publishes_grade_completion_and_events(played, published):
     played(("zq_start", "zq_good"), ("zq_mid", "zq_finish"))
     assert published == [
         ("rtcm.scenario.started", {"attempt": 1}),
-        ("rtcm.scenario.choice_made", {"attempt": 1, "step": "zq_start", "choice": "zq_good", "points": 2}),
-        ("rtcm.scenario.choice_made", {"attempt": 1, "step": "zq_mid", "choice": "zq_finish", "points": 1}),
-        ("rtcm.scenario.completed", {"attempt": 1, "ending": "zq_end_good", "score": 1.0}),
+        ("rtcm.scenario.choice_made", {"attempt": 1, "step": "zq_start", "choice": "zq_good", "points": 2,
+                                       "timed_out": False}),
+        ("rtcm.scenario.choice_made", {"attempt": 1, "step": "zq_mid", "choice": "zq_finish", "points": 1,
+                                       "timed_out": False}),
+        ("rtcm.scenario.completed", {"attempt": 1, "ending": "zq_end_good", "score": 1.0, "practice": False,
+                                     "competencies": {}}),
         ("grade", {"value": 1.0, "max_value": 1.0}),
         ("completion", {"completion": 1.0}),
     ]
@@ -389,14 +395,18 @@ def test_each_request_reads_few_fields_from_the_workbench_database(workbench, pl
 
     A choice that does not end the attempt reads the case, the learner state and max_attempts (for
     attempts_left) and writes the state; the scoring, grading and expert-path settings wait for the ending.
+    A step offering two or more choices reads the shuffle setting, and a step after the first the
+    setting that allows going back. An ending stores the attempt's competency results (scenario.competencies);
+    a case without competency points just deletes any an earlier version of it recorded (a DELETE in a
+    savepoint).
     The learner state is the row of our table: a read is one SELECT, a move a SELECT and a
     compare-and-set UPDATE (an INSERT, here in a savepoint inside the test's transaction, for the
     first move, which also looks at the old user_state field); the runtime then writes the mirrored
     fields (user_state, and attempts under a maximum).
     """
-    assert queries(workbench, played.usage_id, "get_state", {}) <= 9
-    assert queries(workbench, played.usage_id, "choose", {"step": "zq_start", "choice": "zq_good"}) <= 14
-    assert queries(workbench, played.usage_id, "choose", {"step": "zq_mid", "choice": "zq_finish"}) <= 16
+    assert queries(workbench, played.usage_id, "get_state", {}) <= 10
+    assert queries(workbench, played.usage_id, "choose", {"step": "zq_start", "choice": "zq_good"}) <= 16
+    assert queries(workbench, played.usage_id, "choose", {"step": "zq_mid", "choice": "zq_finish"}) <= 19
     assert queries(workbench, played.usage_id, "reflect", {"text": "Noted."}) <= 12
     assert queries(workbench, played.usage_id, "get_state", {}) <= 9
 
