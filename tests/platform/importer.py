@@ -52,6 +52,10 @@ class CourseKey(NamedTuple):
     course: str
     run: str
 
+    def make_usage_key(self, block_type, block_id):
+        """The usage key of a block of this course (opaque_keys' CourseLocator.make_usage_key)."""
+        return UsageKey(self, block_type, block_id)
+
 
 class UsageKey(NamedTuple):
     """A block of a course by type and url_name (the platform's BlockUsageLocator; also its definition id)."""
