@@ -637,7 +637,8 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioInstructorMixin, CompletableXBl
 
     def _scenario(self):
         """The case as a core Scenario (an empty one before the author has written anything)."""
-        return graph.Scenario.from_dict(self.scenario) if self.scenario else graph.Scenario()
+        content = self.scenario  # one read of the field: each read is a look-up in the runtime's field data
+        return graph.Scenario.from_dict(content) if content else graph.Scenario()
 
     def _storage_key(self):
         """This block's course-wide key in our table (see rtcm_xblocks.common.storage)."""
