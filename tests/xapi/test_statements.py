@@ -218,6 +218,18 @@ def test_starting_a_clock_initializes_the_step_with_the_learners_time_limit_in_s
     assert "result" not in first
 
 
+def test_a_clock_started_without_time_limits_is_initialized_without_a_time_limit(workbench, statements):
+    _name, usage_id = load_scenario(SIMULATION)
+    for handler, body in (("set_timing", {"timing": "untimed"}), ("choose", {"step": "xq_queue", "choice": "xq_call"}),
+                          ("start_timer", {"step": "xq_desk"})):
+        assert workbench.call(usage_id, handler, body)[0] == 200
+    initialized = statements()[-1]
+    assert statements.events[-1]["data"] == {"attempt": 1, "step": "xq_desk", "limit": None}
+    assert initialized["verb"]["id"] == constants.XAPI_VERB_INITIALIZED
+    assert EXTENSION + "time-limit" not in initialized["context"]["extensions"]
+    assert initialized["context"]["extensions"][constants.XAPI_ACTIVITY_ATTEMPT] == 1
+
+
 def test_revealing_a_hint_is_asked_of_the_steps_hint_with_its_cost_once(workbench, statements, monkeypatch):
     _play_simulation(workbench, monkeypatch)
     (asked,) = (statement for statement in statements() if statement["verb"]["display"]["en"] == "asked")
