@@ -1,4 +1,4 @@
-"""rtcm_scenario against OpenCraft's branching-xblock on an equivalent 12-step scenario.
+"""rtcm_scenario against OpenCraft's branching-xblock on an equivalent 12-step scenario, plain and as a simulation.
 
 Measured in one process, in the SDK workbench runtime: student_view render, one choice (our
 `choose` against its `select_choice`) through the workbench's handler URL, full OLX parse, and
@@ -53,6 +53,32 @@ def ours_xml():
     return "".join(parts)
 
 
+def simulation_xml():
+    """The same scenario as a simulation: two variables (one shown), a condition and effects on every step's
+    choices, competency points, a hint, a body variant, a dialogue line and shuffled choices."""
+    parts = ['<rtcm_scenario display_name="Bench" scoring="path" max_attempts="0" shuffle_choices="true">',
+             "<intro><p>A twelve-step case.</p></intro>",
+             '<variable id="trust" type="number" initial="0" min="0" max="20" label="Trust" shown="true"/>',
+             '<variable id="shortcut" type="flag" initial="false"/>',
+             '<character id="colleague" name="A colleague"/>']
+    for step in _steps():
+        parts.append(f'<step id="{step["id"]}" title="{step["title"]}"><body>{step["body"]}</body>'
+                     '<variant when="trust &gt;= 6 and not shortcut"><p>The traveller trusts you now.</p></variant>'
+                     '<line by="colleague" when="shortcut"><p>We did it quickly last time.</p></line>'
+                     '<hint cost="1"><p>What does the procedure protect?</p></hint>')
+        for choice in step["choices"]:
+            effect = '<add var="trust" value="1"/>' if choice["id"] == "a" else '<set var="shortcut" value="true"/>'
+            condition = ' when="trust &gt;= 0 or shortcut"' if choice["id"] == "b" else ""
+            parts.append(f'<choice id="{choice["id"]}" to="{choice["to"]}" points="{choice["points"]}"{condition}>'
+                         f'<label>{escape(choice["label"])}</label><feedback>{choice["feedback"]}</feedback>'
+                         f'{effect}<competency id="border.interview" points="{choice["points"] - 1}"/></choice>')
+        parts.append("</step>")
+    for ending in ENDINGS:
+        parts.append(f'<ending id="{ending}" title="Ending {ending}" outcome="neutral"><body><p>Debrief.</p></body></ending>')
+    parts.append("</rtcm_scenario>")
+    return "".join(parts)
+
+
 def branching_xml():
     """The same scenario as branching-xblock OLX (its nodes are one JSON dict in an attribute)."""
     nodes = {}
@@ -97,6 +123,7 @@ def run(repeat=60):
     """Measure both blocks, taking turns call by call; return (results, markdown)."""
     blocks = {
         "rtcm_scenario": (ours_xml(), "choose", {"step": "s1", "choice": "a"}),
+        "rtcm_scenario, simulation": (simulation_xml(), "choose", {"step": "s1", "choice": "a"}),
         "branching-xblock 0.3.3": (branching_xml(), "select_choice", {"choice_index": 0}),
     }
     usage_ids, parse_ms = {}, {}
@@ -136,9 +163,10 @@ def run(repeat=60):
              f'{r["choose"]["queries"]:.1f}', f'{r["parse_ms"]:.2f}', f'{r["bytes"] / 1024:.1f}']
             for name, r in results.items()]
     ours, theirs = results["rtcm_scenario"], results["branching-xblock 0.3.3"]
-    rows.append(["ours / theirs"] + [f"{ours[key][sub] / theirs[key][sub]:.2f}" for key, sub in (
-        ("render", "ms"), ("render", "queries"), ("choose", "ms"), ("choose", "queries"))]
-        + [f'{ours["parse_ms"] / theirs["parse_ms"]:.2f}', f'{ours["bytes"] / theirs["bytes"]:.2f}'])
+    for label, mine in (("ours / theirs", ours), ("simulation / theirs", results["rtcm_scenario, simulation"])):
+        rows.append([label] + [f"{mine[key][sub] / theirs[key][sub]:.2f}" for key, sub in (
+            ("render", "ms"), ("render", "queries"), ("choose", "ms"), ("choose", "queries"))]
+            + [f'{mine["parse_ms"] / theirs["parse_ms"]:.2f}', f'{mine["bytes"] / theirs["bytes"]:.2f}'])
     markdown = table(["block (12 steps)", "student_view ms", "queries", "one choice ms", "queries",
                       "OLX parse ms", "JS+CSS KB"], rows)
     markdown += (

@@ -245,7 +245,10 @@ def staff_csv(block, request, name, rows):
     except HandlerError as error:
         return json_response({"error": error.code, "message": error.message}, status=error.status)
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(rows())
+    try:
+        csv.writer(buffer, lineterminator="\r\n").writerows(rows())
+    except HandlerError as error:  # e.g. 503 busy from a report that had to write a release
+        return json_response({"error": error.code, "message": error.message}, status=error.status)
     safe_name = "".join(char if char.isalnum() or char in "-_" else "-" for char in name)
     return Response(body=("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv", charset="utf-8",
                     content_disposition=f'attachment; filename="{safe_name}.csv"')

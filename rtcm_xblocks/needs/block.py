@@ -21,9 +21,11 @@ from rtcm_xblocks.common.platform_settings import (keep_platform_settings, platf
                                                     write_platform_settings)
 from rtcm_xblocks.common.quoting import excerpt
 from rtcm_xblocks.common.safe_xml import check_safe
+from rtcm_xblocks.common.storage import course_scope
 from rtcm_xblocks.common.templates import render_template, static_text
-from rtcm_xblocks.needs import cohort, framework as fw, scoring, storage
+from rtcm_xblocks.needs import cohort, demonstrated, framework as fw, scoring, storage
 from rtcm_xblocks.needs.studio import LIMITS, NeedsStudioMixin
+from rtcm_xblocks.scenario import competencies
 
 __all__ = ["NeedsAssessmentBlock"]
 
@@ -183,6 +185,10 @@ class NeedsAssessmentBlock(NeedsStudioMixin, XBlock):
         """This block's course-wide storage key (see storage)."""
         return storage.block_key(self.scope_ids.usage_id, self.scope_ids.block_type, self.olx_name)
 
+    def course_scope(self):
+        """The course whose scenario exercises' competency results the assessment shows (see common.storage)."""
+        return course_scope(self.scope_ids.usage_id)
+
     def pre_storage_key(self):
         """The storage key of the linked pre-course block, or None when there is none."""
         if self.phase != "post" or not self.pre:
@@ -253,7 +259,9 @@ class NeedsAssessmentBlock(NeedsStudioMixin, XBlock):
             state["ratings"] = ratings
             state["profile"] = mine.profile or {}
             state["submitted_at"] = mine.submitted_at
-            state["results"] = scoring.learner_results(framework, ratings)
+            state["results"] = demonstrated.learner_demonstrated(
+                scoring.learner_results(framework, ratings),
+                competencies.learner_results(self.course_scope(), self.learner_key()))
         if self.phase == "post":
             state.update(self.change_payload(framework, ratings))
         return state
@@ -381,11 +389,20 @@ class NeedsAssessmentBlock(NeedsStudioMixin, XBlock):
                          lambda: cohort.csv_rows(self.build_cohort_report(), self.get_framework()))
 
     def build_cohort_report(self):
+        """The cohort report, or a 503 `busy` when the database stayed locked through every retry of its writes."""
+        try:
+            return self._cohort_report()
+        except storage.StorageBusy as error:
+            _ = translator(self).gettext
+            raise HandlerError("busy", _("Many people are working right now. Please try again."), status=503) from error
+
+    def _cohort_report(self):
         """The cohort report from the block's last release of figures (see `disclosure`), plus the change since the pre block in the post phase."""
         framework = self.get_framework()
         size = min(max(int(self.min_group_size or 1), 1), MAX_GROUP_SIZE)
         stats, shown, release = storage.release_figures(self.storage_key(), size)
         report = cohort.cohort_report(framework, stats, size, shown)
+        report = demonstrated.cohort_demonstrated(report, competencies.cohort_results(self.course_scope()), size)
         report["min_group_size"] = size
         report["release"] = release
         pre_key = self.pre_storage_key()

@@ -28,6 +28,7 @@ RESPONDENTS = ""  # the competency id under which respondents are counted
 CSV_HEADER = [
     "level", "by", "group", "group_respondents", "suppressed", "id", "text", "pillar",
     "n", "mean_importance", "mean_proficiency", "mwds", "rank", "quadrant",
+    "demonstrated_mean", "demonstrated_learners", "self_rated_vs_demonstrated",
 ]
 _GROUP_ORDER = {
     question["id"]: {option["value"]: index for index, option in enumerate(question["options"])}
@@ -304,11 +305,14 @@ def cohort_change(framework, pre_stats, post_stats, min_group_size=1):
     }
 
 
-def _figure_rows(level, by, value, respondents, entries, texts):
+def _figure_rows(level, by, value, respondents, entries, texts, gaps=None):
+    """CSV rows of one section; `gaps` ({competency id: gap}) marks the whole cohort's disagreements (see `demonstrated`)."""
     return [
         [level, by, value, respondents, bool(entry.get("withheld")), entry["id"], texts.get((level, entry["id"]), ""),
          entry.get("pillar", entry["id"]), entry["n"], entry["mean_importance"], entry["mean_proficiency"],
-         entry["mwds"], entry["rank"], entry["quadrant"]]
+         entry["mwds"], entry["rank"], entry["quadrant"],
+         (entry.get("demonstrated") or {}).get("mean"), (entry.get("demonstrated") or {}).get("learners"),
+         (gaps or {}).get(entry["id"])]
         for entry in entries
     ]
 
@@ -320,7 +324,8 @@ def csv_rows(report, framework=None):
         texts.update({("competency", c.id): c.text for c in framework.competencies})
         texts.update({("pillar", p.id): p.title for p in framework.pillars})
     rows = []
-    rows += _figure_rows("competency", "all", "", report["respondents"], report["competencies"], texts)
+    gaps = {item["competency"]: item["gap"] for item in report.get("disagreements", [])}
+    rows += _figure_rows("competency", "all", "", report["respondents"], report["competencies"], texts, gaps)
     rows += _figure_rows("pillar", "all", "", report["respondents"], report["pillars"], texts)
     for group in report["groups"]:
         rows += _figure_rows("competency", group["by"], group["value"], group["respondents"], group["competencies"], texts)

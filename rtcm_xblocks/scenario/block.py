@@ -378,15 +378,17 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioInstructorMixin, CompletableXBl
                 values=", ".join(TIMINGS)))
         scenario = self._scenario()
 
+        changed = {}
+
         def change(state):
-            if _timing(state) == timing:
+            changed["now"] = _timing(state) != timing
+            if not changed["now"]:
                 return None
-            changed = dict(state or {})
-            changed["timing"] = timing
-            return changed
+            return dict(state or {}, timing=timing)
 
         state = self._write(change)
-        self._event("timing_changed", timing=timing)
+        if changed["now"]:
+            self._event("timing_changed", timing=timing)
         return self._answer(scenario, state)
 
     def _move(self, scenario, state, attempts, step_id, act):
@@ -412,7 +414,7 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioInstructorMixin, CompletableXBl
 
     def _moved(self, scenario, state, before, after):
         """Events, grade and completion for a choice that was stored; the answer. Only the move that won gets here."""
-        if not before.path:
+        if not before.path and not before.practice:  # back at the start of a practice attempt: not a new start
             self._event("started", attempt=after.number)
         step_id, choice_id = after.path[-1]
         timed_out = len(after.path) - 1 in after.timed_out
@@ -637,7 +639,8 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioInstructorMixin, CompletableXBl
 
     def _scenario(self):
         """The case as a core Scenario (an empty one before the author has written anything)."""
-        return graph.Scenario.from_dict(self.scenario) if self.scenario else graph.Scenario()
+        content = self.scenario  # one read of the field: each read is a look-up in the runtime's field data
+        return graph.Scenario.from_dict(content) if content else graph.Scenario()
 
     def _storage_key(self):
         """This block's course-wide key in our table (see rtcm_xblocks.common.storage)."""

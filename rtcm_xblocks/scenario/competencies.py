@@ -7,8 +7,8 @@ of a whole course (`learner_results`, `cohort_results`), keyed by the blocks' co
 (`common.storage.course_scope`), to show "demonstrated in the scenarios" beside "self-rated".
 
 A learner's fraction in a competency is Σ earned / Σ best over the course's blocks, clamped to
-0..1 (`fraction`); where Σ best is not positive (a competency only ever penalised) there is
-nothing to demonstrate and the fraction is None.
+0..1 (`fraction`, which is `needs.demonstrated.share`); where Σ best is not positive (a competency
+only ever penalised) there is nothing to demonstrate and the fraction is None.
 
 Storage: one ``CompetencyResult`` row per (block, learner, competency), plus the block's own row
 (empty competency) that `record` locks, so that two records of one learner and block (two tabs
@@ -16,9 +16,9 @@ finishing at once) are applied one after the other and never mix their rows, on 
 (`take_write_lock`), PostgreSQL and MySQL (``select_for_update``; two first records colliding on
 the unique key are retried by `retrying`).
 """
-from fractions import Fraction
-
 from rtcm_xblocks.common.storage import StorageBusy, retrying, take_write_lock
+# One definition of the share demonstrated, for the scenario's debrief and the self-assessment alike.
+from rtcm_xblocks.needs.demonstrated import share as fraction
 from rtcm_xblocks.scenario.models import CompetencyResult
 
 __all__ = ["MAX_COMPETENCY_LENGTH", "StorageBusy", "fraction", "record", "learner_results", "cohort_results",
@@ -27,13 +27,6 @@ __all__ = ["MAX_COMPETENCY_LENGTH", "StorageBusy", "fraction", "record", "learne
 MAX_COMPETENCY_LENGTH = 200
 _BLOCK_ROW = ""  # the competency of the block's own row
 _POINTS = 2 ** 31 - 1  # what an IntegerField holds on every database
-
-
-def fraction(earned, best):
-    """The share of `best` that `earned` is, clamped to 0..1 (exact); None when `best` is not positive."""
-    if best <= 0:
-        return None
-    return min(max(Fraction(earned, best), Fraction(0)), Fraction(1))
 
 
 def _checked(results):
@@ -65,11 +58,12 @@ def record(course, learner, block, results, anonymous=""):
         take_write_lock(CompetencyResult)
         mine = CompetencyResult.objects.filter(block_key=block, learner_key=learner)
         # Locks the block's row; a parallel first record that created it first makes the create fail: a retry locks it.
-        if not list(mine.select_for_update().filter(competency=_BLOCK_ROW).values_list("pk", flat=True)):
+        if list(mine.select_for_update().filter(competency=_BLOCK_ROW).values_list("pk", flat=True)):
+            mine.exclude(competency=_BLOCK_ROW).delete()
+            mine.filter(competency=_BLOCK_ROW).update(course=course, anonymous_key=anonymous)
+        else:
             CompetencyResult.objects.create(course=course, block_key=block, learner_key=learner,
                                             anonymous_key=anonymous, competency=_BLOCK_ROW)
-        mine.exclude(competency=_BLOCK_ROW).delete()
-        mine.filter(competency=_BLOCK_ROW).update(course=course, anonymous_key=anonymous)
         CompetencyResult.objects.bulk_create([
             CompetencyResult(course=course, block_key=block, learner_key=learner, anonymous_key=anonymous,
                              competency=competency, earned=earned, best=best)

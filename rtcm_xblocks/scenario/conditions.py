@@ -202,12 +202,7 @@ def _tokens(text):
     while position < length:
         match = _TOKEN.match(text, position)
         if match is None:
-            character = text[position]
-            shown = f"U+{ord(character):04X}"
-            if character.isprintable():  # seen as itself too, unless it is invisible (NUL, no-break space…)
-                shown = character if character.isascii() else f"{character} {shown}"
-            raise ConditionError("syntax", N_("“{character}” (character {column}) is not part of the condition "
-                                              "language."), {"character": shown}, position)
+            raise _foreign(text[position], position)
         kind, value, end = match.lastgroup, match.group(), match.end()
         if kind == "word":
             if value in KEYWORDS:
@@ -231,6 +226,17 @@ def _tokens(text):
             yield kind, value, position, end
         position = end
     yield "end", None, length, length
+
+
+def _foreign(character, position):
+    """The error for a `character` that no token starts with, shown by its code point too (it may look like another)."""
+    params = {"character": character, "code": f"U+{ord(character):04X}"}
+    if character.isprintable():
+        return ConditionError("syntax", N_("“{character}” ({code}, character {column}) is not part of the condition "
+                                           "language."), params, position)
+    return ConditionError("syntax", N_("An invisible character ({code}) at character {column} is not part of the "
+                                       "condition language: only spaces, tabs and line breaks may separate words."),
+                          params, position)
 
 
 def _unexpected(token, expected):

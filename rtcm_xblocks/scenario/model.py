@@ -408,6 +408,14 @@ class Scenario:
     def _characters_by_id(self):
         return _first_by_id(self.characters)
 
+    @cached_property
+    def variable_positions(self):
+        """Variable id -> its position in `variables` (the first declaration of an id)."""
+        positions = {}
+        for position, variable in enumerate(self.variables):
+            positions.setdefault(variable.id, position)
+        return positions
+
     def to_dict(self):
         """This scenario as a JSON-safe dict (for the block's content field)."""
         data = {"intro": self.intro, "start": self.start,

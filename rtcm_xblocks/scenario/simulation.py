@@ -61,14 +61,6 @@ def variable_values(scenario, values):
     return named
 
 
-@functools.lru_cache(maxsize=256)
-def _positions(scenario):
-    positions = {}
-    for position, variable in enumerate(scenario.variables):
-        positions.setdefault(variable.id, position)
-    return positions
-
-
 def apply(scenario, values, choice):
     """The values after taking `choice`: its effects in order, each clamped to its variable's bounds.
 
@@ -76,7 +68,7 @@ def apply(scenario, values, choice):
     """
     if not choice.effects:
         return values
-    positions = _positions(scenario)
+    positions = scenario.variable_positions
     changed = list(values)
     for effect in choice.effects:
         position = positions.get(effect.var)

@@ -27,7 +27,8 @@ from rtcm_xblocks.common.quoting import excerpt
 from rtcm_xblocks.common.safe_xml import XMLSyntaxError
 from rtcm_xblocks.common.templates import render_template, script_json, static_text
 from rtcm_xblocks.scenario import graph, olx, storage
-from rtcm_xblocks.scenario.draft import (SETTINGS, attributes_to_settings, is_unicode, read_draft,
+from rtcm_xblocks.needs.framework import DEFAULT_FRAMEWORK, load_framework
+from rtcm_xblocks.scenario.draft import (OPTIONAL_FLAGS, SETTINGS, attributes_to_settings, is_unicode, read_draft,
                                          settings_to_attributes)
 from rtcm_xblocks.scenario.layout import layout
 
@@ -78,6 +79,7 @@ class ScenarioStudioMixin:
             "report": self._report(scenario, settings["scoring"], []),
             "options": self._options(),
             "course_max_attempts": self._course_max_attempts(),
+            "competencies": _framework_competencies(),
             "i18n_namespace": getattr(self, "i18n_js_namespace", None),
         })
         fragment = Fragment(render_template("templates/scenario/studio.html", translator(self),
@@ -86,6 +88,8 @@ class ScenarioStudioMixin:
         fragment.add_css(static_text("static/scenario/studio.css"))
         fragment.add_javascript(static_text("static/scenario/richtext.js"))
         fragment.add_javascript(static_text("static/scenario/map.js"))
+        fragment.add_javascript(static_text("static/scenario/state_editor.js"))
+        fragment.add_javascript(static_text("static/scenario/simulation_fields.js"))
         fragment.add_javascript(static_text("static/scenario/studio.js"))
         fragment.initialize_js("RtcmScenarioStudio")
         return fragment
@@ -126,7 +130,7 @@ class ScenarioStudioMixin:
         self._require_author()
         data, _platform = self._split_payload(data)
         draft = read_draft(data, self._pillars())
-        return self._report(draft.scenario, draft.settings["scoring"], draft.errors)
+        return self._report(draft.scenario, draft.settings["scoring"], draft.errors, read=True)
 
     @json_handler
     def studio_submit(self, data, suffix=""):  # pylint: disable=unused-argument
@@ -138,6 +142,8 @@ class ScenarioStudioMixin:
         for name in SETTINGS:
             if name == "max_attempts" and draft.settings[name] is None:
                 del self.max_attempts  # back to the course's "Maximum Attempts"
+            elif name in OPTIONAL_FLAGS and name not in self.fields:
+                continue  # a runtime whose block predates the setting
             else:
                 setattr(self, name, draft.settings[name])
         if platform is not None:
@@ -178,13 +184,17 @@ class ScenarioStudioMixin:
 
     @json_handler
     def preview(self, data, suffix=""):  # pylint: disable=unused-argument
-        """Play the saved scenario for an author: replays `choices` from the start and stores nothing."""
+        """Play the saved scenario for an author: replays `choices` from the start and stores nothing.
+
+        A move is `{"step", "choice"}` (a choice offered there), `{"step", "timed_out": true}` (the
+        step's time runs out: its timeout choice is taken) or `{"step", "hint": true}` (its hint is
+        revealed, and costs its points). Clocks do not run in a preview: a timed step offers its
+        choices at once.
+        """
         self._require_author()
         _ = translator(self).gettext
         moves = data.get("choices", [])
-        if not isinstance(moves, list) or len(moves) > MAX_PREVIEW_MOVES or not all(
-                isinstance(move, dict) and isinstance(move.get("step"), str) and isinstance(move.get("choice"), str)
-                for move in moves):
+        if not isinstance(moves, list) or len(moves) > MAX_PREVIEW_MOVES or not all(map(_is_preview_move, moves)):
             raise HandlerError("invalid_body", _('"choices" must be a list of {"step": id, "choice": id}.'))
         scenario = self._saved_scenario()
         attempt = graph.start_attempt(scenario, 1)
@@ -192,7 +202,11 @@ class ScenarioStudioMixin:
             raise HandlerError("no_steps", _("This scenario has no start step yet."))
         try:
             for move in moves:
-                attempt = graph.choose(scenario, attempt, move["step"], move["choice"], scoring=self.scoring)
+                if move.get("hint") is True:
+                    attempt = graph.reveal_hint(scenario, attempt, move["step"])
+                else:
+                    attempt = graph.choose(scenario, attempt, move["step"], move.get("choice"), scoring=self.scoring,
+                                           timed_out=move.get("timed_out") is True)
         except graph.ScenarioError as error:
             raise HandlerError(error.code, error.text(_)) from error
         return self._preview_state(scenario, attempt)
@@ -305,6 +319,8 @@ class ScenarioStudioMixin:
             "max_attempts": int(self.max_attempts or 0) if self.fields["max_attempts"].is_set_on(self) else None,
             "weight": 1.0 if weight is None else float(weight),
             "show_expert_path": bool(self.show_expert_path),
+            # False until the block has the field (a runtime whose block predates the setting)
+            **{name: bool(getattr(self, name, False)) if name in self.fields else False for name in OPTIONAL_FLAGS},
         }
 
     def _course_max_attempts(self):
@@ -349,14 +365,16 @@ class ScenarioStudioMixin:
                         else [value, value] for value in pillar_values],
         }
 
-    def _report(self, scenario, scoring, field_errors, drawn=True):
+    def _report(self, scenario, scoring, field_errors, drawn=True, read=False):
         """Field errors, graph problems (translated), the map layout and a summary of `scenario`.
 
         The layout is worked out only where a map is `drawn` (the editor), not for the unit page.
+        For a scenario `read` from the editor's draft, the graph problems that the draft's field
+        errors already name at their fields are left out (see _is_field_problem).
         """
         _ = translator(self).gettext
         found, best = graph.review(scenario, scoring)
-        problems = [_problem_json(problem, _) for problem in found]
+        problems = [_problem_json(problem, _) for problem in found if not (read and _is_field_problem(problem))]
         report = {
             "fields": [_field_json(error, _) for error in field_errors],
             "problems": problems,
@@ -368,13 +386,37 @@ class ScenarioStudioMixin:
         return report
 
     def _preview_state(self, scenario, attempt):
-        """What a learner would see at this point (the block's get_state shape); unlimited attempts, nothing stored."""
-        state = self._state_json(scenario, [attempt])
+        """What a learner would see at this point (the block's get_state shape); unlimited attempts, nothing stored,
+        no clocks (as for a learner whose accommodation is "untimed")."""
+        state = self._state_json(scenario, [attempt], stored={"timing": "untimed"})
         state["attempts_left"] = None
         return state
 
     def _dom_id(self):
         return "rtcm-" + re.sub(r"[^A-Za-z0-9_-]", "-", str(self.scope_ids.usage_id))[-60:]
+
+
+def _framework_competencies():
+    """[[id, statement], …] of the default self-assessment framework, offered for a choice's competency points."""
+    return [[competency.id, competency.text] for competency in load_framework(DEFAULT_FRAMEWORK).competencies]
+
+
+def _is_field_problem(problem):
+    """Whether the core's `problem` is one that reading a draft always reports as a field error too (a condition
+    that does not compile, an unknown speaker, a clip without captions or transcript, an effect on an undeclared
+    variable or of the wrong type, a variable or character declared twice): listed once, at its field."""
+    if problem.code == "duplicate_id":
+        return "variable" in problem.params or "character" in problem.params
+    return problem.code in ("bad_condition", "unknown_character", "missing_transcript", "bad_effect")
+
+
+def _is_preview_move(move):
+    """Whether `move` is a move of the preview: a step id with a choice id, `"timed_out": true` or `"hint": true`."""
+    if not isinstance(move, dict) or not isinstance(move.get("step"), str):
+        return False
+    if move.get("hint") is True:
+        return "choice" not in move and "timed_out" not in move
+    return isinstance(move.get("choice"), str) or move.get("timed_out") is True
 
 
 def _problem_json(problem, _):

@@ -19,10 +19,14 @@ EVENTS_VERSION = 1
 # name -> the fields of its `data`, in the order docs/EVENTS.md lists them.
 EVENTS = {
     "rtcm.scenario.started": ("attempt",),
-    "rtcm.scenario.choice_made": ("attempt", "step", "choice", "points"),
-    "rtcm.scenario.completed": ("attempt", "ending", "score"),
+    "rtcm.scenario.choice_made": ("attempt", "step", "choice", "points", "timed_out"),
+    "rtcm.scenario.completed": ("attempt", "ending", "score", "practice", "competencies"),
     "rtcm.scenario.restarted": ("attempt",),
     "rtcm.scenario.reflected": ("attempt", "length"),
+    "rtcm.scenario.hint_shown": ("attempt", "step", "cost"),
+    "rtcm.scenario.timer_started": ("attempt", "step", "limit"),
+    "rtcm.scenario.went_back": ("attempt", "step"),
+    "rtcm.scenario.timing_changed": ("timing",),
     "rtcm.needs_assessment.submitted": ("phase", "resubmission", "ratings", "profile"),
     "rtcm.needs_assessment.viewed_results": ("phase",),
 }

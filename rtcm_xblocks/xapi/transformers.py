@@ -21,6 +21,8 @@ ACTIVITY_SCENARIO = "http://adlnet.gov/expapi/activities/simulation"
 ACTIVITY_SURVEY = "http://id.tincanapi.com/activitytype/survey"
 VERB_SUBMITTED = ("http://activitystrea.ms/schema/1.0/submit", "submitted")
 VERB_COMMENTED = ("http://adlnet.gov/expapi/verbs/commented", "commented")
+# The accommodations of docs/SCENARIO_API.md (`set_timing`); any other value is dropped, never copied.
+TIMINGS = ("standard", "extended", "untimed")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$")
 _PROFILE_CHOICES = {question["id"]: {option["value"] for option in question["options"]}
                     for question in PROFILE_QUESTIONS if question["type"] == "choice"}
@@ -36,6 +38,17 @@ def _number(value):
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     return value if abs(value) < 1e15 else None
+
+
+def _flag(value):
+    """A boolean, or None for anything else (a later event's field is never guessed from "yes" or 1)."""
+    return value if isinstance(value, bool) else None
+
+
+def _extensions(values):
+    """Result or context extensions of ours from {name: value}, leaving out what was dropped (None); None if empty."""
+    kept = {EXTENSION(name): value for name, value in values.items() if value is not None}
+    return Extensions(kept) if kept else None
 
 
 class RtcmTransformer(XApiTransformer):
@@ -84,16 +97,16 @@ class ScenarioRestartedTransformer(RtcmTransformer):
     activity_type = ACTIVITY_SCENARIO
 
 
-@XApiTransformersRegistry.register("rtcm.scenario.choice_made")
-class ScenarioAnsweredTransformer(RtcmTransformer):
-    """A learner answered one step: the object is the step (a choice interaction), the response the choice's id."""
+class ScenarioStepTransformer(RtcmTransformer):
+    """A statement about one step of a scenario: the object is the step (a choice interaction) within the block."""
 
-    VERB = (constants.XAPI_VERB_ANSWERED, constants.ANSWERED)
     activity_type = constants.XAPI_ACTIVITY_INTERACTION
 
+    def step_iri(self):
+        return f"{self.block_iri()}/step/{_identifier(self.get_data('data.step'))}"
+
     def get_object(self):
-        step = _identifier(self.get_data("data.step"))
-        return Activity(id=f"{self.block_iri()}/step/{step}", definition=ActivityDefinition(
+        return Activity(id=self.step_iri(), definition=ActivityDefinition(
             type=self.activity_type, interaction_type="choice"))
 
     def get_context_activities(self):
@@ -105,10 +118,18 @@ class ScenarioAnsweredTransformer(RtcmTransformer):
         activities.parent = [scenario]
         return activities
 
+
+@XApiTransformersRegistry.register("rtcm.scenario.choice_made")
+class ScenarioAnsweredTransformer(ScenarioStepTransformer):
+    """A learner answered one step: the response is the choice's id (the timeout choice when time ran out)."""
+
+    VERB = (constants.XAPI_VERB_ANSWERED, constants.ANSWERED)
+
     def get_result(self):
-        points = _number(self.get_data("data.points"))
-        return Result(response=_identifier(self.get_data("data.choice")) or "",
-                      extensions=Extensions({EXTENSION("points"): points}) if points is not None else None)
+        return Result(response=_identifier(self.get_data("data.choice")) or "", extensions=_extensions({
+            "points": _number(self.get_data("data.points")),
+            "timed-out": _flag(self.get_data("data.timed_out")),
+        }))
 
 
 @XApiTransformersRegistry.register("rtcm.scenario.completed")
@@ -123,7 +144,19 @@ class ScenarioCompletedTransformer(RtcmTransformer):
         if score is not None and not 0 <= score <= 1:
             score = None
         return Result(completion=True, score={"raw": score, "min": 0, "max": 1, "scaled": score} if score is not None else None,
-                      extensions=Extensions({EXTENSION("ending"): _identifier(self.get_data("data.ending"))}))
+                      extensions=_extensions({
+                          "ending": _identifier(self.get_data("data.ending")),
+                          "practice": _flag(self.get_data("data.practice")),
+                          "competencies": self._competencies(),
+                      }))
+
+    def _competencies(self):
+        """{competency id: points earned} of a graded attempt ({} for practice); None when the event has none."""
+        earned = self.get_data("data.competencies")
+        if not isinstance(earned, dict):
+            return None
+        return {competency: points for competency, points in earned.items()
+                if _identifier(competency) and _number(points) is not None}
 
 
 @XApiTransformersRegistry.register("rtcm.scenario.reflected")
@@ -136,6 +169,53 @@ class ScenarioReflectedTransformer(RtcmTransformer):
     def get_result(self):
         length = _number(self.get_data("data.length"))
         return Result(extensions=Extensions({EXTENSION("reflection-length"): length})) if length is not None else None
+
+
+@XApiTransformersRegistry.register("rtcm.scenario.hint_shown")
+class ScenarioHintAskedTransformer(ScenarioStepTransformer):
+    """A learner revealed a step's hint: asked, as the platform says of a problem's hint; the object is the hint."""
+
+    VERB = (constants.XAPI_VERB_ASKED, constants.ASKED)
+    activity_type = constants.XAPI_ACTIVITY_SUPPLEMENTAL_INFO
+
+    def get_object(self):
+        return Activity(id=f"{self.step_iri()}/hint", definition=ActivityDefinition(type=self.activity_type))
+
+    def get_result(self):
+        return Result(extensions=_extensions({"hint-cost": _number(self.get_data("data.cost"))}))
+
+
+@XApiTransformersRegistry.register("rtcm.scenario.timer_started")
+class ScenarioTimerInitializedTransformer(ScenarioStepTransformer):
+    """A learner started a timed step's clock: initialized, as the platform says of a timed exam's attempt."""
+
+    VERB = (constants.XAPI_VERB_INITIALIZED, constants.INITIALIZED)
+
+    def get_context_extensions(self):
+        extensions = super().get_context_extensions()
+        limit = _number(self.get_data("data.limit"))
+        if limit is not None:
+            extensions[EXTENSION("time-limit")] = limit
+        return extensions
+
+
+@XApiTransformersRegistry.register("rtcm.scenario.went_back")
+class ScenarioNavigatedBackTransformer(ScenarioStepTransformer):
+    """A learner undid their last choice: navigated (the platform's verb for going to another unit) to the step they are back at."""
+
+    VERB = (constants.XAPI_VERB_NAVIGATED, constants.NAVIGATED)
+
+
+@XApiTransformersRegistry.register("rtcm.scenario.timing_changed")
+class ScenarioTimingInteractedTransformer(RtcmTransformer):
+    """A learner chose their time-limit accommodation: interacted, as the platform says of a video's speed or captions."""
+
+    VERB = (constants.XAPI_VERB_INTERACTED, constants.INTERACTED)
+    activity_type = ACTIVITY_SCENARIO
+
+    def get_result(self):
+        timing = self.get_data("data.timing")
+        return Result(extensions=_extensions({"timing": timing if timing in TIMINGS else None}))
 
 
 @XApiTransformersRegistry.register("rtcm.needs_assessment.submitted")

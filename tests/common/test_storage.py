@@ -1,5 +1,5 @@
 """Course scopes: the blocks of one course (or one workbench scenario) share one, whatever their branch."""
-from opaque_keys.edx.keys import UsageKey
+from opaque_keys.edx.keys import CourseKey, UsageKey
 
 from rtcm_xblocks.common.storage import block_key, course_scope
 
@@ -11,8 +11,7 @@ def test_in_a_course_the_scope_is_the_course_key_without_branch():
 
 
 def test_an_old_style_course_key_is_its_own_string():
-    usage = UsageKey.from_string("i4x://RTCM/MM101/rtcm_scenario/border").map_into_course(
-        UsageKey.from_string("i4x://RTCM/MM101/rtcm_scenario/border").course_key.replace(run="2026"))
+    usage = CourseKey.from_string("RTCM/MM101/2026").make_usage_key("rtcm_scenario", "border")
     assert course_scope(usage) == "RTCM/MM101/2026"
 
 

@@ -39,10 +39,19 @@ def _paths_to_endings(element):
         step_id = queue.popleft()
         for step in element.xpath("step[@id=$id]", id=step_id):
             for choice in step.findall("choice"):
-                if choice.get("to") not in paths:
+                if choice.get("to") not in paths and choice.get("timeout") != "true":  # a timeout is never chosen
                     paths[choice.get("to")] = paths[step_id] + [(step_id, choice.get("id"))]
                     queue.append(choice.get("to"))
     return {ending.get("id"): paths[ending.get("id")] for ending in element.findall("ending")}
+
+
+def _choose(workbench, usage_id, state, choice_id, **learner):
+    """Take `choice_id` at the current step as a learner does: a timed step's clock is started first."""
+    step = state["step"]
+    if (step.get("timer") or {}).get("started") is False:
+        status, state = workbench.call(usage_id, "start_timer", {"step": step["id"]}, **learner)
+        assert status == 200, state
+    return workbench.call(usage_id, "choose", {"step": step["id"], "choice": choice_id}, **learner)
 
 
 @pytest.mark.parametrize("url_name", SCENARIO_NAMES)
@@ -55,7 +64,7 @@ def test_every_ending_is_played_to_through_the_handlers(workbench, language, url
         status, state = workbench.call(usage_id, "get_state", student=learner)
         for step_id, choice_id in path:
             assert state["step"]["id"] == step_id
-            status, state = workbench.call(usage_id, "choose", {"step": step_id, "choice": choice_id}, student=learner)
+            status, state = _choose(workbench, usage_id, state, choice_id, student=learner)
             assert status == 200, state
         ending = element.xpath("ending[@id=$id]", id=ending_id)[0]
         assert state["finished"] and state["ending"]["id"] == ending_id, (language, url_name, ending_id)
@@ -73,7 +82,7 @@ def test_playing_the_expert_choices_reaches_a_good_ending_with_full_marks(workbe
             break
         step = element.xpath("step[@id=$id]", id=state["step"]["id"])[0]
         expert = step.xpath("choice[@expert='true']")[0].get("id")
-        status, state = workbench.call(usage_id, "choose", {"step": step.get("id"), "choice": expert})
+        status, state = _choose(workbench, usage_id, state, expert)
         assert status == 200, state
     assert state["finished"] and state["ending"]["outcome"] == "good"
     assert state["score"] == pytest.approx(1.0)

@@ -39,6 +39,32 @@ def test_every_kind_of_author_text_is_a_message_with_its_place():
     assert any(msgid.startswith('<a href="/jump_to_id/governance_intro">') for msgid in ids)  # inline link kept
 
 
+def test_a_scenario_simulation_s_text_is_a_message_with_its_place():
+    found = {path: msgid for msgid, _location, path in course_i18n.messages()}
+    scenario = "vertical/rtcm_scenario[trafficking_scenario]"
+    assert found[f"{scenario}/variable[trust]@label"] == "Dilnoza's trust in you"
+    assert found[f"{scenario}/character[rustam]@name"] == "Rustam, her companion"
+    assert found[f"{scenario}/step[counter]/line[rustam]/p"].startswith("We are in a hurry")
+    assert found[f"{scenario}/step[indicators]/variant[trust >= 3]/p"].startswith("Because she trusts you")
+    assert found[f"{scenario}/step[indicators]/hint/p"].startswith("What does a referral need")
+    assert f"{scenario}/variable[interpreter_called]@label" not in found  # a hidden variable has no label
+
+
+def test_a_media_transcript_and_a_plain_hint_are_messages_and_conditions_are_not(tmp_path):
+    (tmp_path / "vertical").mkdir()
+    (tmp_path / "vertical" / "unit.xml").write_text(
+        '<vertical><rtcm_scenario url_name="s"><step id="a" title="A"><body><p>Body</p></body>'
+        '<media type="audio" src="/static/a.mp3"><transcript><p>Said aloud</p></transcript></media>'
+        '<line by="k" when="trust &gt;= 1"><p>Spoken</p></line><hint cost="1">Plain hint</hint>'
+        '<choice id="c" to="e"><label>Go</label><set var="trust" value="1"/></choice></step>'
+        '</rtcm_scenario></vertical>', encoding="utf-8")
+    found = {path: msgid for msgid, _location, path in course_i18n.messages(tmp_path)}
+    assert found["vertical/rtcm_scenario[s]/step[a]/media/transcript/p"] == "Said aloud"
+    assert found["vertical/rtcm_scenario[s]/step[a]/hint"] == "Plain hint"
+    assert found["vertical/rtcm_scenario[s]/step[a]/line[k]/p"] == "Spoken"
+    assert not [msgid for msgid in found.values() if "trust" in msgid or msgid in ("1", "k")]
+
+
 def test_inline_markup_stays_inside_one_message_and_block_markup_splits_messages():
     ids = _ids(course_i18n.messages())
     assert not [msgid for msgid in ids if "<p>" in msgid or "<li>" in msgid or "<h3>" in msgid]
@@ -172,7 +198,8 @@ def _shape(folder, run):
             data = path.read_bytes() if path.suffix == ".xml" else b"<f>" + path.read_bytes() + b"</f>"
             root = etree.fromstring(data)
             shape[relative] = [(node.tag, {k: v for k, v in node.attrib.items()
-                                           if k not in ("display_name", "title", "url_name", "language", "format")})
+                                           if k not in ("display_name", "title", "url_name", "language", "format")
+                                           and (node.tag, k) not in (("variable", "label"), ("character", "name"))})
                                for node in root.iter()]
         elif path.is_file() and path.suffix != ".json":
             shape[relative] = path.read_bytes()

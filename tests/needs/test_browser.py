@@ -280,3 +280,86 @@ def test_staff_read_numbers_and_dates_written_as_their_language_writes_them(brow
     months = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября",
               "ноября", "декабря")
     assert "Показатели на" in notes and any(month in notes for month in months), notes
+
+
+# --- demonstrated in the scenarios -----------------------------------------------------------------------------
+
+def with_scenario_results(name):
+    """The small assessment beside a scenario block in one workbench scenario (one course scope); (usage id, record)."""
+    from rtcm_xblocks.common.storage import block_key, course_scope  # pylint: disable=import-outside-toplevel
+    from rtcm_xblocks.scenario import competencies  # pylint: disable=import-outside-toplevel
+    from tests.scenario.cases import case  # pylint: disable=import-outside-toplevel
+    _name, root = load_scenario(f"<vertical_demo>{case()}{OLX}</vertical_demo>", name=name)
+    scenario, needs = get_block(root).children
+
+    def record(learner, results, block="border_case"):
+        competencies.record(course_scope(scenario), learner, block_key(scenario, "rtcm_scenario", block), results)
+    return needs, record
+
+
+@pytest.mark.parametrize("direction", ["ltr", "rtl"])
+def test_the_plan_shows_what_the_learner_demonstrated_in_the_scenarios_beside_the_self_rating(browser, direction):
+    name = f"browser-demonstrated-{direction}"
+    needs, record = with_scenario_results(name)
+    record("demo_learner", {"border.documents": (1, 3)})
+    record("demo_learner", {"border.documents": (1, 3)}, block="shelter_case")
+    given = {"border.documents": {"importance": 5, "proficiency": 5}, "border.referral": {"importance": 5, "proficiency": 1},
+             "data.sharing": "na"}
+    assert Workbench().call(needs, "submit", {"ratings": given}, student="demo_learner")[0] == 200
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 360, "height": 740, "deviceScaleFactor": 1, "mobile": False})
+    try:
+        open_page(browser, name, "demo_learner")
+        browser.execute_script(f"document.documentElement.dir = '{direction}';")
+        items = browser.find_elements(By.CSS_SELECTOR, ".rtcm-needs__priorities li")
+        assert [item.find_element(By.CSS_SELECTOR, ".rtcm-needs__demonstrated").text for item in items] == [
+            "Not yet practised in a scenario"]
+        assert fits(browser)
+
+        # The competency table, reached and opened with the keyboard: a column of its own, with a header.
+        summary = tab_until(browser, lambda element: element.tag_name == "summary")
+        press(browser, Keys.ENTER)
+        assert summary.find_element(By.XPATH, "..").get_attribute("open") is not None
+        table = browser.find_element(By.CSS_SELECTOR, ".rtcm-needs__details table")
+        # Read as a screen reader does: cells scrolled out of the table's own region still count.
+        headers = [cell.get_attribute("textContent") for cell in table.find_elements(By.CSS_SELECTOR, "thead th[scope='col']")]
+        assert headers[-1] == "Demonstrated in the scenarios"
+        rows = {row.find_element(By.CSS_SELECTOR, "th[scope='row']").get_attribute("textContent"):
+                row.find_elements(By.CSS_SELECTOR, "td")[-1].get_attribute("textContent")
+                for row in table.find_elements(By.CSS_SELECTOR, "tbody tr")}
+        assert rows["Check a travel document"] == "33% (2 exercises) You rated yourself higher than you did in the scenarios."
+        assert rows["Refer to the second line"] == "Not yet practised in a scenario"
+        assert fits(browser)
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def test_a_priority_shows_what_was_demonstrated_and_the_hint_when_the_self_rating_is_much_higher(browser):
+    name = "browser-demonstrated-priority"
+    needs, record = with_scenario_results(name)
+    record("demo_learner", {"border.documents": (1, 4)})
+    given = {"border.documents": {"importance": 5, "proficiency": 4}, "border.referral": "na", "data.sharing": "na"}
+    assert Workbench().call(needs, "submit", {"ratings": given}, student="demo_learner")[0] == 200
+    open_page(browser, name, "demo_learner")
+    item = browser.find_element(By.CSS_SELECTOR, ".rtcm-needs__priorities li")
+    assert item.find_element(By.CSS_SELECTOR, ".rtcm-needs__demonstrated").text == "Demonstrated in the scenarios: 25% (1 exercise)"
+    assert item.find_element(By.CSS_SELECTOR, ".rtcm-needs__hint").text == "You rated yourself higher than you did in the scenarios."
+
+
+def test_staff_see_where_the_cohorts_self_rating_and_demonstrated_results_disagree(browser):
+    name = "browser-demonstrated-staff"
+    needs, record = with_scenario_results(name)
+    seed_cohort(needs)
+    for number in range(4):
+        record(f"learner{number}", {"border.documents": (4, 4), "data.sharing": (0, 2)})
+    open_page(browser, name, "staff_member")
+    staff = browser.find_element(By.CSS_SELECTOR, ".rtcm-needs__staff")
+    wait_for(browser, lambda d: staff.find_elements(By.CSS_SELECTOR, ".rtcm-needs__demonstrated-report table"))
+    part = staff.find_element(By.CSS_SELECTOR, ".rtcm-needs__demonstrated-report")
+    assert "In 2 competencies the cohort's self-rating and its scenario results differ" in part.text
+    rows = {row.find_element(By.CSS_SELECTOR, "th").text: [cell.text for cell in row.find_elements(By.CSS_SELECTOR, "td")]
+            for row in part.find_elements(By.CSS_SELECTOR, "tbody tr")}
+    # Self-rated mean proficiency 2 (a share of 0.25) against 100% demonstrated; 4 (0.75) against 0%.
+    assert rows["Check a travel document"] == ["2", "100%", "4", "Rated 75 percentage points lower than demonstrated"]
+    assert rows["Share data safely"] == ["4", "0%", "4", "Rated 75 percentage points higher than demonstrated"]
+    assert "Refer to the second line" not in rows, "no scenario results for it"
+    assert [cell.text for cell in part.find_elements(By.CSS_SELECTOR, "thead th[scope='col']")][2] == "Demonstrated in the scenarios"

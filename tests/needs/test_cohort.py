@@ -259,8 +259,9 @@ def test_csv_lists_the_cohort_then_each_shown_group_and_marks_withheld_figures()
     submissions = example_submissions({"country": "AZ"}) + [({"A": rating(1, 1), "B": "na", "C": "na"}, {"country": "AZ", "agency": "ngo"})]
     rows = csv_rows(cohort_report(framework, CohortStats.from_submissions(submissions), 5), framework)
     assert rows[0] == CSV_HEADER
-    assert rows[1] == ["competency", "all", "", "5", "no", "A", "I can A.", "items", "5", "4.0", "2.2", "7.2", "1", "HH"]
-    assert rows[2] == ["competency", "all", "", "5", "yes", "B", "I can B.", "items", "", "", "", "", "", ""]
+    assert rows[1] == ["competency", "all", "", "5", "no", "A", "I can A.", "items", "5", "4.0", "2.2", "7.2", "1", "HH",
+                       "", "", ""]
+    assert rows[2] == ["competency", "all", "", "5", "yes", "B", "I can B.", "items", "", "", "", "", "", "", "", "", ""]
     assert [row[:3] for row in rows[1:]] == [["competency", "all", ""]] * 3 + [["pillar", "all", ""]] + \
         [["competency", "country", "AZ"]] * 3 + [["pillar", "country", "AZ"]]
     assert not any("ngo" in cell for row in rows for cell in row), "a withheld group is not named"

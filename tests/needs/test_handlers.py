@@ -6,6 +6,7 @@ import pytest
 from workbench.runtime import WorkbenchRuntime
 from workbench.scenarios import SCENARIOS
 
+from rtcm_xblocks.needs import storage
 from rtcm_xblocks.needs.models import Aggregate, Submission
 from tests.needs.cases import SMALL_FRAMEWORK
 from tests.workbench import get_block, load_scenario
@@ -69,7 +70,8 @@ def test_submit_answers_with_ranked_results_and_get_state_returns_them_for_revis
     ranked = answer["results"]["competencies"]
     assert [c["id"] for c in ranked] == ["border.documents", "border.referral", "data.sharing"]
     assert ranked[0] == {"id": "border.documents", "pillar": "border", "importance": 5, "proficiency": 1,
-                         "discrepancy": 4, "weighted_need": 20, "rank": 1}
+                         "discrepancy": 4, "weighted_need": 20, "rank": 1, "demonstrated": None,
+                         "self_rated_higher": False}
     assert ranked[2]["rank"] is None
     assert answer["results"]["priorities"][0]["recommend"] == "/jump_to_id/border_intro"
     status, state = client.call(usage_id, "get_state")
@@ -360,3 +362,106 @@ def test_the_learners_view_is_the_stored_submission_and_the_field_only_mirrors_i
                                                                           answer["submitted_at"])
     stored = Submission.objects.get()
     assert stored.ratings == state["ratings"]
+
+
+# --- demonstrated in the scenarios: both blocks in one workbench scenario (one course scope) -----------------
+
+WITH_SCENARIO = """
+<vertical_demo>
+  {scenario}
+  <rtcm_scenario url_name="shelter" display_name="Second case">
+    <step id="s" title="S"><body><p>S</p></body><choice id="c" to="e"><label>C</label></choice></step>
+    <ending id="e" title="E" outcome="good"><body><p>E</p></body></ending>
+  </rtcm_scenario>
+  {needs}
+</vertical_demo>
+"""
+
+
+@pytest.fixture
+def course(workbench):
+    """A needs assessment (k = 2) and two scenario blocks in one workbench scenario: (client, needs id, record)."""
+    from rtcm_xblocks.common.storage import block_key, course_scope  # pylint: disable=import-outside-toplevel
+    from rtcm_xblocks.scenario import competencies  # pylint: disable=import-outside-toplevel
+    from tests.scenario.cases import case  # pylint: disable=import-outside-toplevel
+    scenario_xml = case().replace("<rtcm_scenario ", '<rtcm_scenario url_name="border_case" ', 1)
+    _name, root = load_scenario(WITH_SCENARIO.format(scenario=scenario_xml, needs=CUSTOM), name="needs-and-scenarios")
+    border, shelter, needs = get_block(root).children
+    keys = {"border": block_key(border, "rtcm_scenario", "border_case"), "shelter": block_key(shelter, "rtcm_scenario", "shelter")}
+
+    def record(learner, block, results):
+        # What the scenario block records at the end of a graded attempt, in its own course scope.
+        competencies.record(course_scope(border), learner, keys[block], results)
+    return workbench, needs, record
+
+
+def test_the_learners_results_show_what_they_demonstrated_in_the_courses_scenarios(course):
+    client, needs, record = course
+    record("student_1", "border", {"border.documents": (1, 4), "data.sharing": (3, 3)})
+    record("student_1", "shelter", {"border.documents": (1, 2)})
+    record("student_2", "border", {"border.referral": (2, 2)})
+    status, answer = client.call(needs, "submit", {"ratings": ratings(5, 5)})
+    assert status == 200
+    by_id = {entry["id"]: entry for entry in answer["results"]["competencies"]}
+    assert by_id["border.documents"]["demonstrated"] == {"score": 0.3333, "earned": 2, "best": 6, "exercises": 2}
+    assert by_id["border.documents"]["self_rated_higher"] is True
+    assert by_id["data.sharing"]["demonstrated"] == {"score": 1.0, "earned": 3, "best": 3, "exercises": 1}
+    assert by_id["data.sharing"]["self_rated_higher"] is False
+    assert by_id["border.referral"]["demonstrated"] is None, "another learner's results are not mine"
+    assert client.call(needs, "get_state")[1]["results"] == answer["results"]
+
+
+def test_results_recorded_after_the_submission_show_on_the_next_visit_and_a_newer_attempt_replaces_them(course):
+    client, needs, record = course
+    client.call(needs, "submit", {"ratings": ratings(4, 2)})
+    record("student_1", "border", {"border.documents": (0, 4)})
+    record("student_1", "border", {"border.documents": (4, 4)})
+    found = {e["id"]: e for e in client.call(needs, "get_state")[1]["results"]["competencies"]}
+    assert found["border.documents"]["demonstrated"] == {"score": 1.0, "earned": 4, "best": 4, "exercises": 1}
+
+
+def test_another_course_scopes_results_do_not_show(course, workbench):
+    from rtcm_xblocks.scenario import competencies  # pylint: disable=import-outside-toplevel
+    client, needs, _record = course
+    competencies.record("another-scenario", "student_1", "another-scenario/border_case", {"border.documents": (4, 4)})
+    client.call(needs, "submit", {"ratings": ratings(4, 2)})
+    assert all(e["demonstrated"] is None for e in client.call(needs, "get_state")[1]["results"]["competencies"])
+
+
+def test_the_cohort_report_shows_the_demonstrated_mean_over_k_learners_and_where_it_disagrees_with_self_ratings(course):
+    client, needs, record = course
+    for learner in ("ana", "ben"):
+        assert client.call(needs, "submit", {"ratings": ratings(5, 5)}, student=learner)[0] == 200
+        record(learner, "border", {"border.documents": (0, 4), "border.referral": (4, 4)})
+    record("cem", "border", {"data.sharing": (1, 1)})  # one learner: fewer than k = 2
+    status, report = client.call(needs, "cohort_report", student="staff")
+    assert status == 200
+    by_id = {entry["id"]: entry for entry in report["competencies"]}
+    assert by_id["border.documents"]["demonstrated"] == {"mean": 0.0, "learners": 2}
+    assert by_id["data.sharing"]["demonstrated"] is None
+    assert report["disagreements"] == [{"competency": "border.documents", "self_rated": 1.0, "demonstrated": 0.0, "gap": 1.0}]
+    status, text = client.call(needs, "cohort_csv", student="staff", method="get")
+    rows = list(csv.reader(io.StringIO(text)))
+    header = rows[0]
+    documents = [row for row in rows if row[header.index("id")] == "border.documents" and row[1] == "all"][0]
+    assert [documents[header.index(name)] for name in ("demonstrated_mean", "demonstrated_learners", "self_rated_vs_demonstrated")] == ["0.0", "2", "1.0"]
+
+
+def test_learners_get_no_cohort_figures_of_the_scenarios(course):
+    client, needs, record = course
+    record("ana", "border", {"border.documents": (0, 4)})
+    assert client.call(needs, "cohort_report", student="ana")[0] == 403
+
+
+def test_a_report_whose_release_stays_locked_answers_503_busy_never_500(small, monkeypatch):
+    """Reading a report may write a release; when the database stays locked through every retry, say so."""
+    client, usage_id = small
+    client.call(usage_id, "submit", {"ratings": ratings()})
+
+    def locked(*args, **kwargs):
+        raise storage.StorageBusy("locked")
+    monkeypatch.setattr(storage, "release_figures", locked)
+    status, answer = client.call(usage_id, "cohort_report", {}, student="staff")
+    assert (status, answer["error"]) == (503, "busy") and answer["message"]
+    status, answer = client.call(usage_id, "cohort_csv", method="get", student="staff")
+    assert (status, answer["error"]) == (503, "busy")

@@ -46,11 +46,22 @@ CONTAINERS = ("course", "chapter", "sequential", "vertical")
 
 
 class CourseKey(NamedTuple):
-    """org, course, run: what a course's blocks share."""
+    """org, course, run: what a course's blocks share (opaque-keys' CourseLocator, the parts blocks use)."""
 
     org: str
     course: str
     run: str
+
+    def __str__(self):
+        return f"course-v1:{self.org}+{self.course}+{self.run}"
+
+    def for_branch(self, branch):  # pylint: disable=unused-argument
+        """The key without branch: the importer's keys never carry one."""
+        return self
+
+    def make_usage_key(self, block_type, block_id):
+        """The usage key of a block of this course (CourseLocator.make_usage_key)."""
+        return UsageKey(self, block_type, block_id)
 
 
 class UsageKey(NamedTuple):

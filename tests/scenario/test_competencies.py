@@ -143,3 +143,13 @@ def test_parallel_records_of_one_learner_in_different_blocks_all_stay(shared_dat
     found = {}
     in_thread(lambda: found.update(results=competencies.learner_results(COURSE, "ana")))
     assert found["results"] == {"a": {"earned": THREADS, "best": 2 * THREADS, "exercises": THREADS}}
+
+
+def test_reading_a_learners_or_a_cohorts_results_is_one_query_whatever_the_number_of_blocks(db, django_assert_num_queries):  # pylint: disable=unused-argument
+    for block in range(5):
+        for learner in ("ana", "ben"):
+            competencies.record(COURSE, learner, f"{COURSE}/{block}", {"a": (1, 2), "b": (2, 2)})
+    with django_assert_num_queries(1):
+        assert competencies.learner_results(COURSE, "ana")["a"] == {"earned": 5, "best": 10, "exercises": 5}
+    with django_assert_num_queries(1):
+        assert competencies.cohort_results(COURSE)["b"] == [1, 1]

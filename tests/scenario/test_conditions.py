@@ -1,4 +1,5 @@
 """The condition language: reading, precedence, types, limits, errors with positions, evaluation."""
+import pathlib
 import sys
 from contextlib import contextmanager
 
@@ -201,13 +202,14 @@ def test_evaluation_always_answers_a_bool():
     ("trust == 1 == a", 11, "cannot be chained"),
     ("trust == not a", 9, "Unexpected “not”"),
     ("2nd > 1", 0, "cannot start with a digit"),
-    ("trüst > 1", 2, "ü U+00FC"),
+    ("trüst > 1", 2, "“ü” (U+00FC, character 3)"),
+    ("a\u00a0and b", 1, "An invisible character (U+00A0)"),
     ("a\x00", 1, "U+0000"),
     ("a\u00a0and b", 1, "U+00A0"),
     ("\u0663 > 1", 0, "U+0663"),
     ("trust > ２", 8, "U+FF12"),
     ("a and \ud800", 6, "U+D800"),
-    ("'a'", 0, "“'”"),
+    ("'a'", 0, "“'” (U+0027"),
     ("a;", 1, "“;”"),
 ])
 def test_a_syntax_error_names_its_position(text, position, fragment):
@@ -445,3 +447,34 @@ def test_every_message_names_its_parameters_and_quotes_long_text_short():
     for text in ("trust > 1234567890", "((a)", "a < b < c", "a &&", "1 * 2", ""):
         message = error_of(text).text()
         assert "{" not in message and "}" not in message
+
+
+# --- the authors' reference ----------------------------------------------------------------------
+
+DOC = pathlib.Path(__file__).parents[2] / "docs" / "SCENARIO_CONDITIONS.md"
+DOC_TYPES = {**TYPES, "separated": "flag", "interpreter": "flag", "indicators": "number", "disclosed": "flag",
+             "fees_paid": "flag", "contract_checked": "flag", "questions_answered": "number", "consent": "flag",
+             "referral_made": "flag", "debt": "flag", "stigma": "flag", "plan_owned": "flag",
+             "warnings_translated": "flag", "shelters_open": "number"}
+
+
+def doc_rows(heading):
+    """The cells of the table under `heading` in the authors' reference."""
+    section = DOC.read_text(encoding="utf-8").split(f"\n## {heading}\n", 1)[1].split("\n## ", 1)[0]
+    return [[cell.strip() for cell in line.strip("|").split(" | ")] for line in section.splitlines()
+            if line.startswith("| ") and not line.startswith("| code") and not line.startswith("| case")]
+
+
+def test_the_documented_messages_are_those_the_code_gives():
+    rows = [row for row in doc_rows("Error messages") if row[1].startswith("`")]
+    assert len(rows) >= 14
+    for code, example, message in rows:
+        _condition, found = compile_condition(example.strip("`"), DOC_TYPES)
+        assert [(problem.code, problem.text()) for problem in found] == [(code.strip("`"), message)], example
+
+
+def test_the_documented_examples_are_well_typed_conditions():
+    rows = doc_rows("Examples from the starter cases")
+    assert len(rows) >= 8
+    for _case, example, _meaning in rows:
+        assert compile_condition(example.strip("`"), DOC_TYPES)[1] == [], example

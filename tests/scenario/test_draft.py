@@ -6,10 +6,12 @@ from hypothesis import strategies as st
 
 from rtcm_xblocks.scenario.draft import attributes_to_settings, read_draft, read_settings, settings_to_attributes
 from rtcm_xblocks.scenario.graph import OUTCOMES, Choice, Ending, Scenario, Step, validate
+from rtcm_xblocks.scenario.model import (Character, CompetencyPoints, Effect, Hint, Line, Media, Variable,
+                                         Variant)
 from rtcm_xblocks.scenario.layout import layout
 
 SETTINGS = {"display_name": "Case", "pillar": "border", "scoring": "path", "grading": "best", "max_attempts": 2,
-            "weight": 1.5, "show_expert_path": True}
+            "weight": 1.5, "show_expert_path": True, "shuffle_choices": True, "allow_back": False}
 
 
 def _draft(**scenario):
@@ -165,7 +167,9 @@ _SCALARS = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max
 _JSON = st.recursive(_SCALARS, lambda inner: st.lists(inner, max_size=3)
                      | st.dictionaries(st.text(max_size=8), inner, max_size=4), max_leaves=20)
 _KEYS = st.sampled_from(["scenario", "settings", "steps", "endings", "choices", "id", "title", "to", "points", "image",
-                         "src", "weight", "max_attempts", "start", "intro", "outcome", "expert"])
+                         "src", "weight", "max_attempts", "start", "intro", "outcome", "expert", "variables",
+                         "characters", "variants", "media", "lines", "hint", "time_limit", "when", "effects",
+                         "competencies", "var", "op", "value", "by", "cost", "type", "initial", "min", "max"])
 _SHAPED = st.recursive(_JSON, lambda inner: st.dictionaries(_KEYS | _SURROGATES, inner, max_size=5)
                        | st.lists(inner, max_size=3), max_leaves=30)
 
@@ -180,3 +184,246 @@ def test_any_json_at_all_is_read_into_field_errors_never_an_exception(data):
               "problems": [[problem.text(), problem.node] for problem in problems],
               "layout": layout(draft.scenario).to_dict(), "scenario": draft.scenario.to_dict()}
     json.dumps(answer, ensure_ascii=False).encode("utf-8")
+
+
+# --- simulations: variables, characters, variants, media, lines, hints, time, conditions, effects, competencies
+
+def _simulation():
+    payload = _draft(
+        variables=[{"id": "trust", "type": "number", "initial": 1, "min": 0, "max": 5, "label": "Trust",
+                    "shown": True},
+                   {"id": "asked", "type": "flag", "initial": False, "label": "", "shown": False}],
+        characters=[{"id": "aigerim", "name": "Aigerim, the traveller", "portrait": "/static/aigerim.png"}])
+    step = payload["scenario"]["steps"][0]
+    step.update(variants=[{"when": "trust >= 2", "body": "<p>She trusts you.</p>"}],
+                media={"type": "video", "src": "/static/arrival.mp4", "captions": "/static/arrival.vtt",
+                       "captions_lang": "en", "transcript": "<p>Words</p>"},
+                lines=[{"by": "aigerim", "when": "not asked", "body": "<p>Hello.</p>"}],
+                hint={"body": "<p>Who answers for her?</p>", "cost": 1}, time_limit=60, fixed_order=True)
+    step["choices"][0].update(when="trust >= 1 and not asked", effects=[
+        {"op": "set", "var": "asked", "value": True}, {"op": "add", "var": "trust", "value": 1}],
+        competencies=[{"id": "law-rights.non-refoulement", "points": 2}])
+    step["choices"].append({"id": "slow", "label": "You hesitated", "to": "end", "points": 0, "expert": False,
+                            "feedback": "", "timeout": True})
+    return payload
+
+
+def test_every_part_of_a_simulation_reads_into_the_model_and_back_to_the_same_dict():
+    payload = _simulation()
+    draft = read_draft(payload)
+    assert draft.errors == []
+    assert draft.scenario.to_dict() == payload["scenario"]
+    step = draft.scenario.steps[0]
+    assert draft.scenario.variable("trust").max == 5 and draft.scenario.variable("asked").is_flag
+    assert step.lines[0].by == "aigerim" and step.hint.cost == 1 and step.time_limit == 60 and step.fixed_order
+    assert step.timeout_choice.id == "slow"
+    assert [effect.op for effect in step.choices[0].effects] == ["set", "add"]
+    assert step.choices[0].competencies[0].points == 2
+
+
+def test_a_variable_needs_a_name_of_the_condition_language_and_a_start_within_its_bounds():
+    payload = _simulation()
+    variables = payload["scenario"]["variables"]
+    variables[0].update(id="2trust", initial=9)
+    variables[1].update(id="not", initial="no")
+    variables.append({"id": "big", "type": "number", "initial": 0, "min": 10 ** 5000, "max": -2})
+    variables.append({"id": "odd", "type": "colour", "label": "<script>alert(1)</script>Odd"})
+    variables.append(dict(variables[-1]))
+    draft = read_draft(payload)
+    errors = _fields(draft)
+    assert {"scenario.variables.0.id", "scenario.variables.0.initial", "scenario.variables.1.id",
+            "scenario.variables.1.initial", "scenario.variables.2.min", "scenario.variables.3.type",
+            "scenario.variables.4.id"} <= set(errors)
+    assert "between 0 and 5" in errors["scenario.variables.0.initial"].text()
+    assert draft.scenario.variables[3].label == "Odd"
+    json.dumps([error.text() for error in draft.errors])
+
+
+def test_bounds_must_be_in_order_and_within_a_million():
+    payload = _simulation()
+    payload["scenario"]["variables"][0].update(min=3, max=2, initial=3)
+    assert set(_fields(read_draft(payload))) == {"scenario.variables.0.max"}
+    payload["scenario"]["variables"][0].update(min=-1_000_001, max=2, initial=0)
+    assert set(_fields(read_draft(payload))) == {"scenario.variables.0.min"}
+
+
+def test_characters_need_an_id_a_name_and_a_safe_portrait():
+    payload = _simulation()
+    payload["scenario"]["characters"].append({"id": "x y", "name": " ", "portrait": "javascript:alert(1)"})
+    errors = _fields(read_draft(payload))
+    assert set(errors) == {"scenario.characters.1.id", "scenario.characters.1.name",
+                           "scenario.characters.1.portrait"}
+
+
+def test_conditions_must_compile_against_the_drafts_own_variables():
+    payload = _simulation()
+    step = payload["scenario"]["steps"][0]
+    step["variants"][0]["when"] = "trust >="
+    step["lines"][0]["when"] = "patience > 2"
+    step["choices"][0]["when"] = "trust and asked"
+    step["variants"].append({"when": "", "body": "<p>always?</p>"})
+    errors = _fields(read_draft(payload))
+    assert set(errors) == {"scenario.steps.0.variants.0.when", "scenario.steps.0.lines.0.when",
+                           "scenario.steps.0.choices.0.when", "scenario.steps.0.variants.1.when"}
+    assert "patience" in errors["scenario.steps.0.lines.0.when"].text()
+    assert errors["scenario.steps.0.lines.0.when"].node == "s1"
+    translated = errors["scenario.steps.0.variants.0.when"].text(lambda message: "«" + message + "»")
+    assert translated.startswith("«")
+
+
+def test_a_condition_of_a_hundred_thousand_characters_is_refused_quickly_and_quoted_short():
+    payload = _simulation()
+    payload["scenario"]["steps"][0]["choices"][0]["when"] = "trust > 1 and " * 7_000 + "asked"
+    errors = _fields(read_draft(payload))
+    message = errors["scenario.steps.0.choices.0.when"].text()
+    assert len(message) < 300
+
+
+def test_a_line_must_be_said_by_a_character_of_the_case():
+    payload = _simulation()
+    payload["scenario"]["steps"][0]["lines"][0]["by"] = "officer"
+    assert set(_fields(read_draft(payload))) == {"scenario.steps.0.lines.0.by"}
+
+
+def test_media_need_safe_links_a_language_tag_and_captions_or_a_transcript():
+    payload = _simulation()
+    step = payload["scenario"]["steps"][0]
+    step["media"] = {"type": "film", "src": "javascript:alert(1)", "captions": "data:text/vtt,x",
+                     "captions_lang": "english please", "transcript": "<script>x</script>"}
+    errors = _fields(read_draft(payload))
+    assert {"scenario.steps.0.media.type", "scenario.steps.0.media.src", "scenario.steps.0.media.captions",
+            "scenario.steps.0.media.captions_lang"} <= set(errors)
+    step["media"] = {"type": "audio", "src": "https://example.org/a.mp3", "captions": "", "captions_lang": "",
+                     "transcript": ""}
+    assert set(_fields(read_draft(payload))) == {"scenario.steps.0.media.transcript"}
+    step["media"]["transcript"] = "<p onclick='x()'>Said</p>"
+    draft = read_draft(payload)
+    assert draft.errors == [] and draft.scenario.steps[0].media.transcript == "<p>Said</p>"
+
+
+def test_a_hint_has_text_and_a_cost_up_to_a_thousand_and_a_time_limit_is_0_or_5_to_3600_seconds():
+    payload = _simulation()
+    step = payload["scenario"]["steps"][0]
+    step["hint"] = {"body": "<p> </p>", "cost": 1001}
+    step["time_limit"] = 4
+    step["fixed_order"] = "yes"
+    errors = _fields(read_draft(payload))
+    assert set(errors) == {"scenario.steps.0.hint.body", "scenario.steps.0.hint.cost", "scenario.steps.0.time_limit",
+                           "scenario.steps.0.fixed_order"}
+    for limit, fine in ((0, True), (5, True), (3600, True), (3601, False), (-1, False), (10 ** 5000, False)):
+        step["time_limit"] = limit
+        assert ("scenario.steps.0.time_limit" not in _fields(read_draft(payload))) is fine
+
+
+def test_effects_name_declared_variables_with_values_of_their_type():
+    payload = _simulation()
+    choice = payload["scenario"]["steps"][0]["choices"][0]
+    choice["effects"] = [{"op": "add", "var": "asked", "value": True}, {"op": "set", "var": "trust", "value": True},
+                         {"op": "set", "var": "ghost", "value": 1}, {"op": "times", "var": "trust", "value": 2},
+                         {"op": "add", "var": "trust", "value": 10 ** 5000}]
+    errors = _fields(read_draft(payload))
+    assert set(errors) == {"scenario.steps.0.choices.0.effects.0.op", "scenario.steps.0.choices.0.effects.1.value",
+                           "scenario.steps.0.choices.0.effects.2.var", "scenario.steps.0.choices.0.effects.3.op",
+                           "scenario.steps.0.choices.0.effects.4.value"}
+
+
+def test_competency_points_name_a_competency_once_with_whole_points():
+    payload = _simulation()
+    choice = payload["scenario"]["steps"][0]["choices"][0]
+    choice["competencies"] = [{"id": "Law Rights", "points": 1}, {"id": "border.documents", "points": 1001},
+                              {"id": "border.documents", "points": -3}]
+    errors = _fields(read_draft(payload))
+    assert set(errors) == {"scenario.steps.0.choices.0.competencies.0.id",
+                           "scenario.steps.0.choices.0.competencies.1.points",
+                           "scenario.steps.0.choices.0.competencies.2.id"}
+
+
+def test_long_lists_are_refused_once_and_read_only_up_to_their_limit():
+    payload = _simulation()
+    payload["scenario"]["variables"] = [{"id": f"v{index}"} for index in range(51)]
+    choice = payload["scenario"]["steps"][0]["choices"][0]
+    choice["when"] = ""
+    choice["effects"] = [{"op": "add", "var": "v1", "value": 1}] * 1000
+    choice["competencies"] = []
+    payload["scenario"]["steps"][0]["lines"] = []
+    payload["scenario"]["steps"][0]["variants"] = [{"when": "v1 > 0", "body": ""}] * 21
+    draft = read_draft(payload)
+    assert [error.field for error in draft.errors] == [
+        "scenario.variables", "scenario.steps.0.choices.0.effects", "scenario.steps.0.variants"]
+    assert len(draft.scenario.variables) == 50 and len(draft.scenario.steps[0].choices[0].effects) == 20
+
+
+def test_the_new_settings_are_flags_false_when_left_out_and_written_to_olx():
+    settings, errors = read_settings({key: value for key, value in SETTINGS.items() if key not in (
+        "shuffle_choices", "allow_back")})
+    assert errors == [] and settings["shuffle_choices"] is False and settings["allow_back"] is False
+    attributes = settings_to_attributes(SETTINGS)
+    assert attributes["shuffle_choices"] == "true" and attributes["allow_back"] == "false"
+    settings, errors = read_settings({**SETTINGS, "allow_back": "yes"})
+    assert [error.field for error in errors] == ["settings.allow_back"]
+
+
+_NAMES = st.from_regex(r"[a-z_][a-z0-9_]{0,8}", fullmatch=True).filter(lambda name: name not in (
+    "and", "or", "not", "true", "false"))
+_LINKS = st.sampled_from(["/static/a.mp4", "https://example.org/b.vtt", "/static/portrait.png"])
+
+
+@st.composite
+def _simulations(draw):
+    """Valid simulations: every part a draft can hold, conditions and effects on the declared variables."""
+    base = draw(_scenarios())
+    names = draw(st.lists(_NAMES, max_size=4, unique=True))
+    variables = []
+    for name in names:
+        if draw(st.booleans()):
+            variables.append(Variable(name, "flag", draw(st.booleans()), label=draw(_TEXT), shown=draw(st.booleans())))
+        else:
+            low = draw(st.integers(-1_000_000, 1_000_000))
+            high = draw(st.integers(low, 1_000_000))
+            variables.append(Variable(name, "number", draw(st.integers(low, high)), low, high, draw(_TEXT),
+                                      draw(st.booleans())))
+    characters = tuple(Character(character_id, draw(_TEXT), draw(st.sampled_from(["", "/static/p.png"])))
+                       for character_id in draw(st.lists(_IDS, max_size=3, unique=True)))
+
+    def condition():
+        if not variables:
+            return ""
+        variable = draw(st.sampled_from(variables))
+        return f"not {variable.id}" if variable.is_flag else f"{variable.id} >= {draw(st.integers(-5, 5))}"
+
+    def effect():
+        variable = draw(st.sampled_from(variables))
+        if variable.is_flag:
+            return Effect("set", variable.id, draw(st.booleans()))
+        return Effect(draw(st.sampled_from(["set", "add"])), variable.id, draw(st.integers(-1_000_000, 1_000_000)))
+
+    steps = []
+    for step in base.steps:
+        choices = tuple(Choice(choice.id, choice.label, choice.to, choice.points, choice.expert, choice.feedback,
+                               when=condition(), timeout=draw(st.booleans()),
+                               effects=tuple(effect() for _ in range(draw(st.integers(0, 3)))) if variables else (),
+                               competencies=tuple(CompetencyPoints(item, draw(st.integers(-1000, 1000))) for item in
+                                                  draw(st.lists(st.sampled_from(["border.documents", "data.sources",
+                                                                                 "law-rights.children"]),
+                                                                unique=True, max_size=2))))
+                        for choice in step.choices)
+        media = draw(st.none() | st.builds(Media, st.sampled_from(["video", "audio"]), _LINKS,
+                                           st.just("/static/c.vtt"), st.sampled_from(["", "en", "pt-BR"]),
+                                           st.just("<p>Said</p>")))
+        steps.append(Step(step.id, step.title, step.body, None, choices,
+                          variants=tuple(Variant(condition(), draw(_HTML)) for _ in range(draw(st.integers(0, 2))))
+                          if variables else (),
+                          media=media,
+                          lines=tuple(Line(draw(st.sampled_from(characters)).id, draw(_HTML), condition())
+                                      for _ in range(draw(st.integers(0, 2)))) if characters else (),
+                          hint=draw(st.none() | st.builds(Hint, st.just("<p>Psst</p>"), st.integers(0, 1000))),
+                          time_limit=draw(st.sampled_from([0, 5, 60, 3600])), fixed_order=draw(st.booleans())))
+    return Scenario(base.intro, tuple(steps), base.endings, base.start, tuple(variables), characters)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_simulations())
+def test_any_simulation_the_editor_shows_reads_back_unchanged(scenario):
+    draft = read_draft({"scenario": scenario.to_dict(), "settings": dict(SETTINGS)})
+    assert draft.errors == []
+    assert draft.scenario == scenario

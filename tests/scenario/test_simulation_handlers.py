@@ -137,6 +137,8 @@ def test_the_learners_timing_accommodation_extends_or_removes_the_limit(case, cl
     clock["value"] += 100000
     assert case("choose", {"step": "talk", "choice": "refer"})["ending"]["id"] == "referred"
     assert ("rtcm.scenario.timing_changed", {"timing": "untimed"}) in published
+    case("set_timing", {"timing": "untimed"})
+    assert [kind for kind, _ in published].count("rtcm.scenario.timing_changed") == 2  # extended, untimed: once each
     assert case("set_timing", {"timing": "fast"}, status=400)["error"] == "invalid_timing"
     assert case("restart")["timing"] == "untimed"  # kept for the learner's next attempts
 
@@ -172,6 +174,7 @@ def test_going_back_makes_a_practice_attempt_that_is_not_graded(case, published)
     assert done["practice"] and done["score"] == 1.0
     kinds = [kind for kind, _ in published]
     assert "grade" not in kinds and "completion" in kinds and "rtcm.scenario.went_back" in kinds
+    assert kinds.count("rtcm.scenario.started") == 1  # choosing again at the start is not a new start
     assert case("back", {"step": "talk"}, status=409)["error"] == "conflict"
 
 

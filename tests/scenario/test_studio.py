@@ -63,7 +63,9 @@ def _settings(usage_id):
     block = get_block(usage_id, STAFF)
     return {"display_name": block.display_name, "pillar": block.pillar, "scoring": block.scoring,
             "grading": block.grading, "max_attempts": block.max_attempts, "weight": block.weight,
-            "show_expert_path": block.show_expert_path}
+            "show_expert_path": block.show_expert_path,
+            "shuffle_choices": bool(getattr(block, "shuffle_choices", False)),
+            "allow_back": bool(getattr(block, "allow_back", False))}
 
 
 # --- views -------------------------------------------------------------------------------------

@@ -64,7 +64,7 @@ def test_the_olx_tab_leaves_the_platforms_own_settings_out_of_the_editors_settin
     status, parsed = workbench.call(usage_id, "parse_olx", {"olx": exported}, student=STAFF)
     assert status == 200, parsed
     assert set(parsed["settings"]) == {"display_name", "pillar", "scoring", "grading", "max_attempts", "weight",
-                                       "show_expert_path"}
+                                       "show_expert_path", "shuffle_choices", "allow_back"}
     unknown = case().replace("<rtcm_scenario ", '<rtcm_scenario colour="red" ', 1)
     status, refused = workbench.call(usage_id, "parse_olx", {"olx": unknown}, student=STAFF)
     assert status == 400 and refused["errors"][0]["field"] == "settings.colour"

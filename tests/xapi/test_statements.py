@@ -10,11 +10,15 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from event_routing_backends.processors.xapi import constants
+from event_routing_backends.processors.xapi.event_transformers import (
+    exam_events, navigation_events, problem_interaction_events, video_events)
 from event_routing_backends.processors.xapi.registry import XApiTransformersRegistry
 from event_routing_backends.processors.xapi.transformer_processor import XApiProcessor
 from workbench.runtime import WorkbenchRuntime
 
 from rtcm_xblocks import xapi
+from rtcm_xblocks.scenario.block import TIMINGS, ScenarioBlock
+from rtcm_xblocks.xapi import transformers
 from tests.needs.cases import SMALL_FRAMEWORK
 from tests.platform.event_routing import COURSE_NAME, tracking_event
 from tests.scenario.cases import case
@@ -22,6 +26,33 @@ from tests.workbench import load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 EXTENSION = "https://w3id.org/xapi/rtcm/extensions/"
+SIMULATION = """
+<rtcm_scenario display_name="Desk simulation" scoring="path" max_attempts="3" allow_back="true">
+  <intro><p>Intro of the xq case</p></intro>
+  <step id="xq_queue" title="In the queue">
+    <body><p>A family arrives.</p></body>
+    <choice id="xq_call" to="xq_desk" points="1"><label>Call them forward</label></choice>
+  </step>
+  <step id="xq_desk" title="At the desk" time_limit="60">
+    <body><p>A traveller waits.</p></body>
+    <hint cost="1"><p>Think about who answers for her.</p></hint>
+    <choice id="xq_ask" to="xq_room" points="2" expert="true">
+      <label>Ask her alone</label>
+      <competency id="law-rights.non-refoulement" points="2"/>
+    </choice>
+    <choice id="xq_wave" to="xq_room" points="0"><label>Wave them through</label></choice>
+    <choice id="xq_slow" to="xq_room" timeout="true"><label>You hesitated</label></choice>
+  </step>
+  <step id="xq_room" title="In the room">
+    <body><p>She talks.</p></body>
+    <choice id="xq_refer" to="xq_end" points="1" expert="true">
+      <label>Refer her</label>
+      <competency id="trafficking.indicators" points="1"/>
+    </choice>
+  </step>
+  <ending id="xq_end" title="Referred" outcome="good" points="0"><body><p>Done.</p></body></ending>
+</rtcm_scenario>
+"""
 RATINGS = {"border.documents": {"importance": 5, "proficiency": 2}, "border.referral": "na",
            "data.sharing": {"importance": 3, "proficiency": 4}}
 
@@ -55,6 +86,31 @@ def _play_scenario(workbench):
     assert workbench.call(usage_id, "reflect", {"text": "Amina: I rushed the interview at the counter."})[0] == 200
     assert workbench.call(usage_id, "restart", {})[0] == 200
     for step, choice in (("zq_start", "zq_good"), ("zq_mid", "zq_finish")):
+        assert workbench.call(usage_id, "choose", {"step": step, "choice": choice})[0] == 200
+    return usage_id
+
+
+def _play_simulation(workbench, monkeypatch):
+    """A learner who asks for more time, reveals a hint, goes back once (practice), then is timed out on a graded attempt.
+
+    The block's clock is the test's (`_now`), so that time runs out without waiting.
+    """
+    clock = [1000.0]
+    monkeypatch.setattr(ScenarioBlock, "_now", staticmethod(lambda: clock[0]))
+    _name, usage_id = load_scenario(SIMULATION)
+    calls = [("set_timing", {"timing": "extended"}), ("choose", {"step": "xq_queue", "choice": "xq_call"}),
+             ("start_timer", {"step": "xq_desk"}),
+             ("hint", {"step": "xq_desk"}), ("hint", {"step": "xq_desk"}),  # the second reveals nothing new
+             ("choose", {"step": "xq_desk", "choice": "xq_ask"}), ("back", {"step": "xq_room"}),
+             ("start_timer", {"step": "xq_desk"}),  # back at a timed step: its clock starts afresh
+             ("choose", {"step": "xq_desk", "choice": "xq_ask"}), ("choose", {"step": "xq_room", "choice": "xq_refer"}),
+             ("restart", {}), ("set_timing", {"timing": "standard"}), ("choose", {"step": "xq_queue", "choice": "xq_call"}),
+             ("start_timer", {"step": "xq_desk"})]
+    for handler, body in calls:
+        status, answer = workbench.call(usage_id, handler, body)
+        assert status == 200, (handler, body, answer)
+    clock[0] += 120  # past the 60 s limit and its grace: the timeout choice is taken
+    for step, choice in (("xq_desk", "xq_ask"), ("xq_room", "xq_refer")):
         assert workbench.call(usage_id, "choose", {"step": step, "choice": choice})[0] == 200
     return usage_id
 
@@ -106,8 +162,109 @@ def test_completing_a_scenario_is_completed_with_the_score_and_the_ending(workbe
     completed = statements()[-1]
     assert completed["object"]["definition"]["type"] == "http://adlnet.gov/expapi/activities/simulation"
     assert completed["result"] == {"completion": True, "score": {"raw": 1.0, "min": 0, "max": 1, "scaled": 1.0},
-                                   "extensions": {EXTENSION + "ending": "zq_end_good"}}
+                                   "extensions": {EXTENSION + "ending": "zq_end_good", EXTENSION + "practice": False}}
     assert completed["context"]["extensions"][EXTENSION + "event-version"] == xapi.EVENTS_VERSION
+
+
+def test_a_simulation_gives_interacted_initialized_asked_navigated_and_answered_statements(workbench, statements, monkeypatch):
+    _play_simulation(workbench, monkeypatch)
+    result = statements()
+    assert [name.rsplit(".", 1)[1] for name in (event["name"] for event in statements.events)] == [
+        "timing_changed", "started", "choice_made", "timer_started", "hint_shown", "choice_made", "went_back",
+        "timer_started", "choice_made", "choice_made", "completed", "restarted", "timing_changed", "started",
+        "choice_made", "timer_started", "choice_made", "choice_made", "completed"]
+    assert [(verb, name.partition("/")[2]) for verb, name in _verbs(result)][:11] == [
+        ("interacted", ""), ("attempted", ""), ("answered", "step/xq_queue"), ("initialized", "step/xq_desk"),
+        ("asked", "step/xq_desk/hint"), ("answered", "step/xq_desk"), ("navigated", "step/xq_desk"),
+        ("initialized", "step/xq_desk"), ("answered", "step/xq_desk"), ("answered", "step/xq_room"), ("completed", "")]
+    assert [result[index]["verb"]["id"] for index in (0, 3, 4, 6)] == [
+        "http://adlnet.gov/expapi/verbs/interacted", "http://adlnet.gov/expapi/verbs/initialized",
+        "http://adlnet.gov/expapi/verbs/asked", "https://w3id.org/xapi/dod-isd/verbs/navigated"]
+    assert len({statement["id"] for statement in result}) == len(result) == 19
+
+
+def test_the_simulation_verbs_are_those_event_routing_backends_gives_the_platforms_nearest_events():
+    ours = {name: XApiTransformersRegistry.mapping[f"rtcm.scenario.{name}"].VERB[0]
+            for name in ("hint_shown", "timer_started", "went_back", "timing_changed")}
+    assert ours == {
+        "hint_shown": problem_interaction_events.VERB_MAP["edx.problem.hint.demandhint_displayed"]["id"],
+        "timer_started": exam_events.TimedExamCreatedTransformer._verb.id,  # pylint: disable=protected-access
+        "went_back": navigation_events.VERB_MAP["edx.ui.lms.sequence.previous_selected"]["id"],
+        "timing_changed": video_events.VERB_MAP["speed_change_video"]["id"],
+    }
+
+
+def test_choosing_a_timing_is_interacted_with_the_block_and_carries_only_the_timing(workbench, statements, monkeypatch):
+    _play_simulation(workbench, monkeypatch)
+    result = statements()
+    extended, standard = (statement for statement in result if statement["verb"]["display"]["en"] == "interacted")
+    assert extended["object"]["id"] == result[2]["context"]["contextActivities"]["parent"][0]["id"]  # the block
+    assert extended["object"]["definition"]["type"] == "http://adlnet.gov/expapi/activities/simulation"
+    assert extended["result"] == {"extensions": {EXTENSION + "timing": "extended"}}
+    assert standard["result"] == {"extensions": {EXTENSION + "timing": "standard"}}
+    assert constants.XAPI_ACTIVITY_ATTEMPT not in extended["context"]["extensions"]
+    assert set(transformers.TIMINGS) == set(TIMINGS)
+
+
+def test_starting_a_clock_initializes_the_step_with_the_learners_time_limit_in_seconds(workbench, statements, monkeypatch):
+    _play_simulation(workbench, monkeypatch)
+    first, again, second = (statement for statement in statements() if statement["verb"]["display"]["en"] == "initialized"
+                            and "/step/" in statement["object"]["id"])
+    block = first["context"]["contextActivities"]["parent"][0]["id"]
+    assert first["object"] == {"id": f"{block}/step/xq_desk", "objectType": "Activity", "definition": {
+        "type": constants.XAPI_ACTIVITY_INTERACTION, "interactionType": "choice"}}
+    assert [s["context"]["extensions"][EXTENSION + "time-limit"] for s in (first, again, second)] == [600, 600, 60]
+    assert [s["context"]["extensions"][constants.XAPI_ACTIVITY_ATTEMPT] for s in (first, again, second)] == [1, 1, 2]
+    assert "result" not in first
+
+
+def test_a_clock_started_without_time_limits_is_initialized_without_a_time_limit(workbench, statements):
+    _name, usage_id = load_scenario(SIMULATION)
+    for handler, body in (("set_timing", {"timing": "untimed"}), ("choose", {"step": "xq_queue", "choice": "xq_call"}),
+                          ("start_timer", {"step": "xq_desk"})):
+        assert workbench.call(usage_id, handler, body)[0] == 200
+    initialized = statements()[-1]
+    assert statements.events[-1]["data"] == {"attempt": 1, "step": "xq_desk", "limit": None}
+    assert initialized["verb"]["id"] == constants.XAPI_VERB_INITIALIZED
+    assert EXTENSION + "time-limit" not in initialized["context"]["extensions"]
+    assert initialized["context"]["extensions"][constants.XAPI_ACTIVITY_ATTEMPT] == 1
+
+
+def test_revealing_a_hint_is_asked_of_the_steps_hint_with_its_cost_once(workbench, statements, monkeypatch):
+    _play_simulation(workbench, monkeypatch)
+    (asked,) = (statement for statement in statements() if statement["verb"]["display"]["en"] == "asked")
+    block = asked["context"]["contextActivities"]["parent"][0]["id"]
+    assert asked["object"]["id"] == f"{block}/step/xq_desk/hint"
+    assert asked["object"]["definition"] == {"type": constants.XAPI_ACTIVITY_SUPPLEMENTAL_INFO}
+    assert asked["result"] == {"extensions": {EXTENSION + "hint-cost": 1}}
+    assert asked["context"]["contextActivities"]["grouping"][0]["definition"]["name"] == {"en-US": COURSE_NAME}
+    assert "Think about who answers" not in json.dumps(statements())
+
+
+def test_going_back_is_navigated_to_the_step_the_learner_is_back_at_and_its_attempt_completes_as_practice(
+        workbench, statements, monkeypatch):
+    _play_simulation(workbench, monkeypatch)
+    result = statements()
+    navigated, completed = result[6], result[10]
+    assert navigated["object"]["id"] == result[5]["object"]["id"]  # back at the step just answered
+    assert navigated["context"]["extensions"][constants.XAPI_ACTIVITY_ATTEMPT] == 1
+    assert "result" not in navigated
+    assert completed["result"]["extensions"] == {EXTENSION + "ending": "xq_end", EXTENSION + "practice": True}
+    assert completed["result"]["score"]["scaled"] is not None  # kept: `practice` says the grade ignored it
+
+
+def test_a_timed_out_answer_and_a_graded_completion_carry_timed_out_practice_and_the_competencies_earned(
+        workbench, statements, monkeypatch):
+    _play_simulation(workbench, monkeypatch)
+    result = statements()
+    answers = [s["result"] for s in result if s["verb"]["display"]["en"] == "answered"]
+    assert [(a["response"], a["extensions"][EXTENSION + "timed-out"]) for a in answers] == [
+        ("xq_call", False), ("xq_ask", False), ("xq_ask", False), ("xq_refer", False),
+        ("xq_call", False), ("xq_slow", True), ("xq_refer", False)]
+    assert EXTENSION + "points" in answers[0]["extensions"]
+    assert result[-1]["result"]["extensions"] == {
+        EXTENSION + "ending": "xq_end", EXTENSION + "practice": False,
+        EXTENSION + "competencies": {"law-rights.non-refoulement": 0, "trafficking.indicators": 1}}
 
 
 def test_a_needs_submission_is_submitted_with_the_ratings_and_fixed_choice_profile_only(workbench, statements):
@@ -139,21 +296,59 @@ def test_statements_carry_no_personal_data_or_free_text_only_the_platforms_anony
     assert actor["account"]["homePage"] == "http://lms.example.org" and re.fullmatch(r"[0-9a-f-]{36}", actor["account"]["name"])
 
 
+class _Block:  # the two attributes the envelope reads
+    class scope_ids:  # pylint: disable=invalid-name,too-few-public-methods
+        block_type, usage_id = "rtcm_scenario", "u1"
+    display_name = "Border screening"
+
+
+def _statement(name, data, learner):
+    return XApiProcessor()([tracking_event(_Block, name, data, user_id=learner.id)])[0]
+
+
 @pytest.mark.parametrize("data", [
-    {"attempt": 1, "step": "a step with spaces and a learner's words", "choice": "<b>x</b>", "points": 10 ** 5000},
-    {"attempt": True, "step": ["zq"], "choice": {"x": 1}, "points": "2"},
+    {"attempt": 1, "step": "a step with spaces and a learner's words", "choice": "<b>x</b>", "points": 10 ** 5000,
+     "timed_out": "yes"},
+    {"attempt": True, "step": ["zq"], "choice": {"x": 1}, "points": "2", "timed_out": 1},
     {},
 ])
 def test_unexpected_values_in_an_event_are_dropped_rather_than_copied_or_crashing(learner, data, db):  # pylint: disable=unused-argument
-    class Block:  # the two attributes the envelope reads
-        class scope_ids:  # pylint: disable=invalid-name,too-few-public-methods
-            block_type, usage_id = "rtcm_scenario", "u1"
-        display_name = "Border screening"
-    event = tracking_event(Block, "rtcm.scenario.choice_made", data, user_id=learner.id)
-    statement = XApiProcessor()([event])[0]
+    statement = _statement("rtcm.scenario.choice_made", data, learner)
     text = json.dumps(statement)
     assert "learner's words" not in text and "<b>" not in text and "9" * 20 not in text
     assert statement["result"].get("extensions") in (None, {}) or statement["result"]["extensions"] == {}
+
+
+GARBAGE = {"attempt": 10 ** 5000, "step": "the learner's words", "cost": float("inf"), "limit": "600",
+           "timing": "<b>slow</b>", "ending": ["xq_end"], "practice": "no", "score": 7,
+           "competencies": {"the learner's words": 2, "law-rights.non-refoulement": 10 ** 5000,
+                            "trafficking.indicators": True, "data.sharing": -2}}
+
+
+@pytest.mark.parametrize("name", [name for name in xapi.EVENTS if name.startswith("rtcm.scenario.")])
+def test_every_scenario_event_drops_what_is_not_an_id_a_number_a_flag_or_a_timing(learner, name, db):  # pylint: disable=unused-argument
+    statement = _statement(name, GARBAGE, learner)
+    text = json.dumps(statement)
+    assert "learner's words" not in text and "<b>" not in text and "9" * 20 not in text and "Infinity" not in text
+    assert constants.XAPI_ACTIVITY_ATTEMPT not in statement["context"]["extensions"]
+    extensions = {**statement.get("result", {}).get("extensions", {}), **statement["context"]["extensions"]}
+    ours = {key.rsplit("/", 1)[1]: value for key, value in extensions.items() if key.startswith(EXTENSION)}
+    assert ours == ({"event-version": xapi.EVENTS_VERSION, "competencies": {"data.sharing": -2}}
+                    if name == "rtcm.scenario.completed" else {"event-version": xapi.EVENTS_VERSION})
+
+
+def test_events_published_before_the_new_fields_give_the_same_statements_as_before(learner, db):  # pylint: disable=unused-argument
+    answered = _statement("rtcm.scenario.choice_made", {"attempt": 1, "step": "s", "choice": "c", "points": 2}, learner)
+    assert answered["result"] == {"response": "c", "extensions": {EXTENSION + "points": 2}}
+    completed = _statement("rtcm.scenario.completed", {"attempt": 1, "ending": "e", "score": 0.5}, learner)
+    assert completed["result"]["extensions"] == {EXTENSION + "ending": "e"}
+
+
+def test_a_huge_competency_result_serialises_every_valid_entry(learner, db):  # pylint: disable=unused-argument
+    earned = {f"pillar.c{number}": number for number in range(2000)}
+    statement = _statement("rtcm.scenario.completed", {"attempt": 1, "ending": "e", "score": 1,
+                                                       "practice": False, "competencies": earned}, learner)
+    assert statement["result"]["extensions"][EXTENSION + "competencies"] == earned
 
 
 def test_an_event_without_the_block_context_is_refused_like_the_platforms_own_incomplete_events(learner, db):  # pylint: disable=unused-argument

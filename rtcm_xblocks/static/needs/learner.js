@@ -5,6 +5,7 @@ function RtcmNeedsAssessment(runtime, element, args) {
   var box = root.querySelector(".rtcm-needs");
   var ns = window.RtcmNeedsI18N;
   var gettext = ns && ns.gettext ? ns.gettext.bind(ns) : (window.gettext || function (text) { return text; });
+  var ngettext = ns && ns.ngettext ? ns.ngettext.bind(ns) : (window.ngettext || function (one, many, count) { return count === 1 ? one : many; });
   var uid = "rtcm-needs-" + Math.random().toString(36).slice(2, 9);
   var state = JSON.parse(box.getAttribute("data-state"));
   var pillars = state.framework.pillars;
@@ -37,6 +38,7 @@ function RtcmNeedsAssessment(runtime, element, args) {
   var language = (ns && ns.language) || document.documentElement.lang || "en";
   var locales = [language].concat({ky: ["ru"], tg: ["ru"]}[language.split("-")[0]] || []);
   var numbers = new Intl.NumberFormat(locales, {maximumFractionDigits: 2, numberingSystem: "latn"});
+  var percents = new Intl.NumberFormat(locales, {style: "percent", maximumFractionDigits: 0, numberingSystem: "latn"});
 
   function num(value) {
     return value === null || value === undefined ? "–" : numbers.format(value);
@@ -324,6 +326,14 @@ function RtcmNeedsAssessment(runtime, element, args) {
     return "";
   }
 
+  /* What the learner showed in the course's scenario exercises for one competency (results entry "demonstrated"). */
+  function demonstratedText(demonstrated) {
+    if (!demonstrated) { return gettext("Not yet practised in a scenario"); }
+    return fmt(ngettext("{score} ({count} exercise)", "{score} ({count} exercises)", demonstrated.exercises), {
+      score: percents.format(demonstrated.score), count: demonstrated.exercises
+    });
+  }
+
   function table(caption, headers, rows) {
     var head = el("tr", {}, headers.map(function (text) { return el("th", {scope: "col", text: text}); }));
     var body = el("tbody", {}, rows.map(function (cells) {
@@ -382,8 +392,13 @@ function RtcmNeedsAssessment(runtime, element, args) {
       results.priorities.forEach(function (item) {
         var entry = el("li", {}, [
           el("span", {className: "rtcm-needs__priority-text", text: item.text}),
-          el("span", {className: "rtcm-needs__priority-meta", text: fmt(gettext("{pillar} · need {need}"), {pillar: pillarTitle(item.pillar), need: num(item.weighted_need)})})
+          el("span", {className: "rtcm-needs__priority-meta", text: fmt(gettext("{pillar} · need {need}"), {pillar: pillarTitle(item.pillar), need: num(item.weighted_need)})}),
+          el("span", {className: "rtcm-needs__demonstrated", text: item.demonstrated ?
+            fmt(gettext("Demonstrated in the scenarios: {result}"), {result: demonstratedText(item.demonstrated)}) : demonstratedText(null)})
         ]);
+        if (item.self_rated_higher) {
+          entry.appendChild(el("span", {className: "rtcm-needs__hint", text: gettext("You rated yourself higher than you did in the scenarios.")}));
+        }
         var link = item.recommend || recommendLink(item.pillar);
         if (link && /^(https?:\/\/|\/|[\w-])/i.test(link) && !/^(javascript|data|vbscript):/i.test(link)) {
           entry.appendChild(el("a", {href: link, className: "rtcm-needs__recommend", text: fmt(gettext("Study the unit: {pillar}"), {pillar: pillarTitle(item.pillar)})}));
@@ -405,10 +420,11 @@ function RtcmNeedsAssessment(runtime, element, args) {
       })));
     var details = el("details", {className: "rtcm-needs__details"}, [el("summary", {text: gettext("Every competency")})]);
     details.appendChild(table(gettext("My ratings by competency, highest need first"),
-      [gettext("Competency"), gettext("Importance"), gettext("Proficiency"), gettext("Gap"), gettext("Need"), gettext("Rank")],
+      [gettext("Competency"), gettext("Importance"), gettext("Proficiency"), gettext("Gap"), gettext("Need"), gettext("Rank"), gettext("Demonstrated in the scenarios")],
       results.competencies.slice().sort(function (a, b) { return (a.rank || 1e9) - (b.rank || 1e9); }).map(function (row) {
         var na = row.rank === null || row.rank === undefined;
-        return [competencyText(row.id), na ? state.not_applicable.label : num(row.importance), na ? "" : num(row.proficiency), na ? "" : num(row.discrepancy), na ? "" : num(row.weighted_need), na ? "–" : String(row.rank)];
+        var shown = demonstratedText(row.demonstrated) + (row.self_rated_higher ? " " + gettext("You rated yourself higher than you did in the scenarios.") : "");
+        return [competencyText(row.id), na ? state.not_applicable.label : num(row.importance), na ? "" : num(row.proficiency), na ? "" : num(row.discrepancy), na ? "" : num(row.weighted_need), na ? "–" : String(row.rank), shown];
       })));
     section.appendChild(details);
     if (state.phase === "post") { section.appendChild(changeSection()); }
@@ -470,6 +486,6 @@ function RtcmNeedsAssessment(runtime, element, args) {
   loadAnswers();
   if (state.submitted) { renderResults(false); } else { renderForm(null); }
   if (args.is_staff && window.RtcmNeedsStaff) {
-    window.RtcmNeedsStaff(runtime, root, {gettext: gettext, fmt: fmt, el: el, svg: svg, table: table, num: num, date: date, signed: signed, post: post, uid: uid, state: state});
+    window.RtcmNeedsStaff(runtime, root, {gettext: gettext, fmt: fmt, el: el, svg: svg, table: table, num: num, percent: function (value) { return percents.format(value); }, date: date, signed: signed, post: post, uid: uid, state: state});
   }
 }

@@ -138,6 +138,36 @@ window.RtcmNeedsStaff = function (runtime, root, kit) {
     ]);
   }
 
+  function demonstratedSection(report) {
+    // The scenario results of the course's learners beside the cohort's published self-ratings.
+    var part = el("div", {className: "rtcm-needs__demonstrated-report"}, [el("h4", {text: gettext("Demonstrated in the scenarios")})]);
+    var rows = report.competencies.filter(function (row) { return row.demonstrated; });
+    var gaps = {};
+    (report.disagreements || []).forEach(function (item) { gaps[item.competency] = item; });
+    part.appendChild(el("p", {text: fmt(gettext("Demonstrated: the share of the available scenario points the course's learners earned in each competency, averaged over the learners with results (shown from {size} learners). They need not be the same people as the respondents above."), {size: report.min_group_size})}));
+    if (!rows.length) {
+      part.appendChild(el("p", {text: fmt(gettext("No competency has scenario results from at least {size} learners yet."), {size: report.min_group_size})}));
+      return part;
+    }
+    var count = (report.disagreements || []).length;
+    part.appendChild(el("p", {className: "rtcm-needs__disagreements", text: count ?
+      fmt(ngettext("In {count} competency the cohort's self-rating and its scenario results differ by a quarter of the scale or more: see the last column.",
+        "In {count} competencies the cohort's self-rating and its scenario results differ by a quarter of the scale or more: see the last column.", count), {count: count}) :
+      gettext("Wherever both are shown, the cohort's self-rating and its scenario results differ by less than a quarter of the scale.")}));
+    part.appendChild(table(gettext("Self-rated proficiency and performance in the scenarios"),
+      [gettext("Competency"), gettext("Mean proficiency (self-rated, 1–5)"), gettext("Demonstrated in the scenarios"), gettext("Learners with results"), gettext("Difference")],
+      rows.map(function (row) {
+        var gap = gaps[row.id];
+        var difference = "–";
+        if (gap) {
+          difference = fmt(gap.gap > 0 ? gettext("Rated {points} percentage points higher than demonstrated") : gettext("Rated {points} percentage points lower than demonstrated"),
+            {points: num(Math.round(Math.abs(gap.gap) * 100))});
+        }
+        return [texts[row.id] || row.id, num(row.mean_proficiency), kit.percent(row.demonstrated.mean), String(row.demonstrated.learners), difference];
+      })));
+    return part;
+  }
+
   function changeTable(change) {
     return table(fmt(gettext("Change since the pre-course assessment (respondents: {pre} before, {post} after)"), change.respondents),
       [gettext("Pillar"), gettext("MWDS before"), gettext("MWDS after"), gettext("Change"), gettext("Mean proficiency before"), gettext("Mean proficiency after"), gettext("Change")],
@@ -176,6 +206,7 @@ window.RtcmNeedsStaff = function (runtime, root, kit) {
     if (!byCountry && !byAgency) { body.appendChild(el("p", {text: gettext("No country or type of organisation can be shown yet.")})); }
     if (byCountry) { body.appendChild(byCountry); }
     if (byAgency) { body.appendChild(byAgency); }
+    body.appendChild(demonstratedSection(report));
     if (report.change) { body.appendChild(changeTable(report.change)); }
   }
 

@@ -84,17 +84,28 @@ window.RtcmScenarioMap = function (kit) {
       });
       var points = arrow.back ? backCurve(from, to, width, height, offset) :
         forwardCurve(from, to, via, width, height, offset, rtl);
-      var text = (choice.expert ? "\u2605 " : "") + shorten(choice.label || choice.id, 22) +
-        (choice.points ? " (" + choice.points + ")" : "");
+      var text = (choice.timeout ? "\u25f7 " : "") + (choice.when ? "? " : "") + (choice.expert ? "\u2605 " : "") +
+        shorten(choice.label || choice.id, 22) + (choice.points ? " (" + choice.points + ")" : "");
       group.appendChild(svg("path", {
         d: points.d, "class": "rtcm-map__arrow" + (arrow.back ? " rtcm-map__arrow--back" : "") +
-          (arrow.straight ? " rtcm-map__arrow--straight" : "") + (choice.expert ? " rtcm-map__arrow--expert" : ""),
-        "marker-end": "url(#" + marker + ")"
-      }));
+          (arrow.straight ? " rtcm-map__arrow--straight" : "") + (choice.expert ? " rtcm-map__arrow--expert" : "") +
+          (choice.when ? " rtcm-map__arrow--conditional" : "") + (choice.timeout ? " rtcm-map__arrow--timeout" : ""),
+        "marker-end": "url(#" + marker + ")", "data-choice": choice.id, role: "img",
+        "aria-label": arrowText(choice, findNode(arrow.target))
+      }, [svg("title", {}, [arrowText(choice, findNode(arrow.target))])]));
       group.appendChild(svg("text", {x: points.lx, y: points.ly, "class": "rtcm-map__label", "text-anchor": "middle"},
         [text]));
     });
     drawDangling(group, places, width, height, rtl);
+  }
+
+  /* What an arrow says to a screen reader and in its tooltip: the choice, where it leads, when it is offered. */
+  function arrowText(choice, target) {
+    var text = format(gettext("Choice \u201c{label}\u201d leads to {target}"), {
+      label: choice.label || choice.id, target: target ? target.node.title || target.node.id : choice.to});
+    if (choice.when) { text += " \u2013 " + format(gettext("only when: {condition}"), {condition: choice.when}); }
+    if (choice.timeout) { text += " \u2013 " + gettext("taken when time runs out"); }
+    return text;
   }
 
   /* Choices whose target is missing: a short red stub ending in "?". */

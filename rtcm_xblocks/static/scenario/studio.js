@@ -328,6 +328,9 @@ function RtcmScenarioStudio(runtime, element) {
       if (target) {
         action = el("button", {type: "button", "class": "rtcm-studio__link", text: text});
         action.addEventListener("click", function () { openNode(target, true); });
+      } else if (problem.field && /^scenario\.(variables|characters)/.test(problem.field)) {
+        action = el("button", {type: "button", "class": "rtcm-studio__link", text: text});
+        action.addEventListener("click", function () { openNode(caseState.key, true); });
       } else if (isSetting) {
         action = el("button", {type: "button", "class": "rtcm-studio__link", text: text});
         action.addEventListener("click", function () { showTab("settings", true); });
@@ -347,7 +350,13 @@ function RtcmScenarioStudio(runtime, element) {
       title: gettext("title"), label: gettext("label"), points: gettext("points"), id: gettext("id"),
       to: gettext("target"), src: gettext("image address"), alt: gettext("alt text"), outcome: gettext("outcome"),
       display_name: gettext("Display name"), pillar: gettext("Pillar"), scoring: gettext("Scoring"),
-      grading: gettext("Grading"), max_attempts: gettext("Maximum attempts"), weight: gettext("Problem weight")
+      grading: gettext("Grading"), max_attempts: gettext("Maximum attempts"), weight: gettext("Problem weight"),
+      when: gettext("condition"), by: gettext("speaker"), body: gettext("text"), cost: gettext("hint cost"),
+      time_limit: gettext("time limit"), captions: gettext("captions"), captions_lang: gettext("captions language"),
+      transcript: gettext("transcript"), "var": gettext("variable"), value: gettext("value"), op: gettext("operation"),
+      initial: gettext("value at the start"), min: gettext("lowest value"), max: gettext("highest value"),
+      name: gettext("name"), portrait: gettext("portrait"), timeout: gettext("timeout"),
+      shuffle_choices: gettext("Shuffle choices"), allow_back: gettext("Allow going back")
     };
     var label = names[name] || name;
     return found ? (found.node.title || found.node.id) + " \u2013 " + label : label;
@@ -389,6 +398,17 @@ function RtcmScenarioStudio(runtime, element) {
     }
   }
 
+  /* The case state panel (static/scenario/state_editor.js) and the simulation fields of steps and choices
+   * (static/scenario/simulation_fields.js), added to the fragment before this file. */
+  var simulationKit = {
+    root: root, uid: uid, state: state, el: el, format: format, gettext: gettext, fieldId: fieldId,
+    textField: textField, numberField: numberField, selectField: selectField, checkField: checkField,
+    button: button, heading: heading, richText: richText, competencies: init.competencies || [],
+    changed: function (structural) { changed(structural); }, drawEditor: function () { drawEditor(); }
+  };
+  var caseState = window.RtcmScenarioState(simulationKit);
+  var simulationFields = window.RtcmScenarioSimulationFields(simulationKit);
+
   var map = window.RtcmScenarioMap({
     root: root, uid: uid, state: state, ui: ui, el: el, svg: svg, format: format, gettext: gettext,
     ngettext: ngettext, findNode: findNode, startId: startId, openNode: openNode, problemsByNode: problemsByNode,
@@ -411,6 +431,16 @@ function RtcmScenarioStudio(runtime, element) {
       "aria-current": state.selected === "\u0000intro" ? "true" : null, text: gettext("Introduction")});
     intro.addEventListener("click", function () { openNode("\u0000intro", true); });
     ui.outline.appendChild(intro);
+    var stateFlags = state.report.fields.filter(function (problem) {
+      return /^scenario\.(variables|characters)/.test(problem.field);
+    }).length;
+    var caseItem = el("button", {type: "button", "class": "rtcm-studio__item", "data-key": "state",
+      "aria-current": state.selected === caseState.key ? "true" : null}, [
+      el("span", {"class": "rtcm-studio__item-title", text: gettext("Case state and characters")}),
+      stateFlags ? el("span", {"class": "rtcm-studio__badge", text: format(ngettext("{count} problem",
+        "{count} problems", stateFlags), {count: stateFlags})}) : null]);
+    caseItem.addEventListener("click", function () { openNode(caseState.key, true); });
+    ui.outline.appendChild(caseItem);
     [["step", gettext("Steps"), state.scenario.steps], ["ending", gettext("Endings"), state.scenario.endings]]
       .forEach(function (section) {
         var headingId = uid + "-outline-" + section[0];
@@ -483,6 +513,11 @@ function RtcmScenarioStudio(runtime, element) {
       drawIntro();
       return;
     }
+    if (state.selected === caseState.key) {
+      caseState.draw(ui.editor);
+      markFields();
+      return;
+    }
     var found = state.selected && findNode(state.selected);
     if (!found) {
       ui.editor.appendChild(el("p", {"class": "rtcm-studio__empty",
@@ -524,6 +559,15 @@ function RtcmScenarioStudio(runtime, element) {
     select.value = value;
     select.addEventListener("change", function () { onChange(select.value, select); });
     return el("div", {"class": "rtcm-studio__field"}, [el("label", {"for": id, text: label}), select]);
+  }
+
+  function checkField(label, checked, path, onChange) {
+    var id = fieldId(path);
+    var input = el("input", {type: "checkbox", id: id, "data-field": path});
+    input.checked = Boolean(checked);
+    input.addEventListener("change", function () { onChange(input.checked); });
+    return el("div", {"class": "rtcm-studio__field rtcm-studio__field--check"},
+      [input, el("label", {"for": id, text: label})]);
   }
 
   function button(text, onClick, attrs) {
@@ -577,6 +621,7 @@ function RtcmScenarioStudio(runtime, element) {
       changed(false);
     }));
     ui.editor.appendChild(imageFields(step, path));
+    ui.editor.appendChild(simulationFields.step(step, path));
     ui.editor.appendChild(el("h4", {text: gettext("Choices")}));
     var list = el("ol", {"class": "rtcm-studio__choices"});
     step.choices.forEach(function (choice, position) { list.appendChild(choiceFields(step, choice, position, path)); });
@@ -669,6 +714,7 @@ function RtcmScenarioStudio(runtime, element) {
       expert, el("label", {"for": expertId, text: gettext("An expert would choose this")})]));
     group.appendChild(richText(gettext("Feedback: what happens as a result"), choice.feedback, path + ".feedback",
       function (html) { choice.feedback = html; changed(false); }));
+    group.appendChild(simulationFields.choice(step, choice, path));
     group.appendChild(el("div", {"class": "rtcm-studio__row"}, [
       button(gettext("Move up"), function () { reorder(step.choices, position, -1); },
         {disabled: position === 0, "aria-label": format(gettext("Move choice {number} up"), {number: position + 1})}),

@@ -8,6 +8,8 @@ function RtcmScenarioAuthor(runtime, element) {
   var init = JSON.parse(root.querySelector(".rtcm-author__data").textContent);
   var i18n = init.i18n_namespace && window[init.i18n_namespace];
   var gettext = (i18n && i18n.gettext) || window.gettext || function (text) { return text; };
+  var ngettext = (i18n && i18n.ngettext) || window.ngettext ||
+    function (one, many, count) { return count === 1 ? one : many; };
   var toggle = root.querySelector('[data-action="preview"]');
   var panel = root.querySelector('[data-role="preview"]');
   var stage = root.querySelector('[data-role="stage"]');
@@ -69,8 +71,26 @@ function RtcmScenarioAuthor(runtime, element) {
     if (state.step) {
       var title = el("h4", {tabindex: "-1", text: state.step.title});
       stage.appendChild(title);
+      put(variables(state.variables));
       stage.appendChild(authored(state.step.body));
       if (state.step.image) { stage.appendChild(el("img", {src: state.step.image.src, alt: state.step.image.alt})); }
+      put(media(state.step.media));
+      (state.step.lines || []).forEach(function (line) {
+        stage.appendChild(el("div", {"class": "rtcm-author__line"}, [
+          el("strong", {text: line.speaker}), authored(line.body)]));
+      });
+      put(hint(state.step));
+      if (state.step.timer) {
+        var late = el("button", {type: "button", "class": "rtcm-author__button",
+          text: gettext("Let the time run out")});
+        late.addEventListener("click", function () {
+          moves.push({step: state.step.id, timed_out: true});
+          play();
+        });
+        stage.appendChild(el("p", {"class": "rtcm-author__note"}, [
+          document.createTextNode(gettext("This step is timed for learners; the preview has no clock.") + " "),
+          late]));
+      }
       var list = el("ul", {"class": "rtcm-author__choices"});
       state.step.choices.forEach(function (choice) {
         var option = el("button", {type: "button", "class": "rtcm-author__button", text: choice.label});
@@ -107,6 +127,52 @@ function RtcmScenarioAuthor(runtime, element) {
     again.addEventListener("click", function () { moves = []; play(); });
     stage.appendChild(again);
     heading.focus();
+  }
+
+  function put(node) {
+    if (node) { stage.appendChild(node); }
+  }
+
+  /* The variables shown to learners, as they stand (a flag as yes or no). */
+  function variables(items) {
+    if (!items || !items.length) { return null; }
+    var list = el("ul", {"class": "rtcm-author__variables", "aria-label": gettext("Case state")});
+    items.forEach(function (item) {
+      var value = item.type === "flag" ? (item.value ? gettext("yes") : gettext("no")) :
+        format(gettext("{value} (from {min} to {max})"), {value: item.value, min: item.min, max: item.max});
+      list.appendChild(el("li", {text: item.label + ": " + value}));
+    });
+    return list;
+  }
+
+  function media(clip) {
+    if (!clip) { return null; }
+    var player = el(clip.type === "audio" ? "audio" : "video", {controls: "", preload: "none", src: clip.src});
+    if (clip.captions) {
+      var track = {kind: "captions", src: clip.captions, "default": "", label: clip.captions_lang || gettext("Captions")};
+      if (clip.captions_lang) { track.srclang = clip.captions_lang; }
+      player.appendChild(el("track", track));
+    }
+    var parts = [player];
+    if (clip.transcript) {
+      parts.push(el("details", {}, [el("summary", {text: gettext("Transcript")}), authored(clip.transcript)]));
+    }
+    return el("div", {"class": "rtcm-author__media"}, parts);
+  }
+
+  function hint(step) {
+    if (!step.hint) { return null; }
+    if (step.hint.revealed) {
+      return el("div", {"class": "rtcm-author__feedback"}, [el("h5", {text: gettext("Hint")}), authored(step.hint.body)]);
+    }
+    var label = step.hint.cost ? format(ngettext("Show the hint (costs {cost} point)",
+      "Show the hint (costs {cost} points)", step.hint.cost), {cost: step.hint.cost}) : gettext("Show the hint");
+    var show = el("button", {type: "button", "class": "rtcm-author__button", text: label});
+    show.addEventListener("click", function () {
+      moves.push({step: step.id, hint: true});
+      play();
+    });
+    return el("p", {}, [show]);
   }
 
   toggle.addEventListener("click", function () {
