@@ -18,7 +18,7 @@ once and not read.
 """
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rtcm_xblocks.common.i18n import N_
 from rtcm_xblocks.common.quoting import excerpt, excerpts
@@ -28,7 +28,7 @@ from rtcm_xblocks.scenario.graph import GRADING_MODES, OUTCOMES, SCORING_MODES, 
 from rtcm_xblocks.scenario.model import (DEFAULT_MAX, DEFAULT_MIN, EFFECT_OPS, MEDIA_TYPES, VARIABLE_TYPES, Character, CompetencyPoints,
                                          Effect, Hint, Line, Media, Variable, Variant)
 
-__all__ = ["COMPETENCY_PATTERN", "ID_PATTERN", "SETTINGS", "VARIABLE_PATTERN", "Draft", "FieldError", "attributes_to_settings", "is_unicode", "read_draft",
+__all__ = ["editor_scenario", "COMPETENCY_PATTERN", "ID_PATTERN", "SETTINGS", "VARIABLE_PATTERN", "Draft", "FieldError", "attributes_to_settings", "is_unicode", "read_draft",
            "read_settings", "settings_to_attributes"]
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,99}$")
@@ -239,7 +239,14 @@ def read_draft(data, pillars=None):
     body = reader.mapping(data, "", keys=("scenario", "settings")) or {}
     scenario = _read_scenario(reader, body.get("scenario"))
     settings = _read_settings(reader, body.get("settings"), pillars)
+    # shuffling and going back are edited with the settings but belong to the case (model.Scenario)
+    scenario = replace(scenario, **{name: settings[name] for name in OPTIONAL_FLAGS})
     return Draft(scenario, settings, reader.errors)
+
+
+def editor_scenario(scenario):
+    """The case as the editor's payload holds it: `Scenario.to_dict()` less the flags it edits with the settings."""
+    return {key: value for key, value in scenario.to_dict().items() if key not in OPTIONAL_FLAGS}
 
 
 def read_settings(data, pillars=None):

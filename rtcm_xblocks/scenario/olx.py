@@ -22,10 +22,12 @@ from rtcm_xblocks.common.sanitize import clean_html, is_safe_link, plain_text
 from rtcm_xblocks.scenario.model import (MEDIA_TYPES, OUTCOMES, VARIABLE_TYPES, Character, Choice, CompetencyPoints,
                                           Effect, Ending, Hint, Image, Line, Media, Scenario, Step, Variable, Variant)
 
-__all__ = ["OlxError", "parse_scenario", "parse_scenario_string", "scenario_to_string", "start_step_attributes",
+__all__ = ["CASE_FLAGS", "OlxError", "parse_scenario", "parse_scenario_string", "scenario_to_string", "start_step_attributes",
            "start_step_of", "write_scenario"]
 
 ROOT = "rtcm_scenario"
+# Root attributes that belong to the case (Scenario), true or false; absent is false.
+CASE_FLAGS = ("shuffle_choices", "allow_back")
 START_STEP = "start_step"
 # The platform's release date; before `start_step` existed, the scenario's own name for the start step.
 OLD_START = "start"
@@ -132,8 +134,9 @@ def parse_scenario(node):
         else:
             raise OlxError(f"Unknown element <{excerpt(child.tag)}> in <{ROOT}> (line {child.sourceline}); "
                            f"expected <intro>, <variable>, <character>, <step> or <ending>.")
+    flags = {name: _boolean(node, name, f"<{ROOT}>") for name in CASE_FLAGS}
     return Scenario(intro=intro or "", steps=tuple(steps), endings=tuple(endings), start=start_step_of(node),
-                    variables=tuple(variables), characters=tuple(characters))
+                    variables=tuple(variables), characters=tuple(characters), **flags)
 
 
 def _parse_variable(element):
@@ -493,6 +496,11 @@ def write_scenario(scenario, node):
         node.set(START_STEP, _xml_safe(scenario.start))
     elif START_STEP in node.attrib:
         del node.attrib[START_STEP]
+    for name in CASE_FLAGS:
+        if getattr(scenario, name):
+            node.set(name, "true")
+        elif name in node.attrib:
+            del node.attrib[name]
     added = []
     if scenario.intro:
         added.append(_html_element(node, "intro", scenario.intro))

@@ -393,9 +393,8 @@ def test_a_newcomers_first_view_reads_only_the_case_their_state_and_the_title(db
     with CaptureQueriesContext(connection) as captured:
         get_block(usage_id, "newcomer").render("student_view", {})
     # case, learner row, the user_state field a learner without a row may still have (select, begin,
-    # insert, commit), title, the shuffle setting (the start step offers two choices), and the runtime's
-    # own look at `name`
-    assert len(captured.captured_queries) <= 11
+    # insert, commit), title, and the runtime's own look at `name`
+    assert len(captured.captured_queries) <= 10
 
 
 def test_the_page_template_is_translated_by_the_block_without_touching_djangos_catalogues(workbench, monkeypatch):
