@@ -214,16 +214,22 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioInstructorMixin, CompletableXBl
         title comes in English as shipped, and asset URLs as the author wrote them (``/static/…``,
         which the LMS rewrites) unless a `replace_urls` service is there (docs/SCENARIO_API.md).
         """
+        scenario = self._scenario()
         return {
             "display_name": self.display_name,
             "pillar": self.pillar,
-            "intro": self._html(self._scenario().intro),
+            "intro": self._html(scenario.intro),
             "scoring": self.scoring,
             "grading": self.grading,
             "max_attempts": self.max_attempts,
             "weight": self.weight,
             "show_expert_path": self.show_expert_path,
-            "handlers": ["get_state", "choose", "restart", "reflect"],
+            # what an app needs to know to offer the controls: whether the case lets learners go back or
+            # has time limits (then the learner's timing setting matters), never which steps or how long
+            "allow_back": scenario.allow_back,
+            "time_limits": any(step.time_limit for step in scenario.steps),
+            "handlers": ["get_state", "choose", "restart", "reflect", "hint", "start_timer", "time_up", "back",
+                         "set_timing"],
         }
 
     def validate(self):
