@@ -19,6 +19,7 @@ from lxml import etree
 from rtcm_xblocks.common.quoting import excerpt
 from rtcm_xblocks.common.safe_xml import UnsafeXMLError, XMLSyntaxError, check_safe, parse_xml_string
 from rtcm_xblocks.common.sanitize import clean_html, is_safe_link, plain_text
+from rtcm_xblocks.needs.framework import COMPETENCY_ID
 from rtcm_xblocks.scenario.model import (MEDIA_TYPES, OUTCOMES, VARIABLE_TYPES, Character, Choice, CompetencyPoints,
                                           Effect, Ending, Hint, Image, Line, Media, Scenario, Step, Variable, Variant)
 
@@ -57,7 +58,6 @@ _INTEGER = re.compile(r"[+-]?[0-9]{1,9}")
 MAX_MAGNITUDE = 1_000_000
 MAX_HINT_COST = 1000
 TIME_LIMITS = (5, 3600)  # seconds; 0 means no limit
-COMPETENCY_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{0,199}")
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}")
 MAX_CONDITION = 500
 # Characters XML 1.0 cannot carry at all; they are dropped on export.
@@ -313,9 +313,9 @@ def _parse_competency(element, where):
     _check_attributes(element, where)
     _refuse_content(element, where)
     competency = (element.get("id") or "").strip()
-    if not COMPETENCY_PATTERN.fullmatch(competency):
-        raise OlxError(f'{where} has id="{excerpt(competency)}"; a competency id is lower-case letters, digits, '
-                       f'".", "-" or "_", such as "law-rights.non-refoulement" (line {element.sourceline}).')
+    if not COMPETENCY_ID.fullmatch(competency):
+        raise OlxError(f'{where} has id="{excerpt(competency)}"; a competency id is at most 100 letters, digits, '
+                       f'".", "_", ":" or "-", such as "law-rights.non-refoulement" (line {element.sourceline}).')
     return CompetencyPoints(id=competency, points=_points(element, where))
 
 
