@@ -31,6 +31,8 @@ ROLE_MAX_LENGTH = 200
 SCALE_VALUES = (1, 2, 3, 4, 5)
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}")
+# The ids of pillars and competencies; scenario choices name competencies with it too.
+COMPETENCY_ID = _ID
 _FRAMEWORK_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 
 

@@ -128,20 +128,6 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioInstructorMixin, CompletableXBl
         values={"min": 0},
         scope=Scope.settings,
     )
-    shuffle_choices = Boolean(
-        display_name=N_("Shuffle the choices"),
-        help=N_("Show each learner the choices of a step in an order of their own, drawn again for every attempt; "
-                "a step can pin its order."),
-        default=False,
-        scope=Scope.settings,
-    )
-    allow_back = Boolean(
-        display_name=N_("Let learners go back one step"),
-        help=N_("Practice: a learner may undo their last choice. An attempt in which they do is a practice "
-                "attempt and is not graded."),
-        default=False,
-        scope=Scope.settings,
-    )
     show_expert_path = Boolean(
         display_name=N_("Show the expert path"),
         help=N_("After finishing, show the learner the path an experienced practitioner would take."),
@@ -228,16 +214,22 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioInstructorMixin, CompletableXBl
         title comes in English as shipped, and asset URLs as the author wrote them (``/static/…``,
         which the LMS rewrites) unless a `replace_urls` service is there (docs/SCENARIO_API.md).
         """
+        scenario = self._scenario()
         return {
             "display_name": self.display_name,
             "pillar": self.pillar,
-            "intro": self._html(self._scenario().intro),
+            "intro": self._html(scenario.intro),
             "scoring": self.scoring,
             "grading": self.grading,
             "max_attempts": self.max_attempts,
             "weight": self.weight,
             "show_expert_path": self.show_expert_path,
-            "handlers": ["get_state", "choose", "restart", "reflect"],
+            # what an app needs to know to offer the controls: whether the case lets learners go back or
+            # has time limits (then the learner's timing setting matters), never which steps or how long
+            "allow_back": scenario.allow_back,
+            "time_limits": any(step.time_limit for step in scenario.steps),
+            "handlers": ["get_state", "choose", "restart", "reflect", "hint", "start_timer", "time_up", "back",
+                         "set_timing"],
         }
 
     def validate(self):
@@ -354,7 +346,7 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioInstructorMixin, CompletableXBl
         (step_id,) = self._body(data, "step")
         scenario = self._ready_scenario()
         _ = translator(self).gettext
-        if not self.allow_back:
+        if not scenario.allow_back:
             raise HandlerError("cannot_go_back", _("This exercise does not let you go back."))
         went = {}
 
@@ -554,7 +546,7 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioInstructorMixin, CompletableXBl
         """
         check_safe(node)
         block = runtime.construct_xblock_from_class(cls, keys)
-        ours = olx.start_step_attributes(node) | _RUNTIME_ATTRIBUTES
+        ours = olx.start_step_attributes(node) | _RUNTIME_ATTRIBUTES | set(olx.CASE_FLAGS)
         for name, raw in node.items():
             if name in _ATTRIBUTE_PARSERS:
                 setattr(block, name, _ATTRIBUTE_PARSERS[name](name, raw))
@@ -640,7 +632,7 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioInstructorMixin, CompletableXBl
     def _scenario(self):
         """The case as a core Scenario (an empty one before the author has written anything)."""
         content = self.scenario  # one read of the field: each read is a look-up in the runtime's field data
-        return graph.Scenario.from_dict(content) if content else graph.Scenario()
+        return _case(content) if content else graph.Scenario()
 
     def _storage_key(self):
         """This block's course-wide key in our table (see rtcm_xblocks.common.storage)."""
@@ -818,7 +810,7 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioInstructorMixin, CompletableXBl
                            "value": value, "min": variable.min, "max": variable.max}
                           for variable, value in zip(scenario.variables, values) if variable.shown],
             "practice": attempt.practice,
-            "can_go_back": bool(attempt.path and not attempt.finished and self.allow_back),
+            "can_go_back": bool(scenario.allow_back and attempt.path and not attempt.finished),
             "timing": _timing(stored) if any(s.time_limit for s in scenario.steps) else None,
             "competencies": self._competencies_json(scenario, attempt) if attempt.finished else None,
         }
@@ -841,9 +833,8 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioInstructorMixin, CompletableXBl
         choices = []
         if timer is None or timer["started"] or timer["limit"] is None:
             seed = f"{self._storage_key()}|{self._learner_key() or ''}|{attempt.number}|{step.id}"
-            offered = simulation.offered(scenario, step, values)
-            # the setting is read only when there is an order to choose
-            offered = simulation.ordered(offered, seed, len(offered) > 1 and not step.fixed_order and self.shuffle_choices)
+            offered = simulation.ordered(simulation.offered(scenario, step, values), seed,
+                                         scenario.shuffle_choices and not step.fixed_order)
             choices = [{"id": choice.id, "label": _plain_text(choice.label)} for choice in offered]
         hint = None
         if step.hint is not None:
@@ -947,6 +938,24 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioInstructorMixin, CompletableXBl
 
 # Sanitizing is a pure function of the author's text, so learners' requests share its results (bounded caches).
 _clean_html = functools.lru_cache(maxsize=2048)(clean_html)
+# Cases up to this size (as JSON) are kept between requests, read once per process (see `_case`).
+MAX_KEPT_CASE = 1_000_000
+
+
+def _case(content):
+    """The Scenario of the content field `content`: one kept value per distinct case, shared by learners' requests.
+
+    Keyed by the content as compact JSON (what the runtime stored), so an author's edit is a new key;
+    the value, frozen, carries its indexes and explored states (simulation.explore) from one request to
+    the next. Larger cases are read anew each time, so memory stays bounded.
+    """
+    key = json.dumps(content, separators=(",", ":"), ensure_ascii=False, sort_keys=True)
+    return _kept_case(key) if len(key) <= MAX_KEPT_CASE else graph.Scenario.from_dict(content)
+
+
+@functools.lru_cache(maxsize=32)
+def _kept_case(key):
+    return graph.Scenario.from_dict(json.loads(key))
 _plain_text = functools.lru_cache(maxsize=4096)(plain_text)
 
 
@@ -1033,15 +1042,11 @@ _ATTRIBUTE_PARSERS = {
     "max_attempts": _parse_attempts,
     "weight": _parse_weight,
     "show_expert_path": _parse_boolean,
-    "shuffle_choices": _parse_boolean,
-    "allow_back": _parse_boolean,
 }
 _ATTRIBUTE_WRITERS = {
     "max_attempts": str,
     "weight": lambda value: f"{value:g}",
     "show_expert_path": lambda value: "true" if value else "false",
-    "shuffle_choices": lambda value: "true" if value else "false",
-    "allow_back": lambda value: "true" if value else "false",
 }
 # Attributes the runtime reads (url_name, xblock-family), not the block's settings; olx reads the start step's.
 _RUNTIME_ATTRIBUTES = {"url_name", "xblock-family"}

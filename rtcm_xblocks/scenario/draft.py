@@ -18,17 +18,18 @@ once and not read.
 """
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rtcm_xblocks.common.i18n import N_
 from rtcm_xblocks.common.quoting import excerpt, excerpts
 from rtcm_xblocks.common.sanitize import clean_html, is_safe_link, plain_text
+from rtcm_xblocks.needs.framework import COMPETENCY_ID
 from rtcm_xblocks.scenario import conditions
 from rtcm_xblocks.scenario.graph import GRADING_MODES, OUTCOMES, SCORING_MODES, Choice, Ending, Image, Scenario, Step
 from rtcm_xblocks.scenario.model import (DEFAULT_MAX, DEFAULT_MIN, EFFECT_OPS, MEDIA_TYPES, VARIABLE_TYPES, Character, CompetencyPoints,
                                          Effect, Hint, Line, Media, Variable, Variant)
 
-__all__ = ["COMPETENCY_PATTERN", "ID_PATTERN", "SETTINGS", "VARIABLE_PATTERN", "Draft", "FieldError", "attributes_to_settings", "is_unicode", "read_draft",
+__all__ = ["editor_scenario", "COMPETENCY_PATTERN", "ID_PATTERN", "SETTINGS", "VARIABLE_PATTERN", "Draft", "FieldError", "attributes_to_settings", "is_unicode", "read_draft",
            "read_settings", "settings_to_attributes"]
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,99}$")
@@ -43,7 +44,7 @@ SETTINGS = ("display_name", "pillar", "scoring", "grading", "max_attempts", "wei
 # Settings added with simulations: false when a payload or an OLX element leaves them out.
 OPTIONAL_FLAGS = ("shuffle_choices", "allow_back")
 VARIABLE_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
-COMPETENCY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9.-]{0,199}$")
+COMPETENCY_PATTERN = COMPETENCY_ID  # the self-assessment framework's ids
 LANGUAGE_PATTERN = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$")
 MAX_VALUE = 1_000_000
 MAX_VARIABLES = 50
@@ -239,7 +240,14 @@ def read_draft(data, pillars=None):
     body = reader.mapping(data, "", keys=("scenario", "settings")) or {}
     scenario = _read_scenario(reader, body.get("scenario"))
     settings = _read_settings(reader, body.get("settings"), pillars)
+    # shuffling and going back are edited with the settings but belong to the case (model.Scenario)
+    scenario = replace(scenario, **{name: settings[name] for name in OPTIONAL_FLAGS})
     return Draft(scenario, settings, reader.errors)
+
+
+def editor_scenario(scenario):
+    """The case as the editor's payload holds it: `Scenario.to_dict()` less the flags it edits with the settings."""
+    return {key: value for key, value in scenario.to_dict().items() if key not in OPTIONAL_FLAGS}
 
 
 def read_settings(data, pillars=None):
@@ -467,9 +475,9 @@ def _read_choice(reader, raw, path, node, context):
         if item is None:
             continue
         competency_id = item.get("id")
-        if not isinstance(competency_id, str) or not COMPETENCY_PATTERN.match(competency_id):
-            reader.error(f"{item_path}.id", N_('A competency id such as "law-rights.non-refoulement": lower-case '
-                                               "letters, digits, '-' and '.'."), node)
+        if not isinstance(competency_id, str) or not COMPETENCY_PATTERN.fullmatch(competency_id):
+            reader.error(f"{item_path}.id", N_('A competency id such as "law-rights.non-refoulement": at most 100 '
+                                               "letters, digits, '.', '_', ':' or '-'."), node)
             competency_id = competency_id if isinstance(competency_id, str) and is_unicode(competency_id) else ""
         competencies.append(CompetencyPoints(id=competency_id, points=reader.integer(
             item.get("points", 0), f"{item_path}.points", node, -MAX_POINTS, MAX_POINTS)))

@@ -354,7 +354,12 @@ class Ending:
 
 @dataclass(frozen=True)
 class Scenario:
-    """A whole scenario: the intro, its variables and characters, steps and endings, and the start step."""
+    """A whole scenario: the intro, its variables and characters, steps and endings, and the start step.
+
+    `shuffle_choices`: each learner sees a step's choices in an order of their own; `allow_back`: learners
+    may go back one step (practice). Both belong to the case, so reading them costs a learner's request
+    nothing beyond the case itself.
+    """
 
     intro: str = ""
     steps: tuple = ()
@@ -362,6 +367,8 @@ class Scenario:
     start: str | None = None
     variables: tuple = ()
     characters: tuple = ()
+    shuffle_choices: bool = False
+    allow_back: bool = False
 
     @property
     def start_id(self):
@@ -385,6 +392,15 @@ class Scenario:
     def character(self, character_id):
         """The first character with id `character_id`, or None."""
         return _lookup(self._characters_by_id, character_id)
+
+    def __hash__(self):
+        # computed once: the case is the key of the caches of its explored states and expert path
+        return self._hash
+
+    @cached_property
+    def _hash(self):
+        return hash((self.intro, self.steps, self.endings, self.start, self.variables, self.characters,
+                     self.shuffle_choices, self.allow_back))
 
     @cached_property
     def is_stateful(self):
@@ -425,6 +441,9 @@ class Scenario:
             data["variables"] = [variable.to_dict() for variable in self.variables]
         if self.characters:
             data["characters"] = [character.to_dict() for character in self.characters]
+        for flag in ("shuffle_choices", "allow_back"):
+            if getattr(self, flag):
+                data[flag] = True
         return data
 
     @classmethod
@@ -437,7 +456,8 @@ class Scenario:
                    endings=tuple(Ending.from_dict(ending) for ending in data.get("endings", ())),
                    start=str(start) if start else None,
                    variables=tuple(Variable.from_dict(variable) for variable in data.get("variables") or ()),
-                   characters=tuple(Character.from_dict(character) for character in data.get("characters") or ()))
+                   characters=tuple(Character.from_dict(character) for character in data.get("characters") or ()),
+                   shuffle_choices=bool(data.get("shuffle_choices", False)), allow_back=bool(data.get("allow_back", False)))
 
 
 def _first_by_id(nodes):

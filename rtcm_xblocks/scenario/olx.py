@@ -19,13 +19,16 @@ from lxml import etree
 from rtcm_xblocks.common.quoting import excerpt
 from rtcm_xblocks.common.safe_xml import UnsafeXMLError, XMLSyntaxError, check_safe, parse_xml_string
 from rtcm_xblocks.common.sanitize import clean_html, is_safe_link, plain_text
+from rtcm_xblocks.needs.framework import COMPETENCY_ID
 from rtcm_xblocks.scenario.model import (MEDIA_TYPES, OUTCOMES, VARIABLE_TYPES, Character, Choice, CompetencyPoints,
                                           Effect, Ending, Hint, Image, Line, Media, Scenario, Step, Variable, Variant)
 
-__all__ = ["OlxError", "parse_scenario", "parse_scenario_string", "scenario_to_string", "start_step_attributes",
+__all__ = ["CASE_FLAGS", "OlxError", "parse_scenario", "parse_scenario_string", "scenario_to_string", "start_step_attributes",
            "start_step_of", "write_scenario"]
 
 ROOT = "rtcm_scenario"
+# Root attributes that belong to the case (Scenario), true or false; absent is false.
+CASE_FLAGS = ("shuffle_choices", "allow_back")
 START_STEP = "start_step"
 # The platform's release date; before `start_step` existed, the scenario's own name for the start step.
 OLD_START = "start"
@@ -55,7 +58,6 @@ _INTEGER = re.compile(r"[+-]?[0-9]{1,9}")
 MAX_MAGNITUDE = 1_000_000
 MAX_HINT_COST = 1000
 TIME_LIMITS = (5, 3600)  # seconds; 0 means no limit
-COMPETENCY_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{0,199}")
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}")
 MAX_CONDITION = 500
 # Characters XML 1.0 cannot carry at all; they are dropped on export.
@@ -132,8 +134,9 @@ def parse_scenario(node):
         else:
             raise OlxError(f"Unknown element <{excerpt(child.tag)}> in <{ROOT}> (line {child.sourceline}); "
                            f"expected <intro>, <variable>, <character>, <step> or <ending>.")
+    flags = {name: _boolean(node, name, f"<{ROOT}>") for name in CASE_FLAGS}
     return Scenario(intro=intro or "", steps=tuple(steps), endings=tuple(endings), start=start_step_of(node),
-                    variables=tuple(variables), characters=tuple(characters))
+                    variables=tuple(variables), characters=tuple(characters), **flags)
 
 
 def _parse_variable(element):
@@ -310,9 +313,9 @@ def _parse_competency(element, where):
     _check_attributes(element, where)
     _refuse_content(element, where)
     competency = (element.get("id") or "").strip()
-    if not COMPETENCY_PATTERN.fullmatch(competency):
-        raise OlxError(f'{where} has id="{excerpt(competency)}"; a competency id is lower-case letters, digits, '
-                       f'".", "-" or "_", such as "law-rights.non-refoulement" (line {element.sourceline}).')
+    if not COMPETENCY_ID.fullmatch(competency):
+        raise OlxError(f'{where} has id="{excerpt(competency)}"; a competency id is at most 100 letters, digits, '
+                       f'".", "_", ":" or "-", such as "law-rights.non-refoulement" (line {element.sourceline}).')
     return CompetencyPoints(id=competency, points=_points(element, where))
 
 
@@ -493,6 +496,11 @@ def write_scenario(scenario, node):
         node.set(START_STEP, _xml_safe(scenario.start))
     elif START_STEP in node.attrib:
         del node.attrib[START_STEP]
+    for name in CASE_FLAGS:
+        if getattr(scenario, name):
+            node.set(name, "true")
+        elif name in node.attrib:
+            del node.attrib[name]
     added = []
     if scenario.intro:
         added.append(_html_element(node, "intro", scenario.intro))

@@ -28,7 +28,7 @@ from rtcm_xblocks.common.safe_xml import XMLSyntaxError
 from rtcm_xblocks.common.templates import render_template, script_json, static_text
 from rtcm_xblocks.scenario import graph, olx, storage
 from rtcm_xblocks.needs.framework import DEFAULT_FRAMEWORK, load_framework
-from rtcm_xblocks.scenario.draft import (OPTIONAL_FLAGS, SETTINGS, attributes_to_settings, is_unicode, read_draft,
+from rtcm_xblocks.scenario.draft import (OPTIONAL_FLAGS, editor_scenario, SETTINGS, attributes_to_settings, is_unicode, read_draft,
                                          settings_to_attributes)
 from rtcm_xblocks.scenario.layout import layout
 
@@ -74,7 +74,7 @@ class ScenarioStudioMixin:
         # close (common.templates.script_json), never in the runtime's init arguments, which the SDK workbench
         # writes into a <script> unescaped (a title of "</script><script>…" would run in another author's editor).
         editor_data = script_json({
-            "scenario": scenario.to_dict(),
+            "scenario": editor_scenario(scenario),
             "settings": settings,
             "report": self._report(scenario, settings["scoring"], []),
             "options": self._options(),
@@ -142,14 +142,14 @@ class ScenarioStudioMixin:
         for name in SETTINGS:
             if name == "max_attempts" and draft.settings[name] is None:
                 del self.max_attempts  # back to the course's "Maximum Attempts"
-            elif name in OPTIONAL_FLAGS and name not in self.fields:
-                continue  # a runtime whose block predates the setting
+            elif name in OPTIONAL_FLAGS:
+                continue  # kept in the case (model.Scenario), saved with it above
             else:
                 setattr(self, name, draft.settings[name])
         if platform is not None:
             self._save_platform(platform)
         return dict(self._report(draft.scenario, draft.settings["scoring"], []),
-                    saved=True, scenario=self.scenario, settings=self._current_settings(),
+                    saved=True, scenario=editor_scenario(draft.scenario), settings=self._current_settings(),
                     platform=self._platform_attributes())
 
     @json_handler
@@ -179,7 +179,7 @@ class ScenarioStudioMixin:
         errors = [_field_json(error, _) for error in errors] + self._platform_errors(platform, _)
         if errors:
             raise HandlerError("invalid_fields", _("Some attributes are not valid."), errors=errors)
-        return {"scenario": scenario.to_dict(), "settings": settings, "platform": platform,
+        return {"scenario": editor_scenario(scenario), "settings": settings, "platform": platform,
                 "report": self._report(scenario, settings["scoring"], [])}
 
     @json_handler
@@ -311,6 +311,7 @@ class ScenarioStudioMixin:
 
     def _current_settings(self):
         weight = self.weight
+        case = self._saved_scenario()
         return {
             "display_name": self.display_name or "",
             "pillar": self.pillar or "",
@@ -319,8 +320,8 @@ class ScenarioStudioMixin:
             "max_attempts": int(self.max_attempts or 0) if self.fields["max_attempts"].is_set_on(self) else None,
             "weight": 1.0 if weight is None else float(weight),
             "show_expert_path": bool(self.show_expert_path),
-            # False until the block has the field (a runtime whose block predates the setting)
-            **{name: bool(getattr(self, name, False)) if name in self.fields else False for name in OPTIONAL_FLAGS},
+            # edited with the settings, kept in the case
+            **{name: bool(getattr(case, name)) for name in OPTIONAL_FLAGS},
         }
 
     def _course_max_attempts(self):

@@ -142,6 +142,16 @@ def test_student_view_data_has_settings_and_intro_but_no_state_or_answers(workbe
     text = repr(data)
     for secret in ("zq_", "Feedback", "points", "Label"):
         assert secret not in text
+    assert (data["allow_back"], data["time_limits"]) == (False, False) and "set_timing" in data["handlers"]
+
+
+def test_student_view_data_of_a_simulation_says_what_controls_it_needs_but_nothing_of_the_case(workbench):
+    from tests.scenario.simulations import interview  # pylint: disable=import-outside-toplevel
+    _name, usage_id = load_scenario(interview(back=True))
+    data = get_block(usage_id).student_view_data()
+    assert (data["allow_back"], data["time_limits"]) == (True, True)
+    for secret in ("trust", "papers_seen", "Dana", "60", "refer", "hint", "SECRET"):
+        assert secret not in repr({key: value for key, value in data.items() if key != "handlers"})
 
 
 def test_the_learner_view_is_multi_device(workbench):  # pylint: disable=unused-argument
@@ -393,9 +403,8 @@ def test_a_newcomers_first_view_reads_only_the_case_their_state_and_the_title(db
     with CaptureQueriesContext(connection) as captured:
         get_block(usage_id, "newcomer").render("student_view", {})
     # case, learner row, the user_state field a learner without a row may still have (select, begin,
-    # insert, commit), title, the shuffle setting (the start step offers two choices), and the runtime's
-    # own look at `name`
-    assert len(captured.captured_queries) <= 11
+    # insert, commit), title, and the runtime's own look at `name`
+    assert len(captured.captured_queries) <= 10
 
 
 def test_the_page_template_is_translated_by_the_block_without_touching_djangos_catalogues(workbench, monkeypatch):

@@ -396,8 +396,7 @@ def test_each_request_reads_few_fields_from_the_workbench_database(workbench, pl
 
     A choice that does not end the attempt reads the case, the learner state and max_attempts (for
     attempts_left) and writes the state; the scoring, grading and expert-path settings wait for the ending.
-    A step offering two or more choices reads the shuffle setting, and a step after the first the
-    setting that allows going back. An ending stores the attempt's competency results (scenario.competencies);
+    An ending stores the attempt's competency results (scenario.competencies);
     a case without competency points just deletes any an earlier version of it recorded (a DELETE in a
     savepoint).
     The learner state is the row of our table: a read is one SELECT, a move a SELECT and a
@@ -405,8 +404,8 @@ def test_each_request_reads_few_fields_from_the_workbench_database(workbench, pl
     first move, which also looks at the old user_state field); the runtime then writes the mirrored
     fields (user_state, and attempts under a maximum).
     """
-    assert queries(workbench, played.usage_id, "get_state", {}) <= 10
-    assert queries(workbench, played.usage_id, "choose", {"step": "zq_start", "choice": "zq_good"}) <= 16
+    assert queries(workbench, played.usage_id, "get_state", {}) <= 9
+    assert queries(workbench, played.usage_id, "choose", {"step": "zq_start", "choice": "zq_good"}) <= 14
     assert queries(workbench, played.usage_id, "choose", {"step": "zq_mid", "choice": "zq_finish"}) <= 19
     assert queries(workbench, played.usage_id, "reflect", {"text": "Noted."}) <= 12
     assert queries(workbench, played.usage_id, "get_state", {}) <= 9

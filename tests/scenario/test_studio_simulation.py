@@ -66,7 +66,7 @@ def test_a_simulation_is_saved_and_comes_back_from_the_block_and_its_olx_unchang
     assert saved["scenario"] == draft["scenario"]
     assert saved["settings"] == draft["settings"]
     block = get_block(usage_id, STAFF)
-    assert block.scenario == draft["scenario"] and block.shuffle_choices and block.allow_back
+    assert block.scenario == dict(draft["scenario"], shuffle_choices=True, allow_back=True)
 
     status, olx = workbench.call(usage_id, "draft_olx", draft, student=STAFF)
     assert status == 200
@@ -79,7 +79,7 @@ def test_a_simulation_is_saved_and_comes_back_from_the_block_and_its_olx_unchang
     name_again, usage_again = load_scenario(etree.tostring(node, encoding="unicode"))
     args = _init_args(workbench.page(name_again, student=STAFF, view="studio_view"))
     assert args["scenario"] == draft["scenario"] and args["settings"] == draft["settings"]
-    assert get_block(usage_again, STAFF).scenario == draft["scenario"]
+    assert get_block(usage_again, STAFF).scenario == dict(draft["scenario"], shuffle_choices=True, allow_back=True)
 
 
 def test_hostile_simulation_drafts_get_field_errors_and_change_nothing(workbench):
