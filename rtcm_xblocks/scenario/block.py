@@ -58,6 +58,9 @@ MAX_REFLECTION = 5000
 MAX_KEPT_ATTEMPTS = 20
 PILLAR_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 SAMPLES = ("border_screening.xml", "sharing_data.xml")
+# The learner page's scripts, one concern each, in load order: learner.js uses the three before it.
+LEARNER_SCRIPTS = ("static/scenario/meters.js", "static/scenario/dialogue.js", "static/scenario/timer.js",
+                   "static/scenario/learner.js")
 OUTCOME_LABELS = {"good": N_("Good outcome"), "neutral": N_("Mixed outcome"), "bad": N_("Poor outcome")}
 CONFLICT_MESSAGE = N_("Your exercise has moved on in another window or tab; here is where you are now.")
 # The learner's time-limit accommodation (WCAG 2.2.1): each limit is multiplied by the factor; None removes it.
@@ -200,7 +203,8 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioInstructorMixin, CompletableXBl
         if is_staff:
             fragment.add_css(static_text("static/scenario/results.css"))
             fragment.add_javascript(static_text("static/scenario/results.js"))
-        fragment.add_javascript(static_text("static/scenario/learner.js"))
+        for path in LEARNER_SCRIPTS:
+            fragment.add_javascript(static_text(path))
         # The state travels in an HTML-escaped attribute, not in the runtime's init-args <script>, which some
         # runtimes fill with unescaped JSON: a learner's reflection could otherwise close that script element.
         fragment.initialize_js("RtcmScenarioBlock")
