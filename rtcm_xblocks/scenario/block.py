@@ -23,7 +23,6 @@ import importlib.resources
 import json
 import logging
 import re
-import time
 
 from web_fragments.fragment import Fragment
 from xblock.completable import CompletableXBlockMixin, XBlockCompletionMode
@@ -41,12 +40,12 @@ from rtcm_xblocks.common.quoting import excerpt
 from rtcm_xblocks.common.safe_xml import check_safe
 from rtcm_xblocks.common.sanitize import clean_html, is_safe_link, learner_text, plain_text
 from rtcm_xblocks.common.spreadsheet import safe_cell
-from rtcm_xblocks.common.storage import block_key, course_scope
+from rtcm_xblocks.common.storage import block_key
 from rtcm_xblocks.common.templates import render_template, static_text
-from rtcm_xblocks.needs.framework import competency_titles
-from rtcm_xblocks.scenario import analytics, competencies, graph, layout, olx, simulation, storage
+from rtcm_xblocks.scenario import analytics, graph, layout, olx, simulation, storage
 from rtcm_xblocks.scenario.draft import MAX_ATTEMPTS, MAX_WEIGHT
 from rtcm_xblocks.scenario.instructor import ScenarioInstructorMixin
+from rtcm_xblocks.scenario.simulation_handlers import GRACE_SECONDS, ScenarioSimulationMixin, timing_of
 from rtcm_xblocks.scenario.studio import ScenarioStudioMixin
 
 __all__ = ["ScenarioBlock"]
@@ -63,10 +62,6 @@ LEARNER_SCRIPTS = ("static/scenario/meters.js", "static/scenario/dialogue.js", "
                    "static/scenario/learner.js")
 OUTCOME_LABELS = {"good": N_("Good outcome"), "neutral": N_("Mixed outcome"), "bad": N_("Poor outcome")}
 CONFLICT_MESSAGE = N_("Your exercise has moved on in another window or tab; here is where you are now.")
-# The learner's time-limit accommodation (WCAG 2.2.1): each limit is multiplied by the factor; None removes it.
-TIMINGS = {"standard": 1.0, "extended": 10.0, "untimed": None}
-# A choice that arrives this long after the limit still counts: the time a click takes to reach the server.
-GRACE_SECONDS = 2.0
 RESET_NOTICE = N_("This exercise has been changed since you last worked on it, so your attempt starts "
                   "again from the beginning. Your finished attempts still count.")
 
@@ -86,7 +81,7 @@ class _ReplacedDict(Dict):
 @XBlock.needs("i18n")
 @XBlock.wants("user")
 @XBlock.wants("replace_urls")
-class ScenarioBlock(ScenarioStudioMixin, ScenarioInstructorMixin, CompletableXBlockMixin, XBlock):
+class ScenarioBlock(ScenarioStudioMixin, ScenarioInstructorMixin, ScenarioSimulationMixin, CompletableXBlockMixin, XBlock):
     """A branching case exercise: the learner takes decisions step by step and gets a debrief."""
 
     display_name = String(
@@ -274,119 +269,6 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioInstructorMixin, CompletableXBl
         state = self._write(move)
         return self._moved(scenario, state, moved["before"], moved["after"])
 
-    @json_handler(writes=True)
-    def time_up(self, data, suffix=""):  # pylint: disable=unused-argument
-        """The current step's time has run out (by the server's clock): take its timeout choice."""
-        (step_id,) = self._body(data, "step")
-        scenario = self._ready_scenario()
-        moved = {}
-
-        def move(state):
-            _scenario, attempts, _notice = self._learner(state, scenario)
-            before = attempts[-1]
-            if not self._deadline_passed(scenario, state, before, step_id, 0.0):
-                _ = translator(self).gettext
-                left = graph.time_left(scenario, before, self._now(), self._timing_factor(state))
-                if left is None:
-                    raise HandlerError("not_timed", _("This step has no running clock."))
-                seconds = max(1, int(left + 0.999))
-                raise HandlerError("time_left", translator(self).ngettext(
-                    "There is still {seconds} second left.", "There are still {seconds} seconds left.",
-                    seconds).format(seconds=seconds), extra={"seconds": left})
-            after = self._move(scenario, state, attempts, step_id, lambda attempt: graph.choose(
-                scenario, attempt, step_id, "", scoring="none", timed_out=True))
-            moved.update(before=before, after=after)
-            return self._encode(state, attempts)
-
-        state = self._write(move)
-        return self._moved(scenario, state, moved["before"], moved["after"])
-
-    @json_handler(writes=True)
-    def start_timer(self, data, suffix=""):  # pylint: disable=unused-argument
-        """Start the clock of the current timed step (once; its choices come with the answer)."""
-        (step_id,) = self._body(data, "step")
-        scenario = self._ready_scenario()
-        started = {}
-
-        def start(state):
-            _scenario, attempts, _notice = self._learner(state, scenario)
-            before = attempts[-1]
-            after = self._move(scenario, state, attempts, step_id,
-                               lambda attempt: graph.start_clock(scenario, attempt, step_id, self._now()))
-            started.update(fresh=graph.clock_started(before) is None, attempt=after.number)
-            return self._encode(state, attempts)
-
-        state = self._write(start)
-        if started["fresh"]:
-            factor = self._timing_factor(state)
-            limit = scenario.step(step_id).time_limit
-            self._event("timer_started", attempt=started["attempt"], step=step_id,
-                        limit=None if factor is None else limit * factor)
-        return self._answer(scenario, state)
-
-    @json_handler(writes=True)
-    def hint(self, data, suffix=""):  # pylint: disable=unused-argument
-        """Reveal the current step's hint (recorded; its cost counts once)."""
-        (step_id,) = self._body(data, "step")
-        scenario = self._ready_scenario()
-        revealed = {}
-
-        def reveal(state):
-            _scenario, attempts, _notice = self._learner(state, scenario)
-            before = attempts[-1]
-            after = self._move(scenario, state, attempts, step_id,
-                               lambda attempt: graph.reveal_hint(scenario, attempt, step_id))
-            revealed.update(fresh=after is not before, attempt=after.number)
-            return self._encode(state, attempts) if after is not before else None
-
-        state = self._write(reveal)
-        if revealed["fresh"]:
-            self._event("hint_shown", attempt=revealed["attempt"], step=step_id, cost=scenario.step(step_id).hint.cost)
-        return self._answer(scenario, state)
-
-    @json_handler(writes=True)
-    def back(self, data, suffix=""):  # pylint: disable=unused-argument
-        """Undo the last choice of the current attempt (allow_back only); the attempt becomes practice."""
-        (step_id,) = self._body(data, "step")
-        scenario = self._ready_scenario()
-        _ = translator(self).gettext
-        if not scenario.allow_back:
-            raise HandlerError("cannot_go_back", _("This exercise does not let you go back."))
-        went = {}
-
-        def undo(state):
-            _scenario, attempts, _notice = self._learner(state, scenario)
-            after = self._move(scenario, state, attempts, step_id, lambda attempt: graph.go_back(scenario, attempt, step_id))
-            went.update(attempt=after.number, step=after.current)
-            return self._encode(state, attempts)
-
-        state = self._write(undo)
-        self._event("went_back", attempt=went["attempt"], step=went["step"])
-        return self._answer(scenario, state)
-
-    @json_handler(writes=True)
-    def set_timing(self, data, suffix=""):  # pylint: disable=unused-argument
-        """The learner's time-limit accommodation for this exercise: standard, extended (ten times) or untimed."""
-        (timing,) = self._body(data, "timing")
-        _ = translator(self).gettext
-        if timing not in TIMINGS:
-            raise HandlerError("invalid_timing", _("'timing' must be one of: {values}.").format(
-                values=", ".join(TIMINGS)))
-        scenario = self._scenario()
-
-        changed = {}
-
-        def change(state):
-            changed["now"] = _timing(state) != timing
-            if not changed["now"]:
-                return None
-            return dict(state or {}, timing=timing)
-
-        state = self._write(change)
-        if changed["now"]:
-            self._event("timing_changed", timing=timing)
-        return self._answer(scenario, state)
-
     def _move(self, scenario, state, attempts, step_id, act):
         """Apply `act(attempt)` (a core move at step `step_id`) to the current attempt of `attempts`, in place.
 
@@ -427,42 +309,6 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioInstructorMixin, CompletableXBl
             self._publish_attempts_grade(state)
             self.emit_completion(1.0)
         return self._answer(scenario, state)
-
-    def _record_competencies(self, results):
-        """Store the attempt's competency results for the course's self-assessment (scenario.competencies)."""
-        learner = self._learner_key()
-        if learner is None:
-            return
-        if not results:  # no competency points (any more): one DELETE of what an earlier version recorded
-            competencies.delete(self._storage_key(), learner=learner)
-            return
-        competencies.record(course_scope(self.scope_ids.usage_id), learner, self._storage_key(), results,
-                            anonymous=anonymous_id(self))
-
-    def _deadline_passed(self, scenario, state, attempt, step_id, grace):
-        """Whether the clock of the current timed step `step_id` ran out more than `grace` seconds ago.
-
-        A timed step whose clock the learner has not started (and who has not removed time limits) is
-        refused: its choices are only sent once the clock runs.
-        """
-        step = scenario.step(attempt.current) if not attempt.finished and step_id == attempt.current else None
-        factor = self._timing_factor(state)
-        if step is None or not step.time_limit or factor is None:
-            return False
-        started = graph.clock_started(attempt)
-        if started is None:
-            _ = translator(self).gettext
-            raise HandlerError("clock_not_started", _("Start the clock of this step first."))
-        return self._now() > started + step.time_limit * factor + grace
-
-    def _timing_factor(self, state):
-        """The learner's factor for time limits (see TIMINGS): 1, 10, or None for no limits."""
-        return TIMINGS[_timing(state)]
-
-    @staticmethod
-    def _now():
-        """The server's clock, in seconds."""
-        return time.time()
 
     @json_handler(writes=True)
     def restart(self, data, suffix=""):  # pylint: disable=unused-argument
@@ -704,8 +550,8 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioInstructorMixin, CompletableXBl
             encoded["uncounted"] = uncounted
         if isinstance(state, dict) and state.get("override") is not None:
             encoded["override"] = state["override"]
-        if _timing(state) != "standard":
-            encoded["timing"] = _timing(state)
+        if timing_of(state) != "standard":
+            encoded["timing"] = timing_of(state)
         return encoded
 
     def _answer(self, scenario, state):
@@ -815,7 +661,7 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioInstructorMixin, CompletableXBl
                           for variable, value in zip(scenario.variables, values) if variable.shown],
             "practice": attempt.practice,
             "can_go_back": bool(scenario.allow_back and attempt.path and not attempt.finished),
-            "timing": _timing(stored) if any(s.time_limit for s in scenario.steps) else None,
+            "timing": timing_of(stored) if any(s.time_limit for s in scenario.steps) else None,
             "competencies": self._competencies_json(scenario, attempt) if attempt.finished else None,
         }
         if page and not attempt.finished:
@@ -856,41 +702,6 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioInstructorMixin, CompletableXBl
             "choices": choices,
         }
 
-    def _timer_json(self, scenario, step, attempt, stored):
-        """The clock of a timed step: its limit after the learner's accommodation, whether it runs, what is left."""
-        if not step.time_limit:
-            return None
-        factor = self._timing_factor(stored)
-        if factor is None:
-            return {"limit": None, "started": False, "remaining": None}
-        return {"limit": step.time_limit * factor, "started": graph.clock_started(attempt) is not None,
-                "remaining": graph.time_left(scenario, attempt, self._now(), factor)}
-
-    def _media_json(self, media):
-        """A step's clip with its captions and transcript, or None (and None for a clip at an unsafe address)."""
-        if media is None or not _safe_src(media.src):
-            return None
-        captions = self._url(media.captions) if media.captions and _safe_src(media.captions) else ""
-        return {"type": media.type, "src": self._url(media.src), "captions": captions,
-                "captions_lang": media.captions_lang, "transcript": self._html(media.transcript)}
-
-    def _line_json(self, scenario, line):
-        """A dialogue line: who says it (name and portrait) and what."""
-        character = scenario.character(line.by)
-        portrait = character.portrait if character is not None and character.portrait else None
-        return {"speaker": _plain_text(character.name) if character is not None else _plain_text(line.by),
-                "portrait": self._url(portrait) if portrait and _safe_src(portrait) else None,
-                "body": self._html(line.body)}
-
-    def _competencies_json(self, scenario, attempt):
-        """The finished attempt's result per competency of the framework, or None when its choices carry none."""
-        results = graph.competency_results(scenario, attempt)
-        if not results:
-            return None
-        titles = competency_titles(list(results), translator(self).gettext)
-        return [{"id": competency, "title": titles[competency], "earned": earned, "best": best,
-                 "score": float(competencies.fraction(earned, best))} for competency, (earned, best) in results.items()]
-
     def _ending_json(self, ending, ending_id):
         """The ending reached (an author may since have removed it: then only its id remains)."""
         if ending is None:
@@ -907,6 +718,10 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioInstructorMixin, CompletableXBl
             entry["feedback"] = self._html(choice.feedback) if choice else ""
             entry["timed_out"] = timed_out
         return entry
+
+    def _plain(self, text):
+        """Author text as plain text for the browser (common.sanitize.plain_text, shared cache)."""
+        return _plain_text(text)
 
     def _html(self, html):
         """Author HTML as sent to the browser: sanitized again, with course asset URLs resolved by the LMS."""
@@ -972,12 +787,6 @@ def _expert_path(scenario):
 def _whole(value):
     """A stored count as a non-negative int (0 for anything unreadable)."""
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
-
-
-def _timing(state):
-    """The learner's time-limit accommodation stored in `state` (see TIMINGS); "standard" when none is."""
-    timing = state.get("timing") if isinstance(state, dict) else None
-    return timing if timing in TIMINGS else "standard"
 
 
 def _left_behind(attempts):

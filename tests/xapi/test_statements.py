@@ -17,7 +17,8 @@ from event_routing_backends.processors.xapi.transformer_processor import XApiPro
 from workbench.runtime import WorkbenchRuntime
 
 from rtcm_xblocks import xapi
-from rtcm_xblocks.scenario.block import TIMINGS, ScenarioBlock
+from rtcm_xblocks.scenario.block import ScenarioBlock
+from rtcm_xblocks.scenario.simulation_handlers import TIMINGS
 from rtcm_xblocks.xapi import transformers
 from tests.needs.cases import SMALL_FRAMEWORK
 from tests.platform.event_routing import COURSE_NAME, tracking_event
@@ -120,7 +121,7 @@ def _verbs(statements):
 
 
 def test_every_event_the_blocks_publish_is_in_the_catalogue():
-    source = "".join(path.read_text(encoding="utf-8") for path in (ROOT / "rtcm_xblocks").rglob("block.py"))
+    source = "".join(path.read_text(encoding="utf-8") for path in (ROOT / "rtcm_xblocks").rglob("*.py"))
     published = set(re.findall(r'publish\(self, "(rtcm\.[a-z_.]+)"', source))
     published |= {f"rtcm.scenario.{name}" for name in re.findall(r'self\._event\("([a-z_]+)"', source)}
     assert published and published == set(xapi.EVENTS)
