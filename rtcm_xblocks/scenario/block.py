@@ -22,6 +22,7 @@ import hashlib
 import importlib.resources
 import json
 import logging
+import marshal
 import re
 
 from web_fragments.fragment import Fragment
@@ -757,25 +758,29 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioInstructorMixin, ScenarioSimula
 
 # Sanitizing is a pure function of the author's text, so learners' requests share its results (bounded caches).
 _clean_html = functools.lru_cache(maxsize=2048)(clean_html)
-# Cases up to this size (as JSON) are kept between requests, read once per process (see `_case`).
+_plain_text = functools.lru_cache(maxsize=4096)(plain_text)
+# Cases up to this size (serialised) are kept between requests, read once per process (see `_case`).
 MAX_KEPT_CASE = 1_000_000
 
 
 def _case(content):
     """The Scenario of the content field `content`: one kept value per distinct case, shared by learners' requests.
 
-    Keyed by the content as compact JSON (what the runtime stored), so an author's edit is a new key;
-    the value, frozen, carries its indexes and explored states (simulation.explore) from one request to
-    the next. Larger cases are read anew each time, so memory stays bounded.
+    Keyed by the content serialised with `marshal` format 2 (no object references, so equal content
+    gives equal bytes, and only equal content does), so an author's edit is a new key; the value,
+    frozen, carries its indexes and explored states (simulation.explore) from one request to the
+    next. Larger cases are read anew each time, so memory stays bounded.
     """
-    key = json.dumps(content, separators=(",", ":"), ensure_ascii=False, sort_keys=True)
+    try:
+        key = marshal.dumps(content, 2)
+    except ValueError:  # not plain JSON data
+        return graph.Scenario.from_dict(content)
     return _kept_case(key) if len(key) <= MAX_KEPT_CASE else graph.Scenario.from_dict(content)
 
 
 @functools.lru_cache(maxsize=32)
 def _kept_case(key):
-    return graph.Scenario.from_dict(json.loads(key))
-_plain_text = functools.lru_cache(maxsize=4096)(plain_text)
+    return graph.Scenario.from_dict(marshal.loads(key))
 
 
 @functools.lru_cache(maxsize=64)

@@ -461,3 +461,17 @@ def test_every_text_cell_of_the_report_is_safe_from_formula_injection(workbench,
     assert row["reflection"] == "'" + formula
     assert row["path"] == "'=zq_start:zq_bad" and row["ending"] == "'+zq_end_bad"
     assert isinstance(row["score"], float) and isinstance(row["attempts"], int)
+
+
+def test_a_case_is_read_once_per_distinct_content_and_an_edit_is_a_new_case():
+    import copy  # pylint: disable=import-outside-toplevel
+    from rtcm_xblocks.scenario.block import _case  # pylint: disable=import-outside-toplevel
+    content = graph.Scenario.from_dict({"steps": [{"id": "a", "title": "A", "choices": [
+        {"id": "c", "label": "C", "to": "e", "points": 1}]}], "endings": [{"id": "e", "title": "E"}]}).to_dict()
+    first = _case(content)
+    assert _case(json.loads(json.dumps(content))) is first  # the same case, read anew by another request
+    edited = copy.deepcopy(content)
+    edited["steps"][0]["choices"][0]["points"] = True  # equal to 1 in Python, but not the same content
+    assert _case(edited) is not first and _case(edited).steps[0].choices[0].points == 1
+    edited["steps"][0]["title"] = "A, edited"
+    assert _case(edited).steps[0].title == "A, edited" and first.steps[0].title == "A"
