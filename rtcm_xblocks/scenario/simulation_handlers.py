@@ -72,8 +72,8 @@ class ScenarioSimulationMixin:
             before = attempts[-1]
             after = self._move(scenario, state, attempts, step_id,
                                lambda attempt: graph.start_clock(scenario, attempt, step_id, self._now()))
-            started.update(fresh=graph.clock_started(before) is None, attempt=after.number)
-            return self._encode(state, attempts)
+            started.update(fresh=after is not before, attempt=after.number)
+            return self._encode(state, attempts) if after is not before else None  # a second click writes nothing
 
         state = self._write(start)
         if started["fresh"]:
