@@ -86,10 +86,12 @@ class ScenarioStudioMixin:
                                             {"block_id": self._dom_id(), "editor_data": editor_data}))
         add_js_catalogue(self, fragment)
         fragment.add_css(static_text("static/scenario/studio.css"))
+        fragment.add_javascript(static_text("static/scenario/fields.js"))
         fragment.add_javascript(static_text("static/scenario/richtext.js"))
         fragment.add_javascript(static_text("static/scenario/map.js"))
         fragment.add_javascript(static_text("static/scenario/state_editor.js"))
         fragment.add_javascript(static_text("static/scenario/simulation_fields.js"))
+        fragment.add_javascript(static_text("static/scenario/forms.js"))
         fragment.add_javascript(static_text("static/scenario/studio.js"))
         fragment.initialize_js("RtcmScenarioStudio")
         return fragment

@@ -16,8 +16,6 @@ function RtcmScenarioStudio(runtime, element) {
   var ngettext = (i18n && i18n.ngettext) || window.ngettext ||
     function (one, many, count) { return count === 1 ? one : many; };
   var SVG = "http://www.w3.org/2000/svg";
-  var NEW_STEP = "\u0000new-step";
-  var NEW_ENDING = "\u0000new-ending";
 
   var state = {
     scenario: init.scenario,
@@ -83,7 +81,12 @@ function RtcmScenarioStudio(runtime, element) {
     return text.length > limit ? text.slice(0, limit - 1) + "\u2026" : text;
   }
 
-  /* Rich text fields (static/scenario/richtext.js, added to the fragment before this file). */
+  /* Form controls (static/scenario/fields.js) and rich text fields (static/scenario/richtext.js), added to the
+   * fragment before this file. */
+  var fields = window.RtcmScenarioFields({el: el, uid: uid});
+  var fieldId = fields.fieldId, textField = fields.textField, numberField = fields.numberField;
+  var selectField = fields.selectField, checkField = fields.checkField, button = fields.button;
+  var heading = fields.heading;
   var richText = window.RtcmRichText({el: el, append: append, format: format, gettext: gettext, fieldId: fieldId});
 
   /* ---- the draft ------------------------------------------------------------------------------ */
@@ -409,6 +412,14 @@ function RtcmScenarioStudio(runtime, element) {
   var caseState = window.RtcmScenarioState(simulationKit);
   var simulationFields = window.RtcmScenarioSimulationFields(simulationKit);
 
+  /* The forms of the introduction, a step and an ending (static/scenario/forms.js). */
+  var forms = window.RtcmScenarioForms(Object.assign({}, fields, {
+    el: el, format: format, gettext: gettext, state: state, ui: ui, richText: richText, startId: startId,
+    retitleNode: retitleNode, relabelChoice: relabelChoice, newStep: newStep, newEnding: newEnding,
+    newChoice: newChoice, move: move, simulationFields: function () { return simulationFields; },
+    changed: function (structural) { changed(structural); }, drawEditor: function () { drawEditor(); }
+  }));
+
   var map = window.RtcmScenarioMap({
     root: root, uid: uid, state: state, ui: ui, el: el, svg: svg, format: format, gettext: gettext,
     ngettext: ngettext, findNode: findNode, startId: startId, openNode: openNode, problemsByNode: problemsByNode,
@@ -510,7 +521,7 @@ function RtcmScenarioStudio(runtime, element) {
   function drawEditor() {
     ui.editor.textContent = "";
     if (state.selected === "\u0000intro") {
-      drawIntro();
+      forms.intro();
       return;
     }
     if (state.selected === caseState.key) {
@@ -524,266 +535,8 @@ function RtcmScenarioStudio(runtime, element) {
         text: gettext("Select a step or an ending on the map or in the list to edit it.")}));
       return;
     }
-    if (found.kind === "step") { drawStep(found.node, found.index); } else { drawEnding(found.node, found.index); }
+    if (found.kind === "step") { forms.step(found.node, found.index); } else { forms.ending(found.node, found.index); }
     markFields();
-  }
-
-  function fieldId(path) {
-    return uid + "-" + path.replace(/[^A-Za-z0-9_-]/g, "-");
-  }
-
-  function textField(label, value, path, onInput, attrs) {
-    var id = fieldId(path);
-    var input = el("input", Object.assign({type: "text", id: id, "data-field": path, dir: "auto"}, attrs || {}));
-    input.value = value;
-    input.addEventListener("input", function () { onInput(input.value, input); });
-    return el("div", {"class": "rtcm-studio__field"}, [el("label", {"for": id, text: label}), input]);
-  }
-
-  function numberField(label, value, path, onInput) {
-    var id = fieldId(path);
-    var input = el("input", {type: "number", step: "1", id: id, "data-field": path, inputmode: "numeric"});
-    input.value = String(value);
-    input.addEventListener("input", function () {
-      var number = Number(input.value);
-      onInput(input.value.trim() !== "" && Number.isInteger(number) ? number : input.value);
-    });
-    return el("div", {"class": "rtcm-studio__field rtcm-studio__field--short"},
-      [el("label", {"for": id, text: label}), input]);
-  }
-
-  function selectField(label, pairs, value, path, onChange) {
-    var id = fieldId(path);
-    var select = el("select", {id: id, "data-field": path});
-    pairs.forEach(function (pair) { select.appendChild(el("option", {value: pair[0], text: pair[1]})); });
-    select.value = value;
-    select.addEventListener("change", function () { onChange(select.value, select); });
-    return el("div", {"class": "rtcm-studio__field"}, [el("label", {"for": id, text: label}), select]);
-  }
-
-  function checkField(label, checked, path, onChange) {
-    var id = fieldId(path);
-    var input = el("input", {type: "checkbox", id: id, "data-field": path});
-    input.checked = Boolean(checked);
-    input.addEventListener("change", function () { onChange(input.checked); });
-    return el("div", {"class": "rtcm-studio__field rtcm-studio__field--check"},
-      [input, el("label", {"for": id, text: label})]);
-  }
-
-  function button(text, onClick, attrs) {
-    var node = el("button", Object.assign({type: "button", "class": "rtcm-studio__button", text: text}, attrs || {}));
-    node.addEventListener("click", onClick);
-    return node;
-  }
-
-  function heading(text) {
-    return el("h3", {tabindex: "-1", "class": "rtcm-studio__heading", text: text});
-  }
-
-  function idNote(id, fixed) {
-    return el("p", {"class": "rtcm-studio__help"}, [
-      gettext("Id:") + " ", el("code", {dir: "ltr", text: id}), " \u2013 ",
-      fixed ? gettext("fixed: learners' progress and analytics refer to it.") :
-        gettext("made from the title; fixed once saved.")
-    ]);
-  }
-
-  function drawIntro() {
-    ui.editor.appendChild(heading(gettext("Introduction")));
-    ui.editor.appendChild(richText(gettext("Shown to learners before the first step"), state.scenario.intro,
-      "scenario.intro", function (html) { state.scenario.intro = html; changed(false); }));
-  }
-
-  function drawStep(step, index) {
-    var path = "scenario.steps." + index;
-    var title = heading(format(gettext("Step: {title}"), {title: step.title || step.id}));
-    ui.editor.appendChild(title);
-    ui.editor.appendChild(textField(gettext("Title"), step.title, path + ".title", function (value) {
-      step.title = value;
-      retitleNode(step);
-      title.textContent = format(gettext("Step: {title}"), {title: step.title || step.id});
-      note.replaceWith(note = idNote(step.id, state.fixed[step.id]));
-      changed(false);
-    }));
-    var note = idNote(step.id, state.fixed[step.id]);
-    ui.editor.appendChild(note);
-    if (startId() === step.id) {
-      ui.editor.appendChild(el("p", {"class": "rtcm-studio__help", text: gettext("Learners start here.")}));
-    } else {
-      ui.editor.appendChild(button(gettext("Make this the start step"), function () {
-        state.scenario.start = step.id;
-        changed(true);
-        drawEditor();
-      }));
-    }
-    ui.editor.appendChild(richText(gettext("Situation"), step.body, path + ".body", function (html) {
-      step.body = html;
-      changed(false);
-    }));
-    ui.editor.appendChild(imageFields(step, path));
-    ui.editor.appendChild(simulationFields.step(step, path));
-    ui.editor.appendChild(el("h4", {text: gettext("Choices")}));
-    var list = el("ol", {"class": "rtcm-studio__choices"});
-    step.choices.forEach(function (choice, position) { list.appendChild(choiceFields(step, choice, position, path)); });
-    ui.editor.appendChild(list);
-    ui.editor.appendChild(button(gettext("Add choice"), function () {
-      newChoice(step);
-      changed(true);
-      drawEditor();
-      focusLastChoice();
-    }, {"data-action": "add-choice"}));
-    ui.editor.appendChild(nodeActions(state.scenario.steps, index, step, gettext("Delete step")));
-  }
-
-  function focusLastChoice() {
-    var choices = ui.editor.querySelectorAll(".rtcm-studio__choice");
-    if (choices.length) { choices[choices.length - 1].querySelector("input").focus(); }
-  }
-
-  function imageFields(step, path) {
-    var image = step.image || {src: "", alt: ""};
-    function update(src, alt) {
-      step.image = src || alt ? {src: src, alt: alt} : null;
-      changed(false);
-    }
-    var src = textField(gettext("Image address (optional)"), image.src, path + ".image.src", function (value) {
-      update(value.trim(), altInput.value);
-    }, {dir: "ltr", placeholder: "/static/…"});
-    var alt = textField(gettext("Image description for screen readers (alt text)"), image.alt, path + ".image.alt",
-      function (value) { update(src.querySelector("input").value.trim(), value); });
-    var altInput = alt.querySelector("input");
-    return el("fieldset", {"class": "rtcm-studio__group"}, [el("legend", {text: gettext("Image")}), src, alt]);
-  }
-
-  function targetPairs(current) {
-    var pairs = [["", gettext("\u2014 choose where this leads \u2014")]];
-    var known = false;
-    state.scenario.steps.forEach(function (step) {
-      known = known || step.id === current;
-      pairs.push([step.id, format(gettext("Step: {title}"), {title: step.title || step.id})]);
-    });
-    state.scenario.endings.forEach(function (ending) {
-      known = known || ending.id === current;
-      pairs.push([ending.id, format(gettext("Ending: {title}"), {title: ending.title || ending.id})]);
-    });
-    if (current && !known) { pairs.push([current, format(gettext("Missing: {id}"), {id: current})]); }
-    pairs.push([NEW_STEP, gettext("+ A new step\u2026")]);
-    pairs.push([NEW_ENDING, gettext("+ A new ending\u2026")]);
-    return pairs;
-  }
-
-  function choiceFields(step, choice, position, stepPath) {
-    var path = stepPath + ".choices." + position;
-    var legend = format(gettext("Choice {number}"), {number: position + 1});
-    var item = el("li", {"class": "rtcm-studio__choice"});
-    var group = el("fieldset", {"class": "rtcm-studio__group"}, [el("legend", {text: legend})]);
-    group.appendChild(textField(gettext("What the learner does"), choice.label, path + ".label", function (value) {
-      choice.label = value;
-      relabelChoice(step, choice);
-      changed(false);
-    }));
-    group.appendChild(selectField(gettext("Leads to"), targetPairs(choice.to), choice.to, path + ".to",
-      function (value, select) {
-        if (value === NEW_STEP || value === NEW_ENDING) {
-          var isStep = value === NEW_STEP;
-          var name = window.prompt(isStep ? gettext("Title of the new step") : gettext("Title of the new ending"),
-            isStep ? gettext("New step") : gettext("New ending"));
-          if (!name || !name.trim()) {
-            select.value = choice.to;
-            return;
-          }
-          choice.to = (isStep ? newStep(name.trim()) : newEnding(name.trim())).id;
-          changed(true);
-          drawEditor();
-          var again = document.getElementById(select.id);
-          if (again) { again.focus(); }
-          return;
-        }
-        choice.to = value;
-        changed(true);
-      }));
-    group.appendChild(numberField(gettext("Points"), choice.points, path + ".points", function (value) {
-      choice.points = value;
-      changed(false);
-    }));
-    var expertId = fieldId(path + ".expert");
-    var expert = el("input", {type: "checkbox", id: expertId, "data-field": path + ".expert"});
-    expert.checked = Boolean(choice.expert);
-    expert.addEventListener("change", function () { choice.expert = expert.checked; changed(false); });
-    group.appendChild(el("div", {"class": "rtcm-studio__field rtcm-studio__field--check"}, [
-      expert, el("label", {"for": expertId, text: gettext("An expert would choose this")})]));
-    group.appendChild(richText(gettext("Feedback: what happens as a result"), choice.feedback, path + ".feedback",
-      function (html) { choice.feedback = html; changed(false); }));
-    group.appendChild(simulationFields.choice(step, choice, path));
-    group.appendChild(el("div", {"class": "rtcm-studio__row"}, [
-      button(gettext("Move up"), function () { reorder(step.choices, position, -1); },
-        {disabled: position === 0, "aria-label": format(gettext("Move choice {number} up"), {number: position + 1})}),
-      button(gettext("Move down"), function () { reorder(step.choices, position, 1); },
-        {disabled: position === step.choices.length - 1,
-          "aria-label": format(gettext("Move choice {number} down"), {number: position + 1})}),
-      button(gettext("Delete choice"), function () {
-        if (!window.confirm(format(gettext("Delete choice {number}?"), {number: position + 1}))) { return; }
-        step.choices.splice(position, 1);
-        changed(true);
-        drawEditor();
-      }, {"class": "rtcm-studio__button rtcm-studio__button--danger",
-        "aria-label": format(gettext("Delete choice {number}"), {number: position + 1})})
-    ]));
-    item.appendChild(group);
-    return item;
-  }
-
-  function reorder(list, index, delta) {
-    if (move(list, index, delta)) {
-      changed(true);
-      drawEditor();
-    }
-  }
-
-  function drawEnding(ending, index) {
-    var path = "scenario.endings." + index;
-    var title = heading(format(gettext("Ending: {title}"), {title: ending.title || ending.id}));
-    ui.editor.appendChild(title);
-    var note = idNote(ending.id, state.fixed[ending.id]);
-    ui.editor.appendChild(textField(gettext("Title"), ending.title, path + ".title", function (value) {
-      ending.title = value;
-      retitleNode(ending);
-      title.textContent = format(gettext("Ending: {title}"), {title: ending.title || ending.id});
-      note.replaceWith(note = idNote(ending.id, state.fixed[ending.id]));
-      changed(false);
-    }));
-    ui.editor.appendChild(note);
-    ui.editor.appendChild(selectField(gettext("Outcome"), state.options.outcomes, ending.outcome, path + ".outcome",
-      function (value) { ending.outcome = value; changed(true); }));
-    ui.editor.appendChild(numberField(gettext("Points (for scoring by ending)"), ending.points, path + ".points",
-      function (value) { ending.points = value; changed(false); }));
-    ui.editor.appendChild(richText(gettext("Debrief"), ending.body, path + ".body", function (html) {
-      ending.body = html;
-      changed(false);
-    }));
-    ui.editor.appendChild(nodeActions(state.scenario.endings, index, ending, gettext("Delete ending")));
-  }
-
-  function nodeActions(list, index, node, deleteText) {
-    return el("div", {"class": "rtcm-studio__row rtcm-studio__row--end"}, [
-      button(gettext("Move up in the list"), function () { reorder(list, index, -1); }, {disabled: index === 0}),
-      button(gettext("Move down in the list"), function () { reorder(list, index, 1); },
-        {disabled: index === list.length - 1}),
-      button(deleteText, function () {
-        var question = format(gettext('Delete "{title}"? Choices that lead to it will need a new target.'),
-          {title: node.title || node.id});
-        if (state.fixed[node.id]) {
-          question += " " + gettext("Learners who are on it will start their attempt again.");
-        }
-        if (!window.confirm(question)) { return; }
-        list.splice(index, 1);
-        if (state.scenario.start === node.id) { state.scenario.start = null; }
-        state.selected = null;
-        changed(true);
-        drawEditor();
-        ui.outline.querySelector("button").focus();
-      }, {"class": "rtcm-studio__button rtcm-studio__button--danger", "data-action": "delete-node"})
-    ]);
   }
 
   /* ---- settings ------------------------------------------------------------------------------- */
