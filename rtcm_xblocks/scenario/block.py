@@ -2,7 +2,10 @@
 
 Everything the learner does goes through `graph` (walking, scoring, validation) and every OLX
 round trip through `olx`; this module only translates between those and the runtime: fields,
-rendering, JSON handlers, grade/completion/tracking events, Studio validation and reports.
+rendering, JSON handlers, grade/completion/tracking events, Studio validation and reports. Its
+mixins, one concern each: the Studio editor (studio.py), the instructor's tools (instructor.py), the
+simulation handlers (simulation_handlers.py), the learner's state JSON (learner_state.py) and the
+block's OLX (block_olx.py).
 
 The learner's state lives in our own table (`storage`, one row per block and learner), the single
 source of truth: every view and handler reads the row, and every move (`choose`, `restart`,
@@ -35,17 +38,15 @@ from xblock.validation import ValidationMessage
 from rtcm_xblocks.common.handlers import (HandlerError, anonymous_id, json_handler, read_only_reason, staff_csv,
                                           user_is_staff)
 from rtcm_xblocks.common.i18n import N_, add_js_catalogue, translator
-from rtcm_xblocks.common.platform_settings import (keep_platform_settings, platform_attributes_field,
-                                                    write_platform_settings)
-from rtcm_xblocks.common.quoting import excerpt
-from rtcm_xblocks.common.safe_xml import check_safe
-from rtcm_xblocks.common.sanitize import clean_html, is_safe_link, learner_text, plain_text
+from rtcm_xblocks.common.platform_settings import platform_attributes_field
+from rtcm_xblocks.common.sanitize import clean_html, learner_text, plain_text
 from rtcm_xblocks.common.spreadsheet import safe_cell
 from rtcm_xblocks.common.storage import block_key
 from rtcm_xblocks.common.templates import render_template, static_text
-from rtcm_xblocks.scenario import analytics, graph, layout, olx, simulation, storage
-from rtcm_xblocks.scenario.draft import MAX_ATTEMPTS, MAX_WEIGHT
+from rtcm_xblocks.scenario import analytics, graph, layout, storage
+from rtcm_xblocks.scenario.block_olx import ScenarioOlxMixin
 from rtcm_xblocks.scenario.instructor import ScenarioInstructorMixin
+from rtcm_xblocks.scenario.learner_state import ScenarioLearnerStateMixin
 from rtcm_xblocks.scenario.simulation_handlers import GRACE_SECONDS, ScenarioSimulationMixin, timing_of
 from rtcm_xblocks.scenario.studio import ScenarioStudioMixin
 
@@ -56,7 +57,6 @@ log = logging.getLogger(__name__)
 
 MAX_REFLECTION = 5000
 MAX_KEPT_ATTEMPTS = 20
-PILLAR_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 SAMPLES = ("border_screening.xml", "sharing_data.xml")
 # The learner page's scripts, one concern each, in load order: learner.js uses the three before it.
 LEARNER_SCRIPTS = ("static/scenario/meters.js", "static/scenario/dialogue.js", "static/scenario/timer.js",
@@ -82,7 +82,8 @@ class _ReplacedDict(Dict):
 @XBlock.needs("i18n")
 @XBlock.wants("user")
 @XBlock.wants("replace_urls")
-class ScenarioBlock(ScenarioStudioMixin, ScenarioInstructorMixin, ScenarioSimulationMixin, CompletableXBlockMixin, XBlock):
+class ScenarioBlock(ScenarioStudioMixin, ScenarioInstructorMixin, ScenarioSimulationMixin, ScenarioLearnerStateMixin,
+                    ScenarioOlxMixin, CompletableXBlockMixin, XBlock):
     """A branching case exercise: the learner takes decisions step by step and gets a debrief."""
 
     display_name = String(
@@ -385,48 +386,7 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioInstructorMixin, ScenarioSimula
         counts, paths = storage.analytics_counts(self._storage_key())
         return analytics.report(scenario or self._scenario(), counts, paths, text=_plain_text)
 
-    # ----------------------------------------------------------- OLX, reports
-
-    @classmethod
-    def parse_xml(cls, node, runtime, keys):
-        """Build the block from `<rtcm_scenario>`: attributes become settings, children the case.
-
-        The platform's own settings (`start` as a release date, `due`, `visible_to_staff_only`,
-        `group_access` …) are set on the runtime's fields of those names when it has them, and kept
-        verbatim in `platform_attributes` otherwise, so that export gives them back untouched.
-        """
-        check_safe(node)
-        block = runtime.construct_xblock_from_class(cls, keys)
-        ours = olx.start_step_attributes(node) | _RUNTIME_ATTRIBUTES | set(olx.CASE_FLAGS)
-        for name, raw in node.items():
-            if name in _ATTRIBUTE_PARSERS:
-                setattr(block, name, _ATTRIBUTE_PARSERS[name](name, raw))
-        keep_platform_settings(block, {name: raw for name, raw in node.items()
-                                       if name not in ours and name not in _ATTRIBUTE_PARSERS})
-        block.scenario = olx.parse_scenario(node).to_dict()
-        return block
-
-    def add_xml_to_node(self, node):
-        """Export as readable OLX: settings as attributes, the case as child elements.
-
-        Always self-contained: `display_name` is written even when it was never changed, so a new,
-        empty scenario never looks like a pointer tag (`<rtcm_scenario url_name="…"/>`), which the
-        platform would try to load from `rtcm_scenario/<url_name>.xml`.
-        """
-        node.tag = self.xml_element_name()
-        node.set("xblock-family", self.entry_point)
-        node.set("display_name", self.display_name or "")
-        for name, field in self.fields.items():
-            if name in _NOT_ATTRIBUTES or name == "display_name" or field.scope not in (Scope.settings, Scope.content):
-                continue
-            if not (field.is_set_on(self) or field.force_export):
-                continue
-            if name in _ATTRIBUTE_WRITERS:
-                node.set(name, _ATTRIBUTE_WRITERS[name](getattr(self, name)))
-            else:
-                self._add_field(node, name, field)
-        write_platform_settings(self, node)
-        olx.write_scenario(self._scenario(), node)
+    # ----------------------------------------------------------- reports (OLX: scenario/block_olx.py)
 
     def generate_report_data(self, user_state_iterator, limit_responses=None):
         """One row per learner for the LMS problem responses report: path, ending, score, attempts, reflection.
@@ -627,99 +587,6 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioInstructorMixin, ScenarioSimula
         return i18n.ngettext("You have {count} more attempt.", "You have {count} more attempts.",
                              attempts_left).format(count=attempts_left)
 
-    def _state_json(self, scenario, attempts, notice=None, page=False, stored=None):
-        """The learner's state as PRODUCT.md documents it: what they have earned and nothing else.
-
-        With `page`, the copy embedded in the page before the debrief leaves out `attempts_left`: only
-        the debrief shows it, and a handler's answer brings it then, so the setting is not read for nothing.
-        Attempts the instructor gave back (see `_uncounted`, read from the learner's `stored` state; none
-        without it, as in Studio's preview) do not count against the maximum.
-        """
-        attempt = attempts[-1]
-        path = [self._path_entry(scenario, step_id, choice_id, timed_out=position in attempt.timed_out)
-                for position, (step_id, choice_id) in enumerate(attempt.path)]
-        step = None if attempt.finished else scenario.step(attempt.current) if attempt.current else None
-        values = graph.values(scenario, attempt)
-        ending = scenario.ending(attempt.current) if attempt.finished else None
-        expert = None
-        if attempt.finished and self.show_expert_path:
-            expert = [self._path_entry(scenario, step_id, choice_id, feedback=False)
-                      for step_id, choice_id in _expert_path(scenario)]
-        state = {
-            "attempt": attempt.number,
-            "attempts_left": None,
-            "step": self._step_json(scenario, step, attempt, values, stored) if step else None,
-            "last_feedback": path[-1]["feedback"] if path else None,
-            "finished": attempt.finished,
-            "ending": self._ending_json(ending, attempt.current) if attempt.finished else None,
-            "score": attempt.score if attempt.finished else None,  # the core leaves it None under scoring "none"
-            "path": path,
-            "expert_path": expert,
-            "reflection": attempt.reflection,
-            "notice": notice,
-            "variables": [{"id": variable.id, "label": _plain_text(variable.label) or variable.id, "type": variable.type,
-                           "value": value, "min": variable.min, "max": variable.max}
-                          for variable, value in zip(scenario.variables, values) if variable.shown],
-            "practice": attempt.practice,
-            "can_go_back": bool(scenario.allow_back and attempt.path and not attempt.finished),
-            "timing": timing_of(stored) if any(s.time_limit for s in scenario.steps) else None,
-            "competencies": self._competencies_json(scenario, attempt) if attempt.finished else None,
-        }
-        if page and not attempt.finished:
-            del state["attempts_left"]
-        else:
-            state["attempts_left"] = self._attempts_left_after(stored, attempts)
-        return state
-
-    def _step_json(self, scenario, step, attempt, values, stored):
-        """A reached step as the learner's `values` show it: its text, media, dialogue, hint, clock and offered choices.
-
-        Never targets, points, conditions, effects or feedback; a hint's text only once revealed; no
-        choices while a timed step's clock has not started.
-        """
-        image = None
-        if step.image and _safe_src(step.image.src):
-            image = {"src": self._url(step.image.src), "alt": _plain_text(step.image.alt)}
-        timer = self._timer_json(scenario, step, attempt, stored)
-        choices = []
-        if timer is None or timer["started"] or timer["limit"] is None:
-            seed = f"{self._storage_key()}|{self._learner_key() or ''}|{attempt.number}|{step.id}"
-            offered = simulation.ordered(simulation.offered(scenario, step, values), seed,
-                                         scenario.shuffle_choices and not step.fixed_order)
-            choices = [{"id": choice.id, "label": _plain_text(choice.label)} for choice in offered]
-        hint = None
-        if step.hint is not None:
-            revealed = step.id in attempt.hints
-            hint = {"cost": step.hint.cost, "revealed": revealed, "body": self._html(step.hint.body) if revealed else None}
-        return {
-            "id": step.id,
-            "title": _plain_text(step.title),
-            "body": self._html(simulation.shown_body(scenario, step, values)),
-            "image": image,
-            "media": self._media_json(step.media),
-            "lines": [self._line_json(scenario, line) for line in simulation.shown_lines(scenario, step, values)],
-            "hint": hint,
-            "timer": timer,
-            "choices": choices,
-        }
-
-    def _ending_json(self, ending, ending_id):
-        """The ending reached (an author may since have removed it: then only its id remains)."""
-        if ending is None:
-            return {"id": ending_id, "title": "", "body": "", "outcome": "neutral"}
-        return {"id": ending.id, "title": _plain_text(ending.title), "body": self._html(ending.body),
-                "outcome": ending.outcome}
-
-    def _path_entry(self, scenario, step_id, choice_id, feedback=True, timed_out=False):
-        """One decision on a path: the step, the choice, its label and (for the learner's own path) its feedback."""
-        step = scenario.step(step_id)
-        choice = step.choice(choice_id) if step else None
-        entry = {"step": step_id, "choice": choice_id, "label": _plain_text(choice.label) if choice else ""}
-        if feedback:
-            entry["feedback"] = self._html(choice.feedback) if choice else ""
-            entry["timed_out"] = timed_out
-        return entry
-
     def _plain(self, text):
         """Author text as plain text for the browser (common.sanitize.plain_text, shared cache)."""
         return _plain_text(text)
@@ -783,12 +650,6 @@ def _kept_case(key):
     return graph.Scenario.from_dict(marshal.loads(key))
 
 
-@functools.lru_cache(maxsize=64)
-def _expert_path(scenario):
-    """The core's expert path through `scenario`, computed once per distinct case (a frozen, hashable value)."""
-    return tuple(graph.expert_path(scenario))
-
-
 def _whole(value):
     """A stored count as a non-negative int (0 for anything unreadable)."""
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
@@ -802,72 +663,3 @@ def _left_behind(attempts):
 _decode_attempts = analytics.stored_attempts
 
 
-def _safe_src(src):
-    """True for image URLs the browser may load: http(s) or relative to the site (common.sanitize.is_safe_link)."""
-    return is_safe_link(src)
-
-
-def _choice_of(values):
-    def parse(name, raw):
-        if raw not in values:
-            raise olx.OlxError(f'<rtcm_scenario {name}="{excerpt(raw)}">: must be one of {", ".join(values)}.')
-        return raw
-    return parse
-
-
-def _parse_text(name, raw):
-    text = plain_text(raw)
-    if len(text) > 255:
-        raise olx.OlxError(f"<rtcm_scenario {name}>: at most 255 characters.")
-    return text
-
-
-def _parse_pillar(name, raw):
-    if raw and not PILLAR_PATTERN.match(raw):
-        raise olx.OlxError(f'<rtcm_scenario {name}="{excerpt(raw)}">: a short lower-case id such as "border".')
-    return raw
-
-
-def _parse_attempts(name, raw):
-    value = int(raw) if re.fullmatch(r"\s*[0-9]{1,9}\s*", raw) else -1
-    if not 0 <= value <= MAX_ATTEMPTS:
-        raise olx.OlxError(f'<rtcm_scenario {name}="{excerpt(raw)}">: a whole number from 0 to {MAX_ATTEMPTS}, '
-                           f"0 for unlimited.")
-    return value
-
-
-def _parse_weight(name, raw):
-    try:
-        value = float(raw) if len(raw) <= 64 else -1.0
-    except ValueError:
-        value = -1.0
-    if not 0 <= value <= MAX_WEIGHT:  # also false for nan
-        raise olx.OlxError(f'<rtcm_scenario {name}="{excerpt(raw)}">: a number of points from 0 to {MAX_WEIGHT}.')
-    return value
-
-
-def _parse_boolean(name, raw):
-    if raw.lower() not in ("true", "false"):
-        raise olx.OlxError(f'<rtcm_scenario {name}="{excerpt(raw)}">: "true" or "false".')
-    return raw.lower() == "true"
-
-
-_ATTRIBUTE_PARSERS = {
-    "display_name": _parse_text,
-    "pillar": _parse_pillar,
-    "scoring": _choice_of(graph.SCORING_MODES),
-    "grading": _choice_of(graph.GRADING_MODES),
-    "max_attempts": _parse_attempts,
-    "weight": _parse_weight,
-    "show_expert_path": _parse_boolean,
-}
-_ATTRIBUTE_WRITERS = {
-    "max_attempts": str,
-    "weight": lambda value: f"{value:g}",
-    "show_expert_path": lambda value: "true" if value else "false",
-}
-# Attributes the runtime reads (url_name, xblock-family), not the block's settings; olx reads the start step's.
-_RUNTIME_ATTRIBUTES = {"url_name", "xblock-family"}
-# Fields that never become attributes: the case is written as child elements, the rest is runtime state;
-# platform_attributes are written back one by one.
-_NOT_ATTRIBUTES = {"scenario", "user_state", "children", "parent", "content", "platform_attributes"}

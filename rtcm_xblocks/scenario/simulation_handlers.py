@@ -1,5 +1,5 @@
-"""The scenario's simulation handlers: hints, clocks and time limits, the learner's timing, going back; and the
-parts of the learner's state JSON they add (the clock, media, dialogue lines, competency results).
+"""The scenario's simulation handlers: hints, clocks and time limits, the learner's timing, going back (the
+state JSON they answer is scenario/learner_state.py's).
 
 A mixin of ScenarioBlock, like its instructor tools (scenario/instructor.py): every handler goes
 through the block's serialised learner row (`_write`) and the pure core (`graph`, `simulation`);
@@ -11,9 +11,7 @@ import time
 
 from rtcm_xblocks.common.handlers import HandlerError, anonymous_id, json_handler
 from rtcm_xblocks.common.i18n import translator
-from rtcm_xblocks.common.sanitize import is_safe_link
 from rtcm_xblocks.common.storage import course_scope
-from rtcm_xblocks.needs.framework import competency_titles
 from rtcm_xblocks.scenario import competencies, graph
 
 __all__ = ["GRACE_SECONDS", "TIMINGS", "ScenarioSimulationMixin", "timing_of"]
@@ -181,38 +179,3 @@ class ScenarioSimulationMixin:
     def _now():
         """The server's clock, in seconds."""
         return time.time()
-
-    def _timer_json(self, scenario, step, attempt, stored):
-        """The clock of a timed step: its limit after the learner's accommodation, whether it runs, what is left."""
-        if not step.time_limit:
-            return None
-        factor = self._timing_factor(stored)
-        if factor is None:
-            return {"limit": None, "started": False, "remaining": None}
-        return {"limit": step.time_limit * factor, "started": graph.clock_started(attempt) is not None,
-                "remaining": graph.time_left(scenario, attempt, self._now(), factor)}
-
-    def _media_json(self, media):
-        """A step's clip with its captions and transcript, or None (and None for a clip at an unsafe address)."""
-        if media is None or not is_safe_link(media.src):
-            return None
-        captions = self._url(media.captions) if media.captions and is_safe_link(media.captions) else ""
-        return {"type": media.type, "src": self._url(media.src), "captions": captions,
-                "captions_lang": media.captions_lang, "transcript": self._html(media.transcript)}
-
-    def _line_json(self, scenario, line):
-        """A dialogue line: who says it (name and portrait) and what."""
-        character = scenario.character(line.by)
-        portrait = character.portrait if character is not None and character.portrait else None
-        return {"speaker": self._plain(character.name) if character is not None else self._plain(line.by),
-                "portrait": self._url(portrait) if portrait and is_safe_link(portrait) else None,
-                "body": self._html(line.body)}
-
-    def _competencies_json(self, scenario, attempt):
-        """The finished attempt's result per competency of the framework, or None when its choices carry none."""
-        results = graph.competency_results(scenario, attempt)
-        if not results:
-            return None
-        titles = competency_titles(list(results), translator(self).gettext)
-        return [{"id": competency, "title": titles[competency], "earned": earned, "best": best,
-                 "score": float(competencies.fraction(earned, best))} for competency, (earned, best) in results.items()]
