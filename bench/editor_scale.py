@@ -4,7 +4,7 @@ Shapes (tests/scenario/large.py): a chain whose every step also has a way out to
 long arrows a map has to route); 250 steps each leading to 25 others spread over the scenario;
 and 250 steps each leading to every other one (62,250 choices). Measured in the SDK workbench
 runtime, without a browser:
-- the core's validation (`graph.validate`: what Studio's validation, through the block's
+- the core's validation (`validation.validate`: what Studio's validation, through the block's
   `validate()`, and the course checks run) and the block's `validate()` itself;
 - the editor's live validation: the `validate_draft` handler through the workbench's URL (the
   draft read and checked, problems, summary and map layout answered);
@@ -43,7 +43,7 @@ def _sent(usage_id, view):
 
 
 def _shape_row(label, scenario, repeat):
-    from rtcm_xblocks.scenario import graph  # pylint: disable=import-outside-toplevel
+    from rtcm_xblocks.scenario import validation  # pylint: disable=import-outside-toplevel
     from tests.scenario.large import to_olx  # pylint: disable=import-outside-toplevel
     from tests.workbench import get_block, load_scenario  # pylint: disable=import-outside-toplevel
 
@@ -51,7 +51,7 @@ def _shape_row(label, scenario, repeat):
     block = get_block(usage_id, STAFF)
     draft = {"scenario": scenario.to_dict(), "settings": block._current_settings()}  # pylint: disable=protected-access
     body = len(json.dumps(draft))
-    core = measure(lambda _i: graph.validate(scenario), repeat=repeat, warmup=1)
+    core = measure(lambda _i: validation.validate(scenario), repeat=repeat, warmup=1)
     studio = measure(lambda _i: get_block(usage_id, STAFF).validate(), repeat=repeat, warmup=1)
     if body <= REQUEST_LIMIT:
         status, report = call_handler(usage_id, "validate_draft", draft, STAFF)
@@ -123,7 +123,7 @@ def run(repeat=5):
         f"Medians of {repeat} runs: wall time, and in brackets this process's processor time (the same on an idle "
         "machine; on a busy one, wall time also counts the wait for a core). Targets: validation under 1 s, "
         "author_view under 100 ms.\n\n"
-        + table(["scenario", "graph.validate", "block validate()", "validate_draft handler", "author_view",
+        + table(["scenario", "validation.validate", "block validate()", "validate_draft handler", "author_view",
                  "studio_view"],
                 [(row["label"], row["core"], row["studio"], row["handler"],
                   f"{row['author']}, {row['author_kb']:.0f} KB", f"{row['editor']}, {row['editor_kb']:.0f} KB")

@@ -43,7 +43,7 @@ from rtcm_xblocks.common.sanitize import clean_html, learner_text, plain_text
 from rtcm_xblocks.common.spreadsheet import safe_cell
 from rtcm_xblocks.common.storage import block_key
 from rtcm_xblocks.common.templates import render_template, static_text
-from rtcm_xblocks.scenario import analytics, graph, layout, storage
+from rtcm_xblocks.scenario import analytics, graph, layout, storage, validation
 from rtcm_xblocks.scenario.block_olx import ScenarioOlxMixin
 from rtcm_xblocks.scenario.instructor import ScenarioInstructorMixin
 from rtcm_xblocks.scenario.learner_state import ScenarioLearnerStateMixin
@@ -237,7 +237,7 @@ class ScenarioBlock(ScenarioStudioMixin, ScenarioInstructorMixin, ScenarioSimula
         """Studio's validation: the core's problems with the case, translated."""
         result = super().validate()
         _ = translator(self).gettext
-        for problem in graph.validate(self._scenario(), self._scoring):
+        for problem in validation.validate(self._scenario(), self._scoring):
             kind = ValidationMessage.ERROR if problem.severity == "error" else ValidationMessage.WARNING
             result.add(ValidationMessage(kind, problem.text(_)))
         return result

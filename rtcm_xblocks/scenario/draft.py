@@ -5,7 +5,7 @@ settings. Reading is lenient so that live validation can still draw a half-writt
 bad field is reported and replaced by a neutral value; `studio_submit` refuses to save any draft
 that has field errors. Author HTML is sanitised here, titles and labels reduced to plain text.
 Graph-level problems (unknown targets, unreachable steps …) are not field errors: drafts may
-have them, and `graph.validate` reports them.
+have them, and `validation.validate` reports them.
 
 What a simulation adds is read the same way: variables and characters of the case; per step body
 variants, media, dialogue lines, a hint, a time limit and a pinned choice order; per choice a

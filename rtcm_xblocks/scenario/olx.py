@@ -406,7 +406,7 @@ def _link(element, name, where):
 
 
 def _condition(element, where, required=False):
-    """A `when` condition's text as written (checked by graph.validate, which names what is wrong)."""
+    """A `when` condition's text as written (checked by validation.validate, which names what is wrong)."""
     value = element.get("when")
     text = " ".join((value or "").split())
     if required and not text:

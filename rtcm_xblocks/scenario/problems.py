@@ -1,4 +1,4 @@
-"""A validation problem of a scenario: what `graph.validate` and the simulation checks report.
+"""A validation problem of a scenario: what `validation.validate` and the simulation checks report.
 
 Pure Python. The message is an English template marked with `N_()`; `Problem.text(gettext)`
 translates and fills it (a condition's own error, `detail`, translated with it).

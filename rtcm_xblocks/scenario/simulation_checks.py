@@ -1,7 +1,7 @@
 """Validation of what makes a case a simulation: variables, conditions, effects, dialogue, media, time limits,
 competency points, and what only the case's states show (simulation.explore).
 
-Pure Python. `graph.review` calls `simulation_problems` for every scenario and `state_problems` for
+Pure Python. `validation.review` calls `simulation_problems` for every scenario and `state_problems` for
 one with state or competency points; `graph` is graph's own view of the steps and choices (its
 `_Graph`: the steps and endings by id, which choices lie on a loop, what the start reaches).
 """

@@ -26,7 +26,7 @@ from rtcm_xblocks.common.platform_settings import read_attribute
 from rtcm_xblocks.common.quoting import excerpt
 from rtcm_xblocks.common.safe_xml import XMLSyntaxError
 from rtcm_xblocks.common.templates import render_template, script_json, static_text
-from rtcm_xblocks.scenario import graph, olx, storage
+from rtcm_xblocks.scenario import graph, olx, storage, validation
 from rtcm_xblocks.needs.framework import DEFAULT_FRAMEWORK, load_framework
 from rtcm_xblocks.scenario.draft import (OPTIONAL_FLAGS, editor_scenario, SETTINGS, attributes_to_settings, is_unicode, read_draft,
                                          settings_to_attributes)
@@ -376,7 +376,7 @@ class ScenarioStudioMixin:
         errors already name at their fields are left out (see _is_field_problem).
         """
         _ = translator(self).gettext
-        found, best = graph.review(scenario, scoring)
+        found, best = validation.review(scenario, scoring)
         problems = [_problem_json(problem, _) for problem in found if not (read and _is_field_problem(problem))]
         report = {
             "fields": [_field_json(error, _) for error in field_errors],

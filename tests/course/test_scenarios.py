@@ -34,12 +34,12 @@ def test_the_course_has_a_scenario_for_each_pillar():
 @pytest.mark.parametrize("url_name", IDS)
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_scenario_parses_and_validates_without_any_problem(language, url_name):
-    from rtcm_xblocks.scenario import graph, olx  # pylint: disable=import-outside-toplevel
+    from rtcm_xblocks.scenario import graph, olx, validation  # pylint: disable=import-outside-toplevel
 
     path, element = next((path, element) for path, element in custom_blocks("rtcm_scenario", course_dir(language))
                          if element.get("url_name") == url_name)
     scenario = olx.parse_scenario(element)
-    problems = graph.validate(scenario, element.get("scoring", "path"))
+    problems = validation.validate(scenario, element.get("scoring", "path"))
     assert [p.text() for p in problems] == [], path.name  # no error, and no warning either
     assert graph.best_path_total(scenario) > 0
 

@@ -13,7 +13,7 @@ from lxml import etree
 from workbench.runtime import WorkbenchRuntime
 
 from rtcm_xblocks.common.safe_xml import UnsafeXMLError
-from rtcm_xblocks.scenario import graph, olx
+from rtcm_xblocks.scenario import graph, olx, validation
 from rtcm_xblocks.scenario.block import ScenarioBlock
 from tests.scenario.cases import case
 from tests.workbench import get_block, load_scenario
@@ -42,7 +42,7 @@ def test_the_workbench_offers_at_least_two_samples():
 def test_each_sample_is_a_realistic_case_that_validates_cleanly(title, xml):
     attributes, scenario = olx.parse_scenario_string(xml)
     assert len(scenario.steps) >= 5 and len(scenario.endings) >= 3, title
-    assert graph.validate(scenario, attributes.get("scoring", "path")) == []
+    assert validation.validate(scenario, attributes.get("scoring", "path")) == []
     assert {ending.outcome for ending in scenario.endings} == {"good", "neutral", "bad"}
 
 

@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 
 from rtcm_xblocks.scenario.draft import (attributes_to_settings, editor_scenario, read_draft, read_settings,
                                          settings_to_attributes)
-from rtcm_xblocks.scenario.graph import OUTCOMES, Choice, Ending, Scenario, Step, validate
+from rtcm_xblocks.scenario.graph import OUTCOMES, Choice, Ending, Scenario, Step
+from rtcm_xblocks.scenario.validation import validate
 from rtcm_xblocks.scenario.model import (Character, CompetencyPoints, Effect, Hint, Line, Media, Variable,
                                          Variant)
 from rtcm_xblocks.scenario.layout import layout

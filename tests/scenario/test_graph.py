@@ -5,10 +5,11 @@ import time
 import pytest
 
 from rtcm_xblocks.scenario.graph import (
-    EXACT_LOOP_CHOICES, GRADING_MODES, MOVES_FLOOR, OUTCOMES, SCORING_MODES, Attempt, Choice, Ending, Image, Problem,
+    EXACT_LOOP_CHOICES, GRADING_MODES, MOVES_FLOOR, OUTCOMES, SCORING_MODES, Attempt, Choice, Ending, Image,
     Scenario, ScenarioError, Step, best_ending_points, best_path_total, choose, expert_path, is_consistent,
-    max_moves, overall, review, score, start_attempt, validate,
+    max_moves, overall, score, start_attempt,
 )
+from rtcm_xblocks.scenario.validation import Problem, review, validate
 
 
 def border_screening():

@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 
 from rtcm_xblocks.scenario.graph import (
     Choice, Ending, Image, Scenario, Step, best_path_total, choose, expert_path, is_consistent,
-    start_attempt, validate,
+    start_attempt,
 )
+from rtcm_xblocks.scenario.validation import validate
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rtcm_xblocks.scenario import graph, olx, simulation
+from rtcm_xblocks.scenario import graph, olx, simulation, validation
 from rtcm_xblocks.scenario.model import (Choice, CompetencyPoints, Effect, Ending, Line, Media, Scenario, Step,
                                          Variable)
 from tests.scenario.simulations import interview
@@ -20,7 +20,7 @@ def play(scenario, *moves):
 
 
 def codes(scenario, scoring="path"):
-    return [problem.code for problem in graph.validate(scenario, scoring)]
+    return [problem.code for problem in validation.validate(scenario, scoring)]
 
 
 # --- values along a path ---------------------------------------------------------------------------------
@@ -120,7 +120,7 @@ def test_validation_names_steps_that_conditions_make_unreachable_and_states_with
         endings=(Ending("end", "End"),), variables=(Variable("n"),))
     found = codes(scenario)
     assert "unreachable" in found and "no_choice_offered" in found
-    message = next(p for p in graph.validate(scenario) if p.code == "no_choice_offered").text()
+    message = next(p for p in validation.validate(scenario) if p.code == "no_choice_offered").text()
     assert 'step "b"' in message and "n = 0" in message
 
 
@@ -144,7 +144,7 @@ def test_validation_refuses_adding_on_a_loop_unknown_variables_and_wrong_types()
         endings=(Ending("end", "End"),), variables=(Variable("n"), Variable("f", type="flag")))
     found = codes(scenario)
     assert found.count("bad_effect") == 3 and "loop_changes_variable" in found and "bad_condition" in found
-    bad = next(p for p in graph.validate(scenario) if p.code == "bad_condition")
+    bad = next(p for p in validation.validate(scenario) if p.code == "bad_condition")
     assert "zz" in bad.text() and "{detail}" not in bad.text()
 
 
@@ -171,7 +171,7 @@ def test_a_case_with_too_many_states_is_refused_with_a_reason(monkeypatch):
     big = Scenario(steps=tuple(Step(f"s{i}", "S", choices=(Choice("n", "N", f"s{i + 1}" if i < 9 else "end", points=1,
                                                                   effects=(Effect("set", "n", i),)),))
                                for i in range(10)), endings=(Ending("end", "End"),), variables=(Variable("n"),))
-    problems, best = graph.review(big)
+    problems, best = validation.review(big)
     assert [p.code for p in problems] == ["state_space_too_large"] and best is None
     assert "state_space_too_large" not in codes(scenario)
     simulation.explore.cache_clear()
