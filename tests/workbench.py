@@ -54,3 +54,8 @@ class Workbench:
         if response.get("Content-Type", "").startswith("application/json"):
             return response.status_code, json.loads(content)
         return response.status_code, content
+
+
+def block_html(page):
+    """The block's own output on a workbench page, without the workbench's debug panel (which prints the OLX)."""
+    return page[page.index('<section class="main">'):page.index('<section class="debug">')]

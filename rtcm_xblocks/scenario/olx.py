@@ -145,10 +145,7 @@ def _parse_variable(element):
     where = f'<variable id="{excerpt(variable_id)}">'
     _check_attributes(element, where)
     _refuse_content(element, where)
-    kind = element.get("type", "number")
-    if kind not in VARIABLE_TYPES:
-        raise OlxError(f'{where} has type="{excerpt(kind)}"; expected one of {", ".join(VARIABLE_TYPES)} '
-                       f"(line {element.sourceline}).")
+    kind = _one_of(element, "type", VARIABLE_TYPES, "number", where)
     label, shown = _plain_attribute(element, "label"), _boolean(element, "shown", where)
     if kind == "flag":
         for name in ("min", "max"):
@@ -219,10 +216,7 @@ def _parse_media(element, where):
     where = f"<media> of {where}"
     _check_attributes(element, where)
     _refuse_text(element, where)
-    kind = element.get("type", "video")
-    if kind not in MEDIA_TYPES:
-        raise OlxError(f'{where} has type="{excerpt(kind)}"; expected one of {", ".join(MEDIA_TYPES)} '
-                       f"(line {element.sourceline}).")
+    kind = _one_of(element, "type", MEDIA_TYPES, "video", where)
     src = _link(element, "src", where)
     if not src:
         raise OlxError(f"{where} has no src (line {element.sourceline}).")
@@ -331,10 +325,7 @@ def _parse_ending(element):
             raise OlxError(f"Unknown element <{excerpt(child.tag)}> in {where} (line {child.sourceline}); "
                            f"expected <body>.")
         body = _single(body, child, where, lambda: _html(child))
-    outcome = element.get("outcome", "neutral")
-    if outcome not in OUTCOMES:
-        raise OlxError(f'{where} has outcome="{excerpt(outcome)}"; expected one of {", ".join(OUTCOMES)} '
-                       f"(line {element.sourceline}).")
+    outcome = _one_of(element, "outcome", OUTCOMES, "neutral", where)
     return Ending(id=ending_id, title=_plain_attribute(element, "title"), body=body or "", outcome=outcome,
                   points=_points(element, where))
 
@@ -376,6 +367,15 @@ def _required_id(element, where):
     value = element.get("id")
     if value is None or not value.strip():
         raise OlxError(f"{where} has no id (line {element.sourceline}).")
+    return value
+
+
+def _one_of(element, name, values, default, where):
+    """An attribute that is one of `values` (`default` when absent)."""
+    value = element.get(name, default)
+    if value not in values:
+        raise OlxError(f'{where} has {name}="{excerpt(value)}"; expected one of {", ".join(values)} '
+                       f"(line {element.sourceline}).")
     return value
 
 

@@ -16,7 +16,7 @@ from rtcm_xblocks.common.safe_xml import UnsafeXMLError
 from rtcm_xblocks.scenario import graph, olx, validation
 from rtcm_xblocks.scenario.block import ScenarioBlock
 from tests.scenario.cases import case
-from tests.workbench import get_block, load_scenario
+from tests.workbench import block_html, get_block, load_scenario
 
 
 def exported(block):
@@ -290,10 +290,6 @@ def test_a_learners_reflection_is_escaped_on_the_page(workbench):
     assert '<img src=x onerror="alert(1)">' not in page
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in page
 
-
-def block_html(page):
-    """The block's own output on a workbench page, without the workbench's debug panel (which prints the OLX)."""
-    return page[page.index('<section class="main">'):page.index('<section class="debug">')]
 
 
 def test_a_reflection_cannot_close_a_script_element_on_the_page(workbench):

@@ -7,23 +7,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from workbench.runtime import WorkbenchRuntime
 
 from rtcm_xblocks.common.storage import block_key
 from rtcm_xblocks.scenario import storage
 from tests.scenario.cases import case, unearned
-from tests.workbench import get_block, load_scenario
+from tests.workbench import block_html, get_block, load_scenario
 
 STATE_KEYS = {"attempt", "attempts_left", "step", "last_feedback", "finished", "ending", "score", "path",
               "expert_path", "reflection", "notice", "variables", "practice", "can_go_back", "timing", "competencies"}
 
-
-@pytest.fixture
-def published(monkeypatch):
-    """Every event the workbench runtime publishes, as (event type, data) pairs."""
-    events = []
-    monkeypatch.setattr(WorkbenchRuntime, "publish", lambda runtime, block, kind, data: events.append((kind, data)))
-    return events
 
 
 @pytest.fixture
@@ -46,10 +38,6 @@ def stored(usage_id, student="student_1"):
     """The learner's stored state, read back from the workbench database."""
     return get_block(usage_id, student).user_state
 
-
-def block_html(page):
-    """The block's own output on a workbench page, without the workbench's debug panel (which prints the OLX)."""
-    return page[page.index('<section class="main">'):page.index('<section class="debug">')]
 
 
 def assert_hides(text, hidden):

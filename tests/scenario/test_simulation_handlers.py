@@ -11,17 +11,11 @@ from rtcm_xblocks.scenario import block as block_module
 from rtcm_xblocks.scenario import competencies, storage
 from tests.concurrency import run_together, shared_database  # noqa: F401  pylint: disable=unused-import
 from tests.scenario.simulations import interview
-from tests.workbench import Workbench, load_scenario
+from tests.workbench import Workbench, block_html, load_scenario
 
 SECRETS = ["SECRET-VARIANT", "SECRET-LINE", "SECRET-TIMEOUT", "papers_seen", "trust &gt;", "trust >=", "hesitate",
            "trafficking.referral", "Who answers for her", "Never shown"]
 
-
-@pytest.fixture
-def published(monkeypatch):
-    events = []
-    monkeypatch.setattr(WorkbenchRuntime, "publish", lambda runtime, block, kind, data: events.append((kind, data)))
-    return events
 
 
 @pytest.fixture
@@ -45,9 +39,6 @@ def case(workbench):
     call.name, call.usage_id = name, usage_id
     return call
 
-
-def block_html(page):
-    return page[page.index('<section class="main">'):page.index('<section class="debug">')]
 
 
 def leaks(text):
