@@ -149,3 +149,20 @@ def test_delete_state_removes_the_row_the_field_state_and_the_grade(workbench, e
     assert (state["attempt"], state["path"], state["step"]["id"]) == (1, [], "zq_start")
     assert gradebook.fraction(LEARNER, exercise.usage_id) == 0.0
     assert LearnerState.objects.count() == 1
+
+
+def test_delete_state_also_removes_the_learners_competency_results_of_this_exercise(workbench, gradebook):
+    """The results the self-assessment shows as "demonstrated" go with the attempts they came from."""
+    from rtcm_xblocks.common.storage import course_scope  # pylint: disable=import-outside-toplevel
+    from rtcm_xblocks.scenario import competencies  # pylint: disable=import-outside-toplevel
+    from tests.scenario.simulations import interview  # pylint: disable=import-outside-toplevel
+    _name, usage_id = load_scenario(interview())
+    for student in (LEARNER, "student_2"):
+        for handler, body in (("set_timing", {"timing": "untimed"}), ("choose", {"step": "meet", "choice": "alone"}),
+                              ("choose", {"step": "talk", "choice": "refer"})):
+            assert workbench.call(usage_id, handler, body, student=student)[0] == 200
+    course = course_scope(usage_id)
+    assert competencies.learner_results(course, LEARNER) and competencies.learner_results(course, "student_2")
+    instructor.reset_student_attempts(usage_id, LEARNER, "staff", delete_module=True, gradebook=gradebook)
+    assert competencies.learner_results(course, LEARNER) == {}
+    assert competencies.learner_results(course, "student_2")["trafficking.referral"]["earned"] == 3
