@@ -21,6 +21,22 @@ window.RtcmScenarioForms = function (kit) {
     ]);
   }
 
+  /* The heading, title field and id note of a step or an ending: the heading and the note follow the title. */
+  function titleFields(node, path, headingText) {
+    var title = heading(format(headingText, {title: node.title || node.id}));
+    var note = idNote(node.id, state.fixed[node.id]);
+    var field = textField(gettext("Title"), node.title, path + ".title", function (value) {
+      node.title = value;
+      retitleNode(node);
+      title.textContent = format(headingText, {title: node.title || node.id});
+      var again = idNote(node.id, state.fixed[node.id]);
+      note.replaceWith(again);
+      note = again;
+      changed(false);
+    });
+    return [title, field, note];
+  }
+
   function drawIntro() {
     ui.editor.appendChild(heading(gettext("Introduction")));
     ui.editor.appendChild(richText(gettext("Shown to learners before the first step"), state.scenario.intro,
@@ -29,17 +45,7 @@ window.RtcmScenarioForms = function (kit) {
 
   function drawStep(step, index) {
     var path = "scenario.steps." + index;
-    var title = heading(format(gettext("Step: {title}"), {title: step.title || step.id}));
-    ui.editor.appendChild(title);
-    ui.editor.appendChild(textField(gettext("Title"), step.title, path + ".title", function (value) {
-      step.title = value;
-      retitleNode(step);
-      title.textContent = format(gettext("Step: {title}"), {title: step.title || step.id});
-      note.replaceWith(note = idNote(step.id, state.fixed[step.id]));
-      changed(false);
-    }));
-    var note = idNote(step.id, state.fixed[step.id]);
-    ui.editor.appendChild(note);
+    titleFields(step, path, gettext("Step: {title}")).forEach(function (node) { ui.editor.appendChild(node); });
     if (startId() === step.id) {
       ui.editor.appendChild(el("p", {"class": "rtcm-studio__help", text: gettext("Learners start here.")}));
     } else {
@@ -171,17 +177,7 @@ window.RtcmScenarioForms = function (kit) {
 
   function drawEnding(ending, index) {
     var path = "scenario.endings." + index;
-    var title = heading(format(gettext("Ending: {title}"), {title: ending.title || ending.id}));
-    ui.editor.appendChild(title);
-    var note = idNote(ending.id, state.fixed[ending.id]);
-    ui.editor.appendChild(textField(gettext("Title"), ending.title, path + ".title", function (value) {
-      ending.title = value;
-      retitleNode(ending);
-      title.textContent = format(gettext("Ending: {title}"), {title: ending.title || ending.id});
-      note.replaceWith(note = idNote(ending.id, state.fixed[ending.id]));
-      changed(false);
-    }));
-    ui.editor.appendChild(note);
+    titleFields(ending, path, gettext("Ending: {title}")).forEach(function (node) { ui.editor.appendChild(node); });
     ui.editor.appendChild(selectField(gettext("Outcome"), state.options.outcomes, ending.outcome, path + ".outcome",
       function (value) { ending.outcome = value; changed(true); }));
     ui.editor.appendChild(numberField(gettext("Points (for scoring by ending)"), ending.points, path + ".points",
